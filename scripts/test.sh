@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: toolchain setup, native tests (SDK core + server over real HTTP),
+# then the SDK's browser tests in headless Chrome and Firefox against a real server on a free port with a
+# throw-away database. The server is stopped on exit, also on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+echo "== tier 1: native tests (cargo test --workspace)"
+cargo test --workspace
+
+echo "== tier 2: browser tests (wasm-pack test --headless --chrome --firefox) against the real server"
+cargo build --quiet -p clerk-wasm-server
+scratch=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$scratch/www" "$scratch/pkg"
+target/debug/clerk-wasm-server \
+  --addr 127.0.0.1:0 \
+  --data-dir "$scratch/data" \
+  --database-url "sqlite://$scratch/test.db" \
+  --static-dir "$scratch/www" --pkg-dir "$scratch/pkg" \
+  --dev --rate-limit-ip 100000 --rate-limit-client 100000 \
+  >"$scratch/server.out" 2>"$scratch/server.log" &
+server_pid=$!
+
+url=""
+for _ in $(seq 1 300); do
+  url=$(sed -n 's/^clerk-wasm-server listening on \(http:[^ ]*\)$/\1/p' "$scratch/server.out" | head -n1)
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "server exited early:"; cat "$scratch/server.log"; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "server did not report its address in 30 s:"; cat "$scratch/server.log"; exit 1; }
+echo "test server: $url"
+
+export CLERK_TEST_SERVER="$url"
+export WASM_BINDGEN_TEST_TIMEOUT=180
+status=0
+wasm-pack test --headless --chrome --firefox || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "browser tests failed; last server log lines:"
+  tail -n 40 "$scratch/server.log"
+  exit "$status"
+fi
+echo "== all test tiers passed"
