@@ -69,5 +69,5 @@ fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 say "versions: $(rustc --version | cut -d' ' -f1-2), $(wasm-pack --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'),"\
 " wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null | awk '{print $1, $2}'),"\
-" chromedriver $(chromedriver --version | awk '{print $2}'), $(firefox-esr --version 2>/dev/null | awk '{print $1, $3}'),"\
+" chromedriver $(chromedriver --version | awk '{print $2}'), $(firefox-esr --version 2>/dev/null | awk '{print $2, $3}'),"\
 " geckodriver $(geckodriver --version | head -n1 | awk '{print $2}'), node $(node --version), npm $(npm --version)"
