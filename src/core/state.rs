@@ -1,0 +1,332 @@
+//! Session rules: which sessions are signed in, which one is this tab's active account, what a new client,
+//! a switch or a sign-out leaves, and the single/multi-session mode rules.
+//!
+//! [`SessionState`] is a pure state machine; every mutation returns a [`Change`] that tells the adapter whether to
+//! persist, notify listeners or navigate. Adapters never decide who is active.
+
+use super::error::{codes, ClerkError};
+use super::wire::{Client, Environment, Session, User};
+
+/// Single- or multi-session instance, from `Environment.auth_config.single_session_mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One account per client; a second sign-in fails with `session_exists`.
+    Single,
+    /// Many accounts per client; sign-ins add sessions.
+    Multi,
+}
+
+impl Mode {
+    /// The mode an environment configures.
+    pub fn from_environment(env: &Environment) -> Self {
+        if env.auth_config.single_session_mode {
+            Mode::Single
+        } else {
+            Mode::Multi
+        }
+    }
+
+    /// Whether several accounts may be signed in at once.
+    pub fn is_multi(self) -> bool {
+        self == Mode::Multi
+    }
+}
+
+/// What this tab chose as its active account (persisted in sessionStorage so it survives reloads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TabChoice {
+    /// This session is the tab's active account.
+    Session(String),
+    /// The tab chose no account (`setSession(null)`); it stays signed out until it switches again.
+    NoSession,
+}
+
+/// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic.
+pub fn signed_in_sessions(client: &Client) -> Vec<&Session> {
+    let mut list: Vec<&Session> = client
+        .sessions
+        .iter()
+        .filter(|s| s.is_signed_in())
+        .collect();
+    list.sort_by(|a, b| {
+        b.last_active_at
+            .cmp(&a.last_active_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    list
+}
+
+/// Whether `id` is a signed-in session of `client`.
+pub fn is_signed_in(client: &Client, id: &str) -> bool {
+    client
+        .sessions
+        .iter()
+        .any(|s| s.id == id && s.is_signed_in())
+}
+
+/// This tab's active session: its own if still signed in, else the client's last active one if signed in, else the
+/// most recently active signed-in session, else none.
+pub fn resolve_active(tab_active: Option<&str>, client: &Client) -> Option<String> {
+    tab_active
+        .filter(|id| is_signed_in(client, id))
+        .or_else(|| {
+            client
+                .last_active_session_id
+                .as_deref()
+                .filter(|id| is_signed_in(client, id))
+        })
+        .or_else(|| signed_in_sessions(client).first().map(|s| s.id.as_str()))
+        .map(str::to_string)
+}
+
+/// The session to activate once `removed_id` is gone: the most recently active other signed-in session.
+pub fn fallback_after_removal(client: &Client, removed_id: &str) -> Option<String> {
+    signed_in_sessions(client)
+        .into_iter()
+        .find(|s| s.id != removed_id)
+        .map(|s| s.id.clone())
+}
+
+/// Where to navigate after a sign-out: `after_multi_single` when one session was signed out and others remain
+/// (if set), otherwise `after_sign_out` when the tab ended signed out.
+pub fn sign_out_redirect<'a>(
+    one_session: bool,
+    remaining_signed_in: usize,
+    after_multi_single: Option<&'a str>,
+    after_sign_out: Option<&'a str>,
+) -> Option<&'a str> {
+    if one_session && remaining_signed_in > 0 {
+        after_multi_single
+    } else {
+        after_sign_out
+    }
+}
+
+/// What a mutation did, so the adapter knows whether to persist, emit to listeners or navigate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The tab's active session before.
+    pub active_before: Option<String>,
+    /// The tab's active session after.
+    pub active_after: Option<String>,
+    /// Whether the client snapshot changed (persist it and emit).
+    pub client_changed: bool,
+    /// Whether the tab's active account was signed out (elsewhere or by a failed touch) and the tab fell back.
+    pub active_signed_out: bool,
+}
+
+impl Change {
+    /// Whether the tab's active session changed (persist the tab choice).
+    pub fn active_changed(&self) -> bool {
+        self.active_before != self.active_after
+    }
+
+    /// Whether listeners must be told (anything observable changed).
+    pub fn needs_emit(&self) -> bool {
+        self.client_changed || self.active_changed()
+    }
+}
+
+/// The client snapshot plus this tab's active account, and the mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionState {
+    /// The last client the server (or storage) gave us.
+    client: Option<Client>,
+    /// This tab's active session; always a signed-in session of `client` when set.
+    active: Option<String>,
+    /// The tab explicitly chose no account: new clients do not pick one for it.
+    chose_none: bool,
+    /// Single or multi-session.
+    mode: Mode,
+}
+
+impl SessionState {
+    /// An empty state (nothing loaded yet).
+    pub fn new(mode: Mode) -> Self {
+        SessionState {
+            client: None,
+            active: None,
+            chose_none: false,
+            mode,
+        }
+    }
+
+    /// The state after a reload: the stored client and this tab's stored choice, resolved by the rules.
+    pub fn restore(mode: Mode, client: Option<Client>, saved: Option<TabChoice>) -> Self {
+        let mut state = Self::new(mode);
+        match saved {
+            Some(TabChoice::NoSession) => state.chose_none = true,
+            Some(TabChoice::Session(id)) => state.active = Some(id),
+            None => {}
+        }
+        state.active = match (&client, state.chose_none) {
+            (Some(c), false) => resolve_active(state.active.as_deref(), c),
+            _ => None,
+        };
+        state.client = client;
+        state
+    }
+
+    /// The client, if one is known.
+    pub fn client(&self) -> Option<&Client> {
+        self.client.as_ref()
+    }
+
+    /// Single or multi-session.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// This tab's active session id.
+    pub fn active_session_id(&self) -> Option<&str> {
+        self.active.as_deref()
+    }
+
+    /// This tab's active session.
+    pub fn active_session(&self) -> Option<&Session> {
+        let id = self.active.as_deref()?;
+        self.client.as_ref()?.session(id)
+    }
+
+    /// The active session's user.
+    pub fn active_user(&self) -> Option<&User> {
+        self.active_session()?.user.as_ref()
+    }
+
+    /// Whether this tab has an active account.
+    pub fn is_signed_in(&self) -> bool {
+        self.active.is_some()
+    }
+
+    /// The client's signed-in sessions, most recently active first (empty without a client).
+    pub fn signed_in_sessions(&self) -> Vec<&Session> {
+        self.client
+            .as_ref()
+            .map(signed_in_sessions)
+            .unwrap_or_default()
+    }
+
+    /// Whether `id` is a signed-in session of the current client (e.g. to prune the token cache).
+    pub fn is_session_signed_in(&self, id: &str) -> bool {
+        self.client.as_ref().is_some_and(|c| is_signed_in(c, id))
+    }
+
+    /// What to persist for this tab (`None`: nothing chosen, remove the key).
+    pub fn tab_choice(&self) -> Option<TabChoice> {
+        match (&self.active, self.chose_none) {
+            (Some(id), _) => Some(TabChoice::Session(id.clone())),
+            (None, true) => Some(TabChoice::NoSession),
+            (None, false) => None,
+        }
+    }
+
+    /// Applies the mode of a (new) environment; `true` when it changed.
+    pub fn apply_environment(&mut self, env: &Environment) -> bool {
+        let mode = Mode::from_environment(env);
+        let changed = mode != self.mode;
+        self.mode = mode;
+        changed
+    }
+
+    /// Whether the UI may offer "Add account": always in multi-session mode, only when signed out in single mode.
+    pub fn can_add_account(&self) -> bool {
+        self.mode.is_multi() || self.signed_in_sessions().is_empty()
+    }
+
+    /// For an `identifier_already_signed_in` error, the signed-in session to switch to instead.
+    pub fn switch_target_for<'e>(&self, err: &'e ClerkError) -> Option<&'e str> {
+        if !err.is_code(codes::IDENTIFIER_ALREADY_SIGNED_IN) {
+            return None;
+        }
+        let id = err.session_id_meta()?;
+        self.client
+            .as_ref()
+            .filter(|c| is_signed_in(c, id))
+            .map(|_| id)
+    }
+
+    /// Replaces the client (from a server response, storage or another tab), keeping this tab's active account
+    /// unless it was signed out; then it falls back. `None` means the server has no client for our token.
+    pub fn apply_client(&mut self, client: Option<Client>) -> Change {
+        let before = self.active.clone();
+        let client_changed = client != self.client;
+        let still_in = |c: &Client| before.as_deref().is_some_and(|id| is_signed_in(c, id));
+        let after = match &client {
+            None => None,
+            Some(_) if self.chose_none => None,
+            Some(c) if still_in(c) => before.clone(),
+            Some(c) => resolve_active(None, c),
+        };
+        let active_signed_out = before.is_some() && !client.as_ref().is_some_and(still_in);
+        if client.is_none() {
+            self.chose_none = false;
+        }
+        self.client = client;
+        self.active = after.clone();
+        Change {
+            active_before: before,
+            active_after: after,
+            client_changed,
+            active_signed_out,
+        }
+    }
+
+    /// Makes `id` this tab's active account (`None`: no account). Rejects an id that is not a signed-in session of
+    /// this client with `session_not_found`, changing nothing.
+    pub fn switch_to(&mut self, id: Option<&str>) -> Result<Change, ClerkError> {
+        let before = self.active.clone();
+        match id {
+            None => {
+                self.chose_none = true;
+                self.active = None;
+            }
+            Some(id) => {
+                if !self.client.as_ref().is_some_and(|c| is_signed_in(c, id)) {
+                    return Err(ClerkError::session_not_found(id));
+                }
+                self.chose_none = false;
+                self.active = Some(id.to_string());
+            }
+        }
+        Ok(Change {
+            active_before: before,
+            active_after: self.active.clone(),
+            client_changed: false,
+            active_signed_out: false,
+        })
+    }
+
+    /// Drops a session the server says is gone (a touch or token answered 401/404) from the local client; if it was
+    /// active, the most recently active remaining session takes over.
+    pub fn drop_session(&mut self, id: &str) -> Change {
+        let before = self.active.clone();
+        let mut client_changed = false;
+        if let Some(client) = self.client.as_mut() {
+            let len = client.sessions.len();
+            client.sessions.retain(|s| s.id != id);
+            client_changed = client.sessions.len() != len;
+            if client.last_active_session_id.as_deref() == Some(id) {
+                client.last_active_session_id =
+                    signed_in_sessions(client).first().map(|s| s.id.clone());
+                client_changed = true;
+            }
+        }
+        let was_active = before.as_deref() == Some(id);
+        if was_active {
+            self.active = self
+                .client
+                .as_ref()
+                .and_then(|c| fallback_after_removal(c, id));
+        }
+        Change {
+            active_before: before,
+            active_after: self.active.clone(),
+            client_changed,
+            active_signed_out: was_active,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

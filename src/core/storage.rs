@@ -1,0 +1,338 @@
+//! Storage schema (pure): key names, the key-value backend trait with an in-memory implementation, and the
+//! versioned snapshot encoding whose decoder ignores corrupt, foreign-version or oversized data and says why.
+//!
+//! Layout, per frontend API host (so two instances on one page never collide):
+//! - localStorage `__clerk_wasm:v1:<host>:client_token` — the client token, raw;
+//! - localStorage `…:client` and `…:environment` — [`Persisted`] snapshots (JSON with a `version` field);
+//! - sessionStorage `…:active_session` — this tab's [`TabChoice`] (a session id, or empty for "no account").
+//!
+//! The `v1` in the key is the layout of the keys; the snapshot `version` is the shape of a snapshot's data and
+//! can be upgraded in place through [`decode_snapshot_with`].
+
+use super::state::TabChoice;
+use super::wire::{from_json, to_json};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// First part of every key; marks the keys as this SDK's.
+pub const KEY_PREFIX: &str = "__clerk_wasm";
+
+/// Version of the key layout (bump when keys are renamed or split; old keys are then simply ignored).
+pub const KEY_LAYOUT_VERSION: &str = "v1";
+
+/// Version of the snapshot data shape written by this build.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Stored values larger than this are ignored and not written: 512 KiB is far above a real client (a few KiB per
+/// session) yet well under the ~5 MiB per-origin localStorage quota shared with the host page, and parsing
+/// something bigger on every load would delay first paint.
+pub const MAX_PERSISTED_BYTES: usize = 512 * 1024;
+
+/// Longest client token or session id accepted from storage (the server's tokens are ~80 characters).
+pub const MAX_ID_BYTES: usize = 4096;
+
+/// A backend failure (the adapter maps browser exceptions to these and then falls back to memory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageError {
+    /// Storage is missing or refuses access (private mode, disabled cookies, sandboxed iframe).
+    Unavailable(String),
+    /// The write exceeds the quota.
+    QuotaExceeded,
+    /// Any other failure.
+    Other(String),
+}
+
+/// A string key-value store: localStorage, sessionStorage, or memory.
+pub trait KeyValueStore {
+    /// The value under `key`, if any.
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
+    /// Stores `value` under `key`.
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    /// Removes `key` (no error when absent).
+    fn remove(&self, key: &str) -> Result<(), StorageError>;
+}
+
+/// In-memory store: the fallback when browser storage is missing or failing, and the test backend.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    /// The values.
+    map: RefCell<BTreeMap<String, String>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl KeyValueStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.map
+            .borrow_mut()
+            .insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+/// Which of our keys a storage key is (for `storage` events from other tabs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// The client token.
+    ClientToken,
+    /// The client snapshot.
+    Client,
+    /// The environment snapshot.
+    Environment,
+    /// This tab's active account (sessionStorage).
+    ActiveSession,
+}
+
+/// The storage keys of one frontend API host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageKeys {
+    /// localStorage: the client token.
+    pub client_token: String,
+    /// localStorage: the client snapshot.
+    pub client: String,
+    /// localStorage: the environment snapshot.
+    pub environment: String,
+    /// sessionStorage: this tab's active account.
+    pub active_session: String,
+}
+
+impl StorageKeys {
+    /// The keys for a frontend API host (`FrontendApi::host`, e.g. `127.0.0.1:8787`).
+    pub fn for_host(host: &str) -> Self {
+        let key = |name: &str| format!("{KEY_PREFIX}:{KEY_LAYOUT_VERSION}:{host}:{name}");
+        StorageKeys {
+            client_token: key("client_token"),
+            client: key("client"),
+            environment: key("environment"),
+            active_session: key("active_session"),
+        }
+    }
+
+    /// Which of these keys `key` is; `None` for keys of other hosts, other versions or other code.
+    pub fn classify(&self, key: &str) -> Option<KeyKind> {
+        [
+            (&self.client_token, KeyKind::ClientToken),
+            (&self.client, KeyKind::Client),
+            (&self.environment, KeyKind::Environment),
+            (&self.active_session, KeyKind::ActiveSession),
+        ]
+        .into_iter()
+        .find(|(k, _)| k.as_str() == key)
+        .map(|(_, kind)| kind)
+    }
+}
+
+/// Why a stored value was ignored (the adapter logs it once, removes the key and carries on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageIssue {
+    /// Larger than [`MAX_PERSISTED_BYTES`] (or [`MAX_ID_BYTES`] for ids).
+    Oversized {
+        /// Size found.
+        bytes: usize,
+    },
+    /// Not JSON, no version, or data of the wrong shape.
+    Corrupt(String),
+    /// Written by a newer SDK, or an older one no upgrade exists for.
+    ForeignVersion(u32),
+}
+
+/// The stored form of a snapshot: data plus its shape version and when it was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Persisted<T> {
+    /// Shape version of `data` ([`SNAPSHOT_VERSION`] when written by this build).
+    pub version: u32,
+    /// When it was written (Unix ms).
+    pub saved_at_ms: u64,
+    /// The snapshot (a `Client` or an `Environment`, in wire format).
+    pub data: T,
+}
+
+/// A decoded snapshot, saying whether it was upgraded (then the adapter writes it back in the current shape).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded<T> {
+    /// The snapshot.
+    pub snapshot: Persisted<T>,
+    /// The version it was upgraded from, if it was.
+    pub upgraded_from: Option<u32>,
+}
+
+/// Turns the JSON of a version-`from` snapshot into the JSON of a later version (`None`: no upgrade known).
+pub type Upgrader = fn(from: u32, json: &str) -> Option<String>;
+
+/// The upgrades this build knows. Version 1 is the first, so there is none yet; a future version 2 adds
+/// `1 => Some(rewrite_v1_as_v2(json))` here and [`decode_snapshot`] applies it on load.
+pub fn builtin_upgrades(_from: u32, _json: &str) -> Option<String> {
+    None
+}
+
+/// Only the version field, read before the data so a foreign shape is reported as a version, not as corruption.
+#[derive(Deserialize)]
+struct VersionProbe {
+    /// The shape version.
+    version: u32,
+}
+
+/// Encodes a snapshot for storage; `Err(Oversized)` when it is too large to store.
+pub fn encode_snapshot<T: Serialize>(data: &T, now_ms: u64) -> Result<String, StorageIssue> {
+    let json = to_json(&Persisted {
+        version: SNAPSHOT_VERSION,
+        saved_at_ms: now_ms,
+        data,
+    })
+    .map_err(StorageIssue::Corrupt)?;
+    if json.len() > MAX_PERSISTED_BYTES {
+        return Err(StorageIssue::Oversized { bytes: json.len() });
+    }
+    Ok(json)
+}
+
+/// Decodes a stored snapshot with the built-in upgrades.
+pub fn decode_snapshot<T: DeserializeOwned>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
+    decode_snapshot_with(raw, builtin_upgrades)
+}
+
+/// Decodes a stored snapshot, upgrading older versions step by step with `upgrade`.
+pub fn decode_snapshot_with<T: DeserializeOwned>(
+    raw: &str,
+    upgrade: Upgrader,
+) -> Result<Decoded<T>, StorageIssue> {
+    let mut json = std::borrow::Cow::Borrowed(raw);
+    let mut upgraded_from = None;
+    loop {
+        if json.len() > MAX_PERSISTED_BYTES {
+            return Err(StorageIssue::Oversized { bytes: json.len() });
+        }
+        let probe: VersionProbe = from_json(&json).map_err(StorageIssue::Corrupt)?;
+        if probe.version == SNAPSHOT_VERSION {
+            let snapshot = from_json(&json).map_err(StorageIssue::Corrupt)?;
+            return Ok(Decoded {
+                snapshot,
+                upgraded_from,
+            });
+        }
+        if probe.version > SNAPSHOT_VERSION {
+            return Err(StorageIssue::ForeignVersion(probe.version));
+        }
+        let next =
+            upgrade(probe.version, &json).ok_or(StorageIssue::ForeignVersion(probe.version))?;
+        // Every step must move forward, so a faulty upgrader cannot loop forever.
+        let next_version = from_json::<VersionProbe>(&next)
+            .map_err(StorageIssue::Corrupt)?
+            .version;
+        if next_version <= probe.version {
+            return Err(StorageIssue::Corrupt(format!(
+                "upgrade from version {} did not advance",
+                probe.version
+            )));
+        }
+        upgraded_from.get_or_insert(probe.version);
+        json = std::borrow::Cow::Owned(next);
+    }
+}
+
+/// Checks a stored id-like string (client token, session id): non-empty, bounded, visible ASCII (it is sent as an
+/// HTTP header value, which would make `fetch` throw otherwise).
+fn check_id(raw: &str) -> Result<String, StorageIssue> {
+    if raw.len() > MAX_ID_BYTES {
+        return Err(StorageIssue::Oversized { bytes: raw.len() });
+    }
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(StorageIssue::Corrupt(
+            "not a non-empty visible-ASCII string".into(),
+        ));
+    }
+    Ok(raw.to_string())
+}
+
+/// Decodes the stored client token.
+pub fn decode_client_token(raw: &str) -> Result<String, StorageIssue> {
+    check_id(raw)
+}
+
+/// Encodes this tab's choice for sessionStorage: the session id, or `""` for "no account".
+pub fn encode_tab_choice(choice: &TabChoice) -> String {
+    match choice {
+        TabChoice::Session(id) => id.clone(),
+        TabChoice::NoSession => String::new(),
+    }
+}
+
+/// Decodes this tab's stored choice.
+pub fn decode_tab_choice(raw: &str) -> Result<TabChoice, StorageIssue> {
+    if raw.is_empty() {
+        return Ok(TabChoice::NoSession);
+    }
+    check_id(raw).map(TabChoice::Session)
+}
+
+/// The result of reading one of our keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loaded<T> {
+    /// Nothing stored.
+    Missing,
+    /// A usable value.
+    Found(T),
+    /// A stored value was unusable; it has been removed (log the issue once).
+    Ignored(StorageIssue),
+    /// The backend failed (fall back to memory).
+    Failed(StorageError),
+}
+
+/// Reads `key` and decodes it with `decode`; an undecodable value is removed so it is reported only once.
+fn load_with<S, T>(
+    store: &S,
+    key: &str,
+    decode: impl FnOnce(&str) -> Result<T, StorageIssue>,
+) -> Loaded<T>
+where
+    S: KeyValueStore + ?Sized,
+{
+    match store.get(key) {
+        Err(e) => Loaded::Failed(e),
+        Ok(None) => Loaded::Missing,
+        Ok(Some(raw)) => match decode(&raw) {
+            Ok(v) => Loaded::Found(v),
+            Err(issue) => {
+                // Best effort: if removal fails too, the next load reports the same issue again.
+                let _ = store.remove(key);
+                Loaded::Ignored(issue)
+            }
+        },
+    }
+}
+
+/// Loads a snapshot (`keys.client` or `keys.environment`).
+pub fn load_snapshot<S: KeyValueStore + ?Sized, T: DeserializeOwned>(
+    store: &S,
+    key: &str,
+) -> Loaded<Decoded<T>> {
+    load_with(store, key, decode_snapshot)
+}
+
+/// Loads the client token (`keys.client_token`).
+pub fn load_client_token<S: KeyValueStore + ?Sized>(store: &S, key: &str) -> Loaded<String> {
+    load_with(store, key, decode_client_token)
+}
+
+/// Loads this tab's choice (`keys.active_session`, from sessionStorage).
+pub fn load_tab_choice<S: KeyValueStore + ?Sized>(store: &S, key: &str) -> Loaded<TabChoice> {
+    load_with(store, key, decode_tab_choice)
+}
+
+#[cfg(test)]
+#[path = "storage_tests.rs"]
+mod tests;

@@ -1,0 +1,287 @@
+//! Storage schema: keys, round trips, upgrades and corruption handling.
+
+use super::*;
+use crate::core::wire::{Client, Environment};
+
+const CLIENT_JSON: &str = r#"{"object":"client","id":"client_1","sessions":[{"object":"session","id":"sess_1",
+    "status":"active","last_active_at":5}],"last_active_session_id":"sess_1"}"#;
+
+fn client() -> Client {
+    from_json(CLIENT_JSON).unwrap()
+}
+
+/// A backend whose every call fails, like localStorage in a sandboxed iframe.
+struct Broken;
+
+impl KeyValueStore for Broken {
+    fn get(&self, _: &str) -> Result<Option<String>, StorageError> {
+        Err(StorageError::Unavailable("SecurityError".into()))
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), StorageError> {
+        Err(StorageError::QuotaExceeded)
+    }
+    fn remove(&self, _: &str) -> Result<(), StorageError> {
+        Err(StorageError::Other("nope".into()))
+    }
+}
+
+#[test]
+fn keys_are_versioned_and_namespaced_by_host() {
+    let k = StorageKeys::for_host("127.0.0.1:8787");
+    assert_eq!(
+        k.client_token,
+        "__clerk_wasm:v1:127.0.0.1:8787:client_token"
+    );
+    assert_eq!(k.client, "__clerk_wasm:v1:127.0.0.1:8787:client");
+    assert_eq!(k.environment, "__clerk_wasm:v1:127.0.0.1:8787:environment");
+    assert_eq!(
+        k.active_session,
+        "__clerk_wasm:v1:127.0.0.1:8787:active_session"
+    );
+    let other = StorageKeys::for_host("clerk.example.com");
+    assert_ne!(k.client, other.client);
+}
+
+#[test]
+fn classify_recognises_only_our_keys() {
+    let k = StorageKeys::for_host("a.example");
+    assert_eq!(k.classify(&k.client), Some(KeyKind::Client));
+    assert_eq!(k.classify(&k.client_token), Some(KeyKind::ClientToken));
+    assert_eq!(k.classify(&k.environment), Some(KeyKind::Environment));
+    assert_eq!(k.classify(&k.active_session), Some(KeyKind::ActiveSession));
+    let other = StorageKeys::for_host("b.example");
+    assert_eq!(k.classify(&other.client), None);
+    assert_eq!(k.classify("__clerk_wasm:v0:a.example:client"), None);
+    assert_eq!(k.classify(""), None);
+}
+
+#[test]
+fn memory_store_get_set_remove() {
+    let s = MemoryStore::new();
+    assert_eq!(s.get("k"), Ok(None));
+    s.set("k", "v").unwrap();
+    assert_eq!(s.get("k"), Ok(Some("v".into())));
+    s.remove("k").unwrap();
+    s.remove("k").unwrap();
+    assert_eq!(s.get("k"), Ok(None));
+}
+
+#[test]
+fn snapshot_round_trip_through_the_store() {
+    let store = MemoryStore::new();
+    let keys = StorageKeys::for_host("h");
+    store
+        .set(&keys.client, &encode_snapshot(&client(), 42).unwrap())
+        .unwrap();
+    match load_snapshot::<_, Client>(&store, &keys.client) {
+        Loaded::Found(d) => {
+            assert_eq!(d.snapshot.data, client());
+            assert_eq!(
+                (d.snapshot.version, d.snapshot.saved_at_ms, d.upgraded_from),
+                (SNAPSHOT_VERSION, 42, None)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let env = Environment::default();
+    let d: Decoded<Environment> = decode_snapshot(&encode_snapshot(&env, 1).unwrap()).unwrap();
+    assert_eq!(d.snapshot.data, env);
+    assert_eq!(
+        load_snapshot::<_, Client>(&store, &keys.environment),
+        Loaded::Missing
+    );
+}
+
+#[test]
+fn garbage_is_corrupt() {
+    for raw in [
+        "",
+        "not json",
+        "{",
+        "[]",
+        "null",
+        "42",
+        r#""str""#,
+        "{\"data\": {}}",
+        "\u{0}",
+    ] {
+        assert!(
+            matches!(
+                decode_snapshot::<Client>(raw),
+                Err(StorageIssue::Corrupt(_))
+            ),
+            "{raw:?}"
+        );
+    }
+}
+
+#[test]
+fn wrong_shapes_are_corrupt() {
+    let cases = [
+        r#"{"version": "1", "saved_at_ms": 0, "data": {}}"#.to_string(),
+        r#"{"version": -1, "saved_at_ms": 0, "data": {}}"#.to_string(),
+        r#"{"version": 1, "saved_at_ms": 0}"#.to_string(),
+        r#"{"version": 1, "saved_at_ms": 0, "data": {"sessions": []}}"#.to_string(),
+        r#"{"version": 1, "saved_at_ms": 0, "data": {"id": "c", "sessions": {"a": 1}}}"#
+            .to_string(),
+        r#"{"version": 1, "saved_at_ms": "yesterday", "data": {"id": "c"}}"#.to_string(),
+    ];
+    for raw in &cases {
+        assert!(
+            matches!(
+                decode_snapshot::<Client>(raw),
+                Err(StorageIssue::Corrupt(_))
+            ),
+            "{raw}"
+        );
+    }
+}
+
+#[test]
+fn newer_or_unknown_older_versions_are_foreign() {
+    let newer = r#"{"version": 2, "saved_at_ms": 0, "data": {"whatever": true}}"#;
+    assert_eq!(
+        decode_snapshot::<Client>(newer),
+        Err(StorageIssue::ForeignVersion(2))
+    );
+    let older = r#"{"version": 0, "saved_at_ms": 0, "data": {"id": "c"}}"#;
+    assert_eq!(
+        decode_snapshot::<Client>(older),
+        Err(StorageIssue::ForeignVersion(0))
+    );
+}
+
+#[test]
+fn oversized_values_are_ignored_and_not_written() {
+    let raw = format!(
+        r#"{{"version": 1, "saved_at_ms": 0, "data": {{"id": "{}"}}}}"#,
+        "x".repeat(MAX_PERSISTED_BYTES)
+    );
+    assert!(
+        matches!(decode_snapshot::<Client>(&raw), Err(StorageIssue::Oversized { bytes }) if bytes == raw.len())
+    );
+    let mut huge = client();
+    huge.id = "x".repeat(MAX_PERSISTED_BYTES);
+    assert!(matches!(
+        encode_snapshot(&huge, 0),
+        Err(StorageIssue::Oversized { .. })
+    ));
+    let just_fits = format!(
+        r#"{{"version":1,"saved_at_ms":0,"data":{{"id":"{}"}}}}"#,
+        "x".repeat(1000)
+    );
+    assert!(decode_snapshot::<Client>(&just_fits).is_ok());
+}
+
+/// A test upgrade chain: v0 stored the client bare, v1 wraps it (as the current shape does).
+fn upgrade_v0(from: u32, json: &str) -> Option<String> {
+    match from {
+        0 => {
+            let old: Persisted<Client> =
+                from_json(&json.replace(r#""version":0"#, r#""version":1"#)).ok()?;
+            to_json(&old).ok()
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn older_versions_go_through_the_upgrade_hook() {
+    let v0 = format!(r#"{{"version":0,"saved_at_ms":7,"data":{CLIENT_JSON}}}"#);
+    let d = decode_snapshot_with::<Client>(&v0, upgrade_v0).unwrap();
+    assert_eq!(d.upgraded_from, Some(0));
+    assert_eq!(d.snapshot.data, client());
+    assert_eq!(d.snapshot.saved_at_ms, 7);
+}
+
+#[test]
+fn an_upgrade_that_does_not_advance_is_rejected_not_looped() {
+    fn stuck(_: u32, json: &str) -> Option<String> {
+        Some(json.to_string())
+    }
+    fn garbage(_: u32, _: &str) -> Option<String> {
+        Some("garbage".into())
+    }
+    let v0 = r#"{"version":0,"saved_at_ms":0,"data":{}}"#;
+    assert!(matches!(
+        decode_snapshot_with::<Client>(v0, stuck),
+        Err(StorageIssue::Corrupt(_))
+    ));
+    assert!(matches!(
+        decode_snapshot_with::<Client>(v0, garbage),
+        Err(StorageIssue::Corrupt(_))
+    ));
+}
+
+#[test]
+fn loading_an_ignored_value_removes_it_so_it_is_reported_once() {
+    let store = MemoryStore::new();
+    let keys = StorageKeys::for_host("h");
+    store.set(&keys.client, "{corrupt").unwrap();
+    assert!(matches!(
+        load_snapshot::<_, Client>(&store, &keys.client),
+        Loaded::Ignored(StorageIssue::Corrupt(_))
+    ));
+    assert_eq!(
+        load_snapshot::<_, Client>(&store, &keys.client),
+        Loaded::Missing
+    );
+    assert_eq!(store.get(&keys.client), Ok(None));
+}
+
+#[test]
+fn a_failing_backend_is_reported_not_panicked() {
+    let keys = StorageKeys::for_host("h");
+    assert!(matches!(
+        load_snapshot::<_, Client>(&Broken, &keys.client),
+        Loaded::Failed(StorageError::Unavailable(_))
+    ));
+    assert!(matches!(
+        load_client_token(&Broken, &keys.client_token),
+        Loaded::Failed(_)
+    ));
+    let dynamic: &dyn KeyValueStore = &Broken;
+    assert!(matches!(
+        load_tab_choice(dynamic, &keys.active_session),
+        Loaded::Failed(_)
+    ));
+}
+
+#[test]
+fn client_token_validation() {
+    assert_eq!(
+        decode_client_token("client_1.abc-DEF_123"),
+        Ok("client_1.abc-DEF_123".into())
+    );
+    for bad in ["", "has space", "new\nline", "tab\t", "ünïcode"] {
+        assert!(
+            matches!(decode_client_token(bad), Err(StorageIssue::Corrupt(_))),
+            "{bad:?}"
+        );
+    }
+    let long = "a".repeat(MAX_ID_BYTES + 1);
+    assert!(matches!(
+        decode_client_token(&long),
+        Err(StorageIssue::Oversized { .. })
+    ));
+    let store = MemoryStore::new();
+    store.set("t", "bad token").unwrap();
+    assert!(matches!(load_client_token(&store, "t"), Loaded::Ignored(_)));
+    store.set("t", "good").unwrap();
+    assert_eq!(load_client_token(&store, "t"), Loaded::Found("good".into()));
+}
+
+#[test]
+fn tab_choice_round_trip() {
+    for choice in [TabChoice::Session("sess_1".into()), TabChoice::NoSession] {
+        assert_eq!(decode_tab_choice(&encode_tab_choice(&choice)), Ok(choice));
+    }
+    assert!(decode_tab_choice("sess 1").is_err());
+    let store = MemoryStore::new();
+    assert_eq!(load_tab_choice(&store, "k"), Loaded::Missing);
+    store.set("k", "").unwrap();
+    assert_eq!(
+        load_tab_choice(&store, "k"),
+        Loaded::Found(TabChoice::NoSession)
+    );
+}

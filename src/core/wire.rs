@@ -1,0 +1,597 @@
+//! Serde types for the Frontend API's JSON, and the parse entry points (the only place `serde_json` is used).
+//!
+//! Lenient where Clerk is: unknown fields are ignored and optional fields default. Wrongly-shaped data (a missing
+//! id, a string where a list belongs, another resource's `object`) is an `Err`, never a panic.
+
+use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Accepts `null` as the type's default (Clerk sends `null` for empty lists and flags at times).
+fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A field that must be present but may be `null` (serde would otherwise treat a missing `Option` as `None`).
+fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
+/// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
+pub trait WireObject {
+    /// The expected value of `object` (`"client"`, `"session"`, ...).
+    const OBJECT: &'static str;
+    /// Checks `object` (when present) on this value and on the resources nested in it.
+    fn check(&self) -> Result<(), String>;
+}
+
+/// `Err` when `object` is present and names another resource.
+fn check_object(found: Option<&str>, expected: &str) -> Result<(), String> {
+    match found {
+        Some(o) if o != expected => Err(format!("expected object \"{expected}\", found \"{o}\"")),
+        _ => Ok(()),
+    }
+}
+
+/// Status of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// Signed in.
+    Active,
+    /// Ended by the user (`end`, or sign-out of all).
+    Ended,
+    /// Past `expire_at`.
+    Expired,
+    /// Signed out of this one session (`remove`).
+    Removed,
+    /// Past `abandon_at` (inactive too long).
+    Abandoned,
+    /// Revoked from the backend.
+    Revoked,
+    /// A status this SDK does not know; treated as signed out.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Status of a sign-in attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInStatus {
+    /// The identifier is still missing.
+    NeedsIdentifier,
+    /// A password or email code is needed.
+    NeedsFirstFactor,
+    /// A second factor is needed.
+    NeedsSecondFactor,
+    /// Done: `created_session_id` is set.
+    Complete,
+    /// A status this SDK does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Status of a sign-up attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignUpStatus {
+    /// Some field (e.g. a verified email) is still missing.
+    MissingRequirements,
+    /// Done: `created_session_id` and `created_user_id` are set.
+    Complete,
+    /// A status this SDK does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+/// A verification (`{status, strategy, attempts?, expire_at?}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// `unverified`, `verified`, `failed`, `expired`, ...
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `email_code`, `password`, ...
+    #[serde(default)]
+    pub strategy: Option<String>,
+    /// Attempts made on the current code.
+    #[serde(default)]
+    pub attempts: Option<u32>,
+    /// When the current code expires (Unix ms).
+    #[serde(default)]
+    pub expire_at: Option<u64>,
+}
+
+/// An email address of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailAddress {
+    /// Always `"email_address"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// `idn_…`.
+    pub id: String,
+    /// The address itself.
+    pub email_address: String,
+    /// Its verification state.
+    #[serde(default)]
+    pub verification: Option<Verification>,
+}
+
+/// A user (full object, as carried inside a session).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Always `"user"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// `user_…`.
+    pub id: String,
+    /// Given name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Username, when the instance uses them.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Avatar URL.
+    #[serde(default)]
+    pub image_url: Option<String>,
+    /// Whether `image_url` is an uploaded image (not a generated default).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub has_image: bool,
+    /// Id of the primary email address.
+    #[serde(default)]
+    pub primary_email_address_id: Option<String>,
+    /// All email addresses.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub email_addresses: Vec<EmailAddress>,
+    /// Whether the user has a password.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub password_enabled: bool,
+    /// Creation time (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub created_at: u64,
+    /// Last update (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub updated_at: u64,
+}
+
+impl User {
+    /// `"First Last"`, either alone, or `None` when both are empty.
+    pub fn full_name(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if parts.is_empty() {
+            None
+        } else {
+            Some(parts.join(" "))
+        }
+    }
+
+    /// The email address whose id is `primary_email_address_id`.
+    pub fn primary_email_address(&self) -> Option<&EmailAddress> {
+        let id = self.primary_email_address_id.as_deref()?;
+        self.email_addresses.iter().find(|e| e.id == id)
+    }
+}
+
+/// The public part of a session's user, safe to show in account lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicUserData {
+    /// Given name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Avatar URL.
+    #[serde(default)]
+    pub image_url: Option<String>,
+    /// Whether `image_url` is an uploaded image.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub has_image: bool,
+    /// The identifier (email address) the user signed in with.
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// `user_…`.
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+/// A session: one signed-in (or formerly signed-in) account on this client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Always `"session"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// `sess_…`.
+    pub id: String,
+    /// Signed in (`active`) or one of the signed-out states.
+    pub status: SessionStatus,
+    /// Last activity (Unix ms); orders the account list.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub last_active_at: u64,
+    /// Hard expiry (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub expire_at: u64,
+    /// Expiry through inactivity (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub abandon_at: u64,
+    /// The full user.
+    #[serde(default)]
+    pub user: Option<User>,
+    /// The public part of the user.
+    #[serde(default)]
+    pub public_user_data: Option<PublicUserData>,
+    /// Creation time (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub created_at: u64,
+    /// Last update (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub updated_at: u64,
+}
+
+impl Session {
+    /// Whether the session is signed in (`status == active`).
+    pub fn is_signed_in(&self) -> bool {
+        self.status == SessionStatus::Active
+    }
+}
+
+impl WireObject for Session {
+    const OBJECT: &'static str = "session";
+    fn check(&self) -> Result<(), String> {
+        check_object(self.object.as_deref(), Self::OBJECT)?;
+        match &self.user {
+            Some(u) => check_object(u.object.as_deref(), "user"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A first factor a sign-in may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Factor {
+    /// `password` or `email_code`.
+    pub strategy: String,
+    /// The masked identifier the code is sent to.
+    #[serde(default)]
+    pub safe_identifier: Option<String>,
+    /// The email address the code is sent to.
+    #[serde(default)]
+    pub email_address_id: Option<String>,
+}
+
+/// A sign-in attempt (`object: "sign_in_attempt"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignIn {
+    /// Always `"sign_in_attempt"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// `sia_…`.
+    pub id: String,
+    /// Where the attempt stands.
+    pub status: SignInStatus,
+    /// The identifier being signed in.
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// The factors this identifier may use.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub supported_first_factors: Vec<Factor>,
+    /// State of the first-factor verification.
+    #[serde(default)]
+    pub first_factor_verification: Option<Verification>,
+    /// The new session, once complete.
+    #[serde(default)]
+    pub created_session_id: Option<String>,
+}
+
+impl WireObject for SignIn {
+    const OBJECT: &'static str = "sign_in_attempt";
+    fn check(&self) -> Result<(), String> {
+        check_object(self.object.as_deref(), Self::OBJECT)
+    }
+}
+
+/// Verifications of a sign-up, by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUpVerifications {
+    /// The email address verification.
+    #[serde(default)]
+    pub email_address: Option<Verification>,
+}
+
+/// A sign-up attempt (`object: "sign_up_attempt"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUp {
+    /// Always `"sign_up_attempt"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// `sua_…`.
+    pub id: String,
+    /// Where the attempt stands.
+    pub status: SignUpStatus,
+    /// The email address signing up.
+    #[serde(default)]
+    pub email_address: Option<String>,
+    /// Fields still to verify.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub unverified_fields: Vec<String>,
+    /// Verification state by field.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub verifications: SignUpVerifications,
+    /// The new session, once complete.
+    #[serde(default)]
+    pub created_session_id: Option<String>,
+    /// The new user, once complete.
+    #[serde(default)]
+    pub created_user_id: Option<String>,
+}
+
+impl WireObject for SignUp {
+    const OBJECT: &'static str = "sign_up_attempt";
+    fn check(&self) -> Result<(), String> {
+        check_object(self.object.as_deref(), Self::OBJECT)
+    }
+}
+
+/// The client: this browser's set of sessions and in-progress sign-in/sign-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    /// Always `"client"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// `client_…`.
+    pub id: String,
+    /// Sessions (the server lists only active ones; the SDK filters again).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub sessions: Vec<Session>,
+    /// The current sign-in attempt.
+    #[serde(default)]
+    pub sign_in: Option<SignIn>,
+    /// The current sign-up attempt.
+    #[serde(default)]
+    pub sign_up: Option<SignUp>,
+    /// The session most recently made active on this client (by any tab).
+    #[serde(default)]
+    pub last_active_session_id: Option<String>,
+    /// Creation time (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub created_at: u64,
+    /// Last update (Unix ms).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub updated_at: u64,
+}
+
+impl Client {
+    /// The session with this id, whatever its status.
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+}
+
+impl WireObject for Client {
+    const OBJECT: &'static str = "client";
+    fn check(&self) -> Result<(), String> {
+        check_object(self.object.as_deref(), Self::OBJECT)?;
+        self.sessions.iter().try_for_each(Session::check)?;
+        if let Some(s) = &self.sign_in {
+            s.check()?;
+        }
+        if let Some(s) = &self.sign_up {
+            s.check()?;
+        }
+        Ok(())
+    }
+}
+
+/// `auth_config` of the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthConfig {
+    /// `true`: one account per client; `false`: multi-session.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub single_session_mode: bool,
+    /// Identifiers users sign in with (`email_address`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub identification_strategies: Vec<String>,
+    /// First factors offered (`password`, `email_code`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub first_factors: Vec<String>,
+}
+
+/// `display_config` of the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayConfig {
+    /// The application's name, for headings.
+    #[serde(default)]
+    pub application_name: Option<String>,
+}
+
+/// `user_settings.password`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordSettings {
+    /// Minimum password length.
+    #[serde(default)]
+    pub min_length: Option<u32>,
+}
+
+/// `user_settings.sign_up`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUpSettings {
+    /// Whether a sign-up must verify its email with a code.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub email_verification_required: bool,
+}
+
+/// `user_settings` of the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSettings {
+    /// Password rules.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub password: PasswordSettings,
+    /// Sign-up rules.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub sign_up: SignUpSettings,
+}
+
+/// The instance settings from `GET /v1/environment` (not wrapped in an envelope).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// Authentication settings, including the session mode (required: it tells an environment from other JSON).
+    pub auth_config: AuthConfig,
+    /// Display settings.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub display_config: DisplayConfig,
+    /// User settings.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub user_settings: UserSettings,
+}
+
+/// A session JWT from `POST /v1/client/sessions/{id}/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    /// Always `"token"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// The JWT.
+    pub jwt: String,
+}
+
+impl WireObject for Token {
+    const OBJECT: &'static str = "token";
+    fn check(&self) -> Result<(), String> {
+        check_object(self.object.as_deref(), Self::OBJECT)
+    }
+}
+
+/// A mutation's answer: the resource and the whole client riding along.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct Envelope<T> {
+    /// The resource (`null` e.g. for `GET /v1/client` with an unknown token).
+    #[serde(deserialize_with = "required_nullable")]
+    pub response: Option<T>,
+    /// The client after the mutation; the SDK replaces its client with it when present.
+    #[serde(default)]
+    pub client: Option<Client>,
+}
+
+/// The body of a 4xx/5xx answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error items.
+    pub errors: Vec<ApiErrorItem>,
+    /// Trace id for support.
+    #[serde(default)]
+    pub clerk_trace_id: Option<String>,
+}
+
+/// The claims of a session JWT the SDK reads (no signature check: the server verifies tokens, not the SDK).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JwtClaims {
+    /// The session id the token is for.
+    pub sid: String,
+    /// Expiry, Unix seconds.
+    pub exp: u64,
+    /// Issue time, Unix seconds.
+    #[serde(default)]
+    pub iat: Option<u64>,
+    /// The user id.
+    #[serde(default)]
+    pub sub: Option<String>,
+}
+
+/// Parses JSON into `T`, with serde's message as the error (crate-internal: storage snapshots use it too).
+pub(crate) fn from_json<T: DeserializeOwned>(json: &str) -> Result<T, String> {
+    serde_json::from_str(json).map_err(|e| e.to_string())
+}
+
+/// Encodes `T` as JSON, with serde's message as the error.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string(value).map_err(|e| e.to_string())
+}
+
+/// Whether `status` is a success (2xx).
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Parses a success body as `T`, or turns an error status into the error it carries.
+fn parse_ok<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ClerkError> {
+    if !is_success(status) {
+        return Err(parse_error(status, body));
+    }
+    from_json(body).map_err(|e| ClerkError::invalid_response(status, e))
+}
+
+/// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
+pub fn parse_envelope<T: DeserializeOwned + WireObject>(
+    status: u16,
+    body: &str,
+) -> Result<Envelope<T>, ClerkError> {
+    let env: Envelope<T> = parse_ok(status, body)?;
+    let checked = env
+        .response
+        .as_ref()
+        .map_or(Ok(()), T::check)
+        .and_then(|()| match &env.client {
+            Some(c) => c.check(),
+            None => Ok(()),
+        });
+    checked
+        .map(|()| env)
+        .map_err(|e| ClerkError::invalid_response(status, e))
+}
+
+/// Parses the answer to `GET /v1/client`: the client, or `None` when the server does not know the token.
+pub fn parse_client(status: u16, body: &str) -> Result<Option<Client>, ClerkError> {
+    parse_envelope::<Client>(status, body).map(|env| env.response)
+}
+
+/// Parses the answer to `GET /v1/environment`.
+pub fn parse_environment(status: u16, body: &str) -> Result<Environment, ClerkError> {
+    parse_ok(status, body)
+}
+
+/// Parses the answer to `POST /v1/client/sessions/{id}/tokens` (a bare token, no envelope).
+pub fn parse_token(status: u16, body: &str) -> Result<Token, ClerkError> {
+    let token: Token = parse_ok(status, body)?;
+    token
+        .check()
+        .map_err(|e| ClerkError::invalid_response(status, e))?;
+    Ok(token)
+}
+
+/// Turns a failed answer into a [`ClerkError`]; a body that is not the Clerk error shape becomes `invalid_response`.
+pub fn parse_error(status: u16, body: &str) -> ClerkError {
+    match from_json::<ErrorBody>(body) {
+        Ok(b) => ClerkError::from_items(status, b.errors, b.clerk_trace_id),
+        Err(e) => ClerkError::invalid_response(
+            status,
+            format!("HTTP {status} without a Clerk error body ({e})"),
+        ),
+    }
+}
+
+/// Parses the JSON of a JWT payload (already base64url-decoded).
+pub fn parse_jwt_claims(payload: &[u8]) -> Result<JwtClaims, ClerkError> {
+    serde_json::from_slice(payload).map_err(|e| {
+        ClerkError::single(
+            NO_HTTP_STATUS,
+            codes::INVALID_TOKEN,
+            format!("Session token payload is invalid: {e}"),
+        )
+    })
+}
+
+#[cfg(test)]
+#[path = "wire_tests.rs"]
+mod tests;

@@ -1,0 +1,262 @@
+//! Wire parsing against hand-written fixtures from the contract, and against garbage.
+
+use super::*;
+
+const CLIENT: &str = include_str!("fixtures/client_two_sessions.json");
+const SIGN_IN: &str = include_str!("fixtures/sign_in_needs_first_factor.json");
+const SIGN_UP: &str = include_str!("fixtures/sign_up_missing_requirements.json");
+const ENVIRONMENT: &str = include_str!("fixtures/environment.json");
+const ERROR_ALREADY: &str = include_str!("fixtures/error_identifier_already_signed_in.json");
+
+#[test]
+fn parses_get_client_with_two_sessions() {
+    let client = parse_client(200, CLIENT).unwrap().unwrap();
+    assert_eq!(client.id, "client_2abcDEF");
+    assert_eq!(client.last_active_session_id.as_deref(), Some("sess_grace"));
+    assert_eq!(client.sessions.len(), 2);
+    let ada = client.session("sess_ada").unwrap();
+    assert!(ada.is_signed_in());
+    assert_eq!(ada.last_active_at, 1_732_700_000_000);
+    let user = ada.user.as_ref().unwrap();
+    assert_eq!(user.full_name().as_deref(), Some("Ada Lovelace"));
+    assert_eq!(
+        user.primary_email_address().unwrap().email_address,
+        "ada@example.com"
+    );
+    assert_eq!(
+        ada.public_user_data.as_ref().unwrap().identifier.as_deref(),
+        Some("ada@example.com")
+    );
+    let grace = client.session("sess_grace").unwrap().user.as_ref().unwrap();
+    assert_eq!(grace.full_name().as_deref(), Some("Grace"));
+    assert_eq!(grace.email_addresses[0].verification, None);
+}
+
+#[test]
+fn get_client_with_unknown_token_is_none() {
+    assert_eq!(
+        parse_client(200, r#"{"response": null, "client": null}"#).unwrap(),
+        None
+    );
+    assert_eq!(parse_client(200, r#"{"response": null}"#).unwrap(), None);
+}
+
+#[test]
+fn envelope_requires_the_response_key() {
+    let e = parse_client(200, r#"{"client": null}"#).unwrap_err();
+    assert_eq!((e.status, e.code()), (200, "invalid_response"));
+    assert!(parse_client(200, "{}").is_err());
+}
+
+#[test]
+fn parses_sign_in_envelope_with_client() {
+    let env = parse_envelope::<SignIn>(200, SIGN_IN).unwrap();
+    let si = env.response.unwrap();
+    assert_eq!(si.status, SignInStatus::NeedsFirstFactor);
+    assert_eq!(si.supported_first_factors.len(), 2);
+    assert_eq!(
+        si.supported_first_factors[1].safe_identifier.as_deref(),
+        Some("a***@example.com")
+    );
+    assert_eq!(si.created_session_id, None);
+    let client = env.client.unwrap();
+    assert!(client.sessions.is_empty());
+    assert_eq!(client.sign_in.unwrap().id, "sia_1");
+}
+
+#[test]
+fn parses_sign_up_envelope() {
+    let su = parse_envelope::<SignUp>(200, SIGN_UP)
+        .unwrap()
+        .response
+        .unwrap();
+    assert_eq!(su.status, SignUpStatus::MissingRequirements);
+    assert_eq!(su.unverified_fields, vec!["email_address".to_string()]);
+    let v = su.verifications.email_address.unwrap();
+    assert_eq!(
+        (v.status.as_deref(), v.attempts),
+        (Some("unverified"), Some(0))
+    );
+}
+
+#[test]
+fn parses_session_envelope_of_a_removed_session() {
+    let body = r#"{"response": {"object": "session", "id": "sess_1", "status": "removed", "last_active_at": 5},
+        "client": {"object": "client", "id": "client_1", "sessions": [], "last_active_session_id": null}}"#;
+    let env = parse_envelope::<Session>(200, body).unwrap();
+    assert_eq!(env.response.unwrap().status, SessionStatus::Removed);
+    assert_eq!(env.client.unwrap().sessions.len(), 0);
+}
+
+#[test]
+fn unknown_statuses_are_kept_as_unknown_not_errors() {
+    let body = r#"{"response": {"object": "session", "id": "sess_1", "status": "pending"}, "client": null}"#;
+    let s = parse_envelope::<Session>(200, body)
+        .unwrap()
+        .response
+        .unwrap();
+    assert_eq!(s.status, SessionStatus::Unknown);
+    assert!(!s.is_signed_in());
+}
+
+#[test]
+fn another_resources_object_is_rejected() {
+    // A session where a sign-in is expected would otherwise slip through (status falls back to Unknown).
+    let body = r#"{"response": {"object": "session", "id": "sess_1", "status": "active"}, "client": null}"#;
+    let e = parse_envelope::<SignIn>(200, body).unwrap_err();
+    assert_eq!(e.code(), "invalid_response");
+    assert!(e.message().contains("sign_in_attempt"));
+    // Nested: a client whose session list holds a user.
+    let body = r#"{"response": null, "client": {"id": "client_1", "sessions": [{"object": "user", "id": "u", "status": "active"}]}}"#;
+    assert!(parse_envelope::<Session>(200, body).is_err());
+}
+
+#[test]
+fn nulls_where_lists_and_flags_belong_are_defaults() {
+    let body =
+        r#"{"response": {"id": "client_1", "sessions": null, "created_at": null}, "client": null}"#;
+    let c = parse_client(200, body).unwrap().unwrap();
+    assert!(c.sessions.is_empty());
+    assert_eq!(c.created_at, 0);
+}
+
+#[test]
+fn wrongly_shaped_json_is_an_error() {
+    for body in [
+        r#"{"response": {"sessions": []}, "client": null}"#, // no id
+        r#"{"response": {"id": 7, "sessions": []}, "client": null}"#, // id not a string
+        r#"{"response": {"id": "c", "sessions": "none"}, "client": null}"#, // list is a string
+        r#"{"response": {"id": "c", "sessions": [{"id": "s"}]}, "client": null}"#, // session without status
+        r#"{"response": {"id": "c", "sessions": [{"id": "s", "status": "active", "last_active_at": -1}]}}"#,
+        r#"{"response": {"id": "c", "sessions": [{"id": "s", "status": 3}]}}"#,
+        r#"[1, 2, 3]"#,
+        r#""client""#,
+        "null",
+    ] {
+        let e = parse_client(200, body).unwrap_err();
+        assert_eq!(e.code(), "invalid_response", "{body}");
+    }
+}
+
+#[test]
+fn garbage_bodies_are_errors_not_panics() {
+    for body in [
+        "",
+        "<html>502 Bad Gateway</html>",
+        "{",
+        "{\"response\":",
+        "\u{0}\u{1}",
+        "{\"response\": {\"id\": \"\u{FFFD}\"}",
+    ] {
+        assert!(parse_client(200, body).is_err(), "{body:?}");
+        assert!(parse_environment(200, body).is_err(), "{body:?}");
+        assert!(parse_token(200, body).is_err(), "{body:?}");
+    }
+    let deep = "[".repeat(10_000);
+    assert!(parse_client(200, &deep).is_err());
+}
+
+#[test]
+fn parses_environment_and_ignores_extras() {
+    let env = parse_environment(200, ENVIRONMENT).unwrap();
+    assert!(!env.auth_config.single_session_mode);
+    assert_eq!(
+        env.auth_config.first_factors,
+        vec!["password", "email_code"]
+    );
+    assert_eq!(
+        env.display_config.application_name.as_deref(),
+        Some("clerk-wasm demo")
+    );
+    assert_eq!(env.user_settings.password.min_length, Some(8));
+    assert!(env.user_settings.sign_up.email_verification_required);
+    let minimal =
+        parse_environment(200, r#"{"auth_config": {"single_session_mode": true}}"#).unwrap();
+    assert!(minimal.auth_config.single_session_mode);
+    assert!(
+        parse_environment(200, "{}").is_err(),
+        "an environment without auth_config is some other JSON"
+    );
+    assert!(parse_environment(200, r#"{"auth_config": {"single_session_mode": "yes"}}"#).is_err());
+}
+
+#[test]
+fn parses_token() {
+    let t = parse_token(200, r#"{"object": "token", "jwt": "a.b.c"}"#).unwrap();
+    assert_eq!(t.jwt, "a.b.c");
+    assert!(parse_token(200, r#"{"object": "client", "jwt": "a.b.c"}"#).is_err());
+    assert!(parse_token(200, r#"{"object": "token"}"#).is_err());
+    assert!(parse_token(200, r#"{"object": "token", "jwt": null}"#).is_err());
+}
+
+#[test]
+fn error_status_parses_the_error_body() {
+    let e = parse_envelope::<SignIn>(422, ERROR_ALREADY).unwrap_err();
+    assert_eq!(e.status, 422);
+    assert!(e.is_code("identifier_already_signed_in"));
+    assert_eq!(e.session_id_meta(), Some("sess_ada"));
+    assert_eq!(e.param_name_meta(), Some("identifier"));
+    assert_eq!(e.clerk_trace_id.as_deref(), Some("trace_123"));
+    assert_eq!(
+        e.errors[0].long_message.as_deref(),
+        Some("You're already signed in with this identifier on this client.")
+    );
+}
+
+#[test]
+fn error_bodies_lenient_and_garbage() {
+    let e = parse_error(
+        429,
+        r#"{"errors": [{"code": "too_many_requests", "message": "slow down", "meta": null}]}"#,
+    );
+    assert_eq!(
+        (e.status, e.code(), e.message()),
+        (429, "too_many_requests", "slow down")
+    );
+    assert_eq!(e.errors[0].long_message, None);
+    assert!(e.is_transient());
+    let e = parse_error(502, "<html>Bad Gateway</html>");
+    assert_eq!((e.status, e.code()), (502, "invalid_response"));
+    assert!(e.is_transient());
+    let e = parse_error(422, r#"{"errors": []}"#);
+    assert_eq!(e.code(), "invalid_response");
+    let e = parse_error(422, r#"{"errors": [{"message": "no code"}]}"#);
+    assert_eq!(e.code(), "invalid_response");
+    let e = parse_token(500, r#"{"errors": [{"code": "internal_clerk_error", "message": "oops"}], "clerk_trace_id": null}"#)
+        .unwrap_err();
+    assert_eq!((e.status, e.code()), (500, "internal_clerk_error"));
+}
+
+#[test]
+fn client_round_trips_through_json() {
+    let client = parse_client(200, CLIENT).unwrap().unwrap();
+    let json = to_json(&client).unwrap();
+    let back: Client = from_json(&json).unwrap();
+    assert_eq!(back, client);
+    let env = parse_environment(200, ENVIRONMENT).unwrap();
+    assert_eq!(
+        from_json::<Environment>(&to_json(&env).unwrap()).unwrap(),
+        env
+    );
+}
+
+#[test]
+fn jwt_claims() {
+    let c = parse_jwt_claims(
+        br#"{"sid": "sess_1", "exp": 1700000060, "iat": 1700000000, "sub": "user_1", "azp": "x"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (c.sid.as_str(), c.exp, c.iat),
+        ("sess_1", 1_700_000_060, Some(1_700_000_000))
+    );
+    for bad in [
+        &br#"{"exp": 1}"#[..],
+        br#"{"sid": "s"}"#,
+        br#"{"sid": "s", "exp": "soon"}"#,
+        b"\xff\xfe",
+        b"",
+    ] {
+        assert_eq!(parse_jwt_claims(bad).unwrap_err().code(), "invalid_token");
+    }
+}
