@@ -1,0 +1,116 @@
+//! Command-line flags, each with an environment-variable equivalent.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// `--session-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SessionMode {
+    /// Many sessions per client.
+    Multi,
+    /// One session per client.
+    Single,
+}
+
+/// `--email-verification`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmailVerification {
+    /// Sign-ups verify their email with a code.
+    Required,
+    /// Sign-ups complete at once.
+    Off,
+}
+
+/// Reference Frontend API server for clerk-wasm (axum + SQLite).
+#[derive(Debug, Clone, Parser)]
+#[command(name = "clerk-wasm-server", version, about)]
+pub struct Config {
+    /// Listen address; port 0 picks a free port.
+    #[arg(long, env = "CLERK_ADDR", default_value = "127.0.0.1:8787")]
+    pub addr: SocketAddr,
+    /// SQLite database URL (file created, with its folder, and migrated on start).
+    #[arg(long, env = "CLERK_DATABASE_URL", default_value = "sqlite://.data/dev.db")]
+    pub database_url: String,
+    /// Folder of the generated RSA signing key (jwt_rsa.pem) and secret key (secret_key).
+    #[arg(long, env = "CLERK_DATA_DIR", default_value = ".data")]
+    pub data_dir: PathBuf,
+    /// CORS origin allowed to call the API (repeatable; the env var is comma-separated).
+    #[arg(long = "allowed-origin", env = "CLERK_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Folder served at `/`.
+    #[arg(long, env = "CLERK_STATIC_DIR", default_value = "www")]
+    pub static_dir: PathBuf,
+    /// Folder served at `/pkg/`.
+    #[arg(long, env = "CLERK_PKG_DIR", default_value = "pkg")]
+    pub pkg_dir: PathBuf,
+    /// Session mode; persisted (default: the stored value, else multi).
+    #[arg(long, env = "CLERK_SESSION_MODE", value_enum)]
+    pub session_mode: Option<SessionMode>,
+    /// Whether sign-ups must verify their email; persisted (default: the stored value, else off).
+    #[arg(long, env = "CLERK_EMAIL_VERIFICATION", value_enum)]
+    pub email_verification: Option<EmailVerification>,
+    /// Development mode: /dev/outbox, CORS for any http://127.0.0.1:* / http://localhost:* origin, secret key printed.
+    #[arg(long, env = "CLERK_DEV")]
+    pub dev: bool,
+    /// Create three demo users (idempotent) and print their credentials.
+    #[arg(long, env = "CLERK_SEED_DEMO")]
+    pub seed_demo: bool,
+    /// Backend API key (sk_test_… or sk_live_…); default: generated into <data-dir>/secret_key.
+    #[arg(long, env = "CLERK_SECRET_KEY", hide_env_values = true, value_parser = parse_secret_key)]
+    pub secret_key: Option<String>,
+    /// A session expires this long after creation.
+    #[arg(long, env = "CLERK_SESSION_LIFETIME_SECS", default_value_t = 604_800)]
+    pub session_lifetime_secs: u64,
+    /// A session is abandoned after this long without activity.
+    #[arg(long, env = "CLERK_SESSION_INACTIVITY_SECS", default_value_t = 2_592_000)]
+    pub session_inactivity_secs: u64,
+    /// Lifetime of an email code.
+    #[arg(long, env = "CLERK_CODE_TTL_SECS", default_value_t = 600)]
+    pub code_ttl_secs: u64,
+    /// Sign-in + sign-up creations allowed per client per 10 minutes.
+    #[arg(long, env = "CLERK_RATE_LIMIT_CLIENT", default_value_t = 30)]
+    pub rate_limit_client: usize,
+    /// Sign-in + sign-up creations allowed per IP address per 10 minutes.
+    #[arg(long, env = "CLERK_RATE_LIMIT_IP", default_value_t = 300)]
+    pub rate_limit_ip: usize,
+    /// Per-request timeout.
+    #[arg(long, env = "CLERK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+/// Validate `--secret-key`.
+fn parse_secret_key(value: &str) -> Result<String, String> {
+    if crate::auth::secret_key::is_well_formed(value) {
+        Ok(value.to_string())
+    } else {
+        Err("must start with sk_test_ or sk_live_".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = Config::try_parse_from(["clerk-wasm-server"]).expect("parse");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8787");
+        assert_eq!(c.session_lifetime_secs, 604_800);
+        assert!(!c.dev && c.session_mode.is_none() && c.allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn flags() {
+        let c = Config::try_parse_from([
+            "x", "--addr", "127.0.0.1:0", "--dev", "--session-mode", "single", "--allowed-origin", "http://a",
+            "--allowed-origin", "http://b", "--secret-key", "sk_test_abc",
+        ])
+        .expect("parse");
+        assert_eq!(c.session_mode, Some(SessionMode::Single));
+        assert_eq!(c.allowed_origins, ["http://a", "http://b"]);
+        assert!(c.dev);
+        assert!(Config::try_parse_from(["x", "--secret-key", "nope"]).is_err());
+    }
+}

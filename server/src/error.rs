@@ -1,0 +1,261 @@
+//! The one error type of the API, rendered in exactly one place as Clerk's error JSON:
+//! `{"errors": [{"code", "message", "long_message", "meta"}], "clerk_trace_id"}`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::ids;
+use crate::store::StoreError;
+
+/// Every way a request can fail, with the Clerk error code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A required form parameter is absent or empty (`form_param_missing`).
+    #[error("{0} is missing")]
+    ParamMissing(&'static str),
+    /// A form parameter (or the body as a whole, `param == None`) is malformed (`form_param_format_invalid`).
+    #[error("{param:?} is invalid: {reason}")]
+    ParamInvalid {
+        /// The offending parameter, when there is one.
+        param: Option<&'static str>,
+        /// Human-readable explanation.
+        reason: String,
+    },
+    /// Wrong password (`form_password_incorrect`).
+    #[error("password incorrect")]
+    PasswordIncorrect,
+    /// No user has this identifier (`form_identifier_not_found`).
+    #[error("identifier not found")]
+    IdentifierNotFound,
+    /// A user with this email address already exists (`form_identifier_exists`).
+    #[error("identifier exists")]
+    IdentifierExists,
+    /// Password shorter than the minimum (`form_password_length_too_short`).
+    #[error("password too short")]
+    PasswordTooShort,
+    /// Wrong one-time code (`form_code_incorrect`).
+    #[error("code incorrect")]
+    CodeIncorrect,
+    /// The one-time code has expired (`verification_expired`).
+    #[error("verification expired")]
+    VerificationExpired,
+    /// The verification cannot succeed any more (`verification_failed`).
+    #[error("verification failed: {0}")]
+    VerificationFailed(String),
+    /// Rate limited (`too_many_requests`, 429 with `Retry-After`).
+    #[error("too many requests, retry after {retry_after_secs} s")]
+    TooManyRequests {
+        /// Seconds until the caller may try again.
+        retry_after_secs: u64,
+    },
+    /// Single-session mode and the client already has an active session (`session_exists`).
+    #[error("session exists")]
+    SessionExists,
+    /// This identifier already has an active session on this client (`identifier_already_signed_in`).
+    #[error("identifier already signed in")]
+    IdentifierAlreadySignedIn {
+        /// The session the caller should switch to.
+        session_id: String,
+    },
+    /// Unknown, foreign or inactive resource (`resource_not_found`, 404).
+    #[error("resource not found")]
+    NotFound,
+    /// Missing or invalid secret key or session JWT (`authentication_invalid`, 401).
+    #[error("authentication invalid")]
+    AuthenticationInvalid,
+    /// Body over the size limit (`request_body_too_large`, 413).
+    #[error("request body too large")]
+    BodyTooLarge,
+    /// Known path, wrong method (`method_not_allowed`, 405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The request took longer than the per-request timeout (`request_timeout`, 503).
+    #[error("request timeout")]
+    RequestTimeout,
+    /// Anything else: a bug or a database fault (`internal_clerk_error`, 500). The detail only goes to the log.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A `form_param_format_invalid` error for `param`.
+    pub fn invalid(param: &'static str, reason: impl Into<String>) -> Self {
+        Self::ParamInvalid { param: Some(param), reason: reason.into() }
+    }
+
+    /// The error an otherwise bodiless response with this status stands for.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::BodyTooLarge,
+            StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => Self::RequestTimeout,
+            StatusCode::UNAUTHORIZED => Self::AuthenticationInvalid,
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests { retry_after_secs: 1 },
+            s if s.is_client_error() => Self::ParamInvalid { param: None, reason: "The request is invalid.".into() },
+            s => Self::Internal(format!("upstream status {s}")),
+        }
+    }
+
+    /// HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::AuthenticationInvalid => StatusCode::UNAUTHORIZED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::RequestTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// Clerk error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ParamMissing(_) => "form_param_missing",
+            Self::ParamInvalid { .. } => "form_param_format_invalid",
+            Self::PasswordIncorrect => "form_password_incorrect",
+            Self::IdentifierNotFound => "form_identifier_not_found",
+            Self::IdentifierExists => "form_identifier_exists",
+            Self::PasswordTooShort => "form_password_length_too_short",
+            Self::CodeIncorrect => "form_code_incorrect",
+            Self::VerificationExpired => "verification_expired",
+            Self::VerificationFailed(_) => "verification_failed",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::SessionExists => "session_exists",
+            Self::IdentifierAlreadySignedIn { .. } => "identifier_already_signed_in",
+            Self::NotFound => "resource_not_found",
+            Self::AuthenticationInvalid => "authentication_invalid",
+            Self::BodyTooLarge => "request_body_too_large",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::RequestTimeout => "request_timeout",
+            Self::Internal(_) => "internal_clerk_error",
+        }
+    }
+
+    /// Short and long human-readable messages (never containing secrets or internal detail).
+    fn messages(&self) -> (String, String) {
+        let (short, long): (&str, String) = match self {
+            Self::ParamMissing(p) => ("is missing", format!("{p} must be included.")),
+            Self::ParamInvalid { reason, .. } => ("is invalid", reason.clone()),
+            Self::PasswordIncorrect => ("Password is incorrect", "Password is incorrect. Try again, or use another method.".into()),
+            Self::IdentifierNotFound => ("Couldn't find your account.", "Couldn't find your account.".into()),
+            Self::IdentifierExists => ("That email address is taken.", "That email address is taken. Please try another.".into()),
+            Self::PasswordTooShort => ("Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.".into()),
+            Self::CodeIncorrect => ("Incorrect code", "Incorrect code".into()),
+            Self::VerificationExpired => ("Verification expired", "This verification has expired. Request a new code.".into()),
+            Self::VerificationFailed(reason) => ("Verification failed", reason.clone()),
+            Self::TooManyRequests { retry_after_secs } => {
+                ("Too many requests", format!("Too many requests. Try again in {retry_after_secs} seconds."))
+            }
+            Self::SessionExists => ("Session already exists", "You're already signed in.".into()),
+            Self::IdentifierAlreadySignedIn { .. } => {
+                ("Identifier already signed in", "This account is already signed in on this client.".into())
+            }
+            Self::NotFound => ("not found", "The requested resource was not found.".into()),
+            Self::AuthenticationInvalid => ("Invalid authentication", "The request could not be authenticated.".into()),
+            Self::BodyTooLarge => ("Request body too large", "The request body exceeds 16 KiB.".into()),
+            Self::MethodNotAllowed => ("Method not allowed", "This method is not allowed on this path.".into()),
+            Self::RequestTimeout => ("Request timeout", "The request took too long to process.".into()),
+            Self::Internal(_) => ("Oops, an unexpected error occurred", "There was an internal error on our servers.".into()),
+        };
+        (short.to_string(), long)
+    }
+
+    /// The `meta` object (`param_name`, `session_id`).
+    fn meta(&self) -> Meta {
+        match self {
+            Self::ParamMissing(p) => Meta::param(p),
+            Self::ParamInvalid { param, .. } => Meta { param_name: param.map(str::to_string), session_id: None },
+            Self::PasswordIncorrect => Meta::param("password"),
+            Self::IdentifierNotFound => Meta::param("identifier"),
+            Self::IdentifierExists => Meta::param("email_address"),
+            Self::PasswordTooShort => Meta::param("password"),
+            Self::CodeIncorrect | Self::VerificationExpired | Self::VerificationFailed(_) => Meta::param("code"),
+            Self::IdentifierAlreadySignedIn { session_id } => Meta { param_name: None, session_id: Some(session_id.clone()) },
+            _ => Meta::default(),
+        }
+    }
+}
+
+/// The `meta` member of an error.
+#[derive(Debug, Default, Serialize)]
+struct Meta {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_id: Option<String>,
+}
+
+impl Meta {
+    fn param(name: &str) -> Self {
+        Self { param_name: Some(name.to_string()), session_id: None }
+    }
+}
+
+/// One entry of `errors`.
+#[derive(Serialize)]
+struct ErrorEntry {
+    code: &'static str,
+    message: String,
+    long_message: String,
+    meta: Meta,
+}
+
+/// The whole error body.
+#[derive(Serialize)]
+struct ErrorBody {
+    errors: [ErrorEntry; 1],
+    clerk_trace_id: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let trace_id = ids::trace_id();
+        if let Self::Internal(detail) = &self {
+            tracing::error!(trace_id = %trace_id, "internal error: {detail}");
+        }
+        let (message, long_message) = self.messages();
+        let body = ErrorBody {
+            errors: [ErrorEntry { code: self.code(), message, long_message, meta: self.meta() }],
+            clerk_trace_id: trace_id,
+        };
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+/// Result alias for handlers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_codes() {
+        assert_eq!(ApiError::NotFound.status(), StatusCode::NOT_FOUND);
+        assert_eq!(ApiError::ParamMissing("x").code(), "form_param_missing");
+        assert_eq!(ApiError::from_status(StatusCode::METHOD_NOT_ALLOWED).code(), "method_not_allowed");
+        assert_eq!(ApiError::RequestTimeout.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn too_many_requests_sets_retry_after() {
+        let response = ApiError::TooManyRequests { retry_after_secs: 42 }.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("42"));
+    }
+}

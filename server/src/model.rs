@@ -1,0 +1,332 @@
+//! Domain types: what the store keeps and the rules reason about. No wire or SQL concerns here.
+
+/// Instance-wide settings, changeable at run time through the backend API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InstanceSettings {
+    /// One session per client (`true`) or many (`false`).
+    pub single_session_mode: bool,
+    /// Whether sign-ups must verify their email address with a code.
+    pub email_verification_required: bool,
+}
+
+/// A client: one browser (one token) and its sessions and in-flight sign-in / sign-up.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// `client_…`
+    pub id: String,
+    /// Hex SHA-256 of the token secret.
+    pub token_hash: String,
+    /// The session the client considers current.
+    pub last_active_session_id: Option<String>,
+    /// The in-flight sign-in, if any.
+    pub sign_in_id: Option<String>,
+    /// The in-flight sign-up, if any.
+    pub sign_up_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// A user with exactly one email address.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// `user_…`
+    pub id: String,
+    /// `idn_…`, the id of the email address.
+    pub email_id: String,
+    /// Lowercase email address.
+    pub email: String,
+    /// Whether the email address was verified.
+    pub email_verified: bool,
+    /// Optional first name.
+    pub first_name: Option<String>,
+    /// Optional last name.
+    pub last_name: Option<String>,
+    /// PHC-format argon2id hash.
+    pub password_hash: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// Session status as in the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStatus {
+    /// Usable.
+    Active,
+    /// Ended by the user.
+    Ended,
+    /// Past `expire_at`.
+    Expired,
+    /// Removed by the user.
+    Removed,
+    /// Past `abandon_at`.
+    Abandoned,
+    /// Revoked through the backend API.
+    Revoked,
+}
+
+impl SessionStatus {
+    /// Wire / storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Ended => "ended",
+            Self::Expired => "expired",
+            Self::Removed => "removed",
+            Self::Abandoned => "abandoned",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    /// Parse a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "active" => Self::Active,
+            "ended" => Self::Ended,
+            "expired" => Self::Expired,
+            "removed" => Self::Removed,
+            "abandoned" => Self::Abandoned,
+            "revoked" => Self::Revoked,
+            _ => return None,
+        })
+    }
+}
+
+/// A session of one user on one client.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// `sess_…`
+    pub id: String,
+    /// Owning client.
+    pub client_id: String,
+    /// Signed-in user.
+    pub user_id: String,
+    /// Stored status; see [`Session::status_at`] for the effective one.
+    pub status: SessionStatus,
+    /// Unix ms of the last touch.
+    pub last_active_at: i64,
+    /// Unix ms after which the session is expired.
+    pub expire_at: i64,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl Session {
+    /// When the session is abandoned for lack of activity.
+    pub fn abandon_at(&self, inactivity_ms: i64) -> i64 {
+        self.last_active_at.saturating_add(inactivity_ms)
+    }
+
+    /// The status at `now`: a stored `active` turns `expired` / `abandoned` once those instants pass.
+    pub fn status_at(&self, now: i64, inactivity_ms: i64) -> SessionStatus {
+        match self.status {
+            SessionStatus::Active if now >= self.expire_at => SessionStatus::Expired,
+            SessionStatus::Active if now >= self.abandon_at(inactivity_ms) => SessionStatus::Abandoned,
+            other => other,
+        }
+    }
+
+    /// Whether the session is usable at `now`.
+    pub fn is_active_at(&self, now: i64, inactivity_ms: i64) -> bool {
+        self.status_at(now, inactivity_ms) == SessionStatus::Active
+    }
+}
+
+/// Status of a verification (code or password).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerificationStatus {
+    /// Prepared, not yet attempted successfully.
+    Unverified,
+    /// Succeeded.
+    Verified,
+    /// Too many wrong attempts.
+    Failed,
+    /// The code's lifetime passed.
+    Expired,
+}
+
+impl VerificationStatus {
+    /// Wire / storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unverified => "unverified",
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// Parse a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            "failed" => Self::Failed,
+            "expired" => Self::Expired,
+            _ => return None,
+        })
+    }
+}
+
+/// A first-factor or email verification in progress or done.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// Current status.
+    pub status: VerificationStatus,
+    /// `password` or `email_code`.
+    pub strategy: String,
+    /// Attempts made so far.
+    pub attempts: i64,
+    /// Unix ms after which the code is expired (codes only).
+    pub expire_at: Option<i64>,
+    /// Hex SHA-256 of the code (codes only).
+    pub code_hash: Option<String>,
+}
+
+/// Sign-in status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInStatus {
+    /// Waiting for a password or code.
+    NeedsFirstFactor,
+    /// Done; `created_session_id` is set.
+    Complete,
+}
+
+impl SignInStatus {
+    /// Wire / storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NeedsFirstFactor => "needs_first_factor",
+            Self::Complete => "complete",
+        }
+    }
+
+    /// Parse a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "needs_first_factor" => Self::NeedsFirstFactor,
+            "complete" => Self::Complete,
+            _ => return None,
+        })
+    }
+}
+
+/// A sign-in attempt of a known user.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// `sia_…`
+    pub id: String,
+    /// Owning client.
+    pub client_id: String,
+    /// The user identified.
+    pub user_id: String,
+    /// The identifier as normalised (lowercase email).
+    pub identifier: String,
+    /// Current status.
+    pub status: SignInStatus,
+    /// The first-factor verification, once one was prepared or attempted.
+    pub verification: Option<Verification>,
+    /// Set when complete.
+    pub created_session_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// Sign-up status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpStatus {
+    /// Waiting for email verification.
+    MissingRequirements,
+    /// Done; user and session created.
+    Complete,
+}
+
+impl SignUpStatus {
+    /// Wire / storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingRequirements => "missing_requirements",
+            Self::Complete => "complete",
+        }
+    }
+
+    /// Parse a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "missing_requirements" => Self::MissingRequirements,
+            "complete" => Self::Complete,
+            _ => return None,
+        })
+    }
+}
+
+/// A sign-up attempt.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    /// `sua_…`
+    pub id: String,
+    /// Owning client.
+    pub client_id: String,
+    /// Lowercase email address.
+    pub email: String,
+    /// Argon2id hash of the chosen password; cleared once the user exists.
+    pub password_hash: Option<String>,
+    /// Optional first name.
+    pub first_name: Option<String>,
+    /// Optional last name.
+    pub last_name: Option<String>,
+    /// Current status.
+    pub status: SignUpStatus,
+    /// The email verification, when required.
+    pub verification: Option<Verification>,
+    /// Set when complete.
+    pub created_user_id: Option<String>,
+    /// Set when complete.
+    pub created_session_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(status: SessionStatus) -> Session {
+        Session {
+            id: "sess_1".into(),
+            client_id: "client_1".into(),
+            user_id: "user_1".into(),
+            status,
+            last_active_at: 1_000,
+            expire_at: 10_000,
+            created_at: 1_000,
+            updated_at: 1_000,
+        }
+    }
+
+    #[test]
+    fn status_is_computed_on_read() {
+        let s = session(SessionStatus::Active);
+        assert_eq!(s.status_at(2_000, 5_000), SessionStatus::Active);
+        assert_eq!(s.status_at(6_000, 5_000), SessionStatus::Abandoned);
+        assert_eq!(s.status_at(10_000, 50_000), SessionStatus::Expired);
+        assert_eq!(session(SessionStatus::Removed).status_at(2_000, 5_000), SessionStatus::Removed);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in ["active", "ended", "expired", "removed", "abandoned", "revoked"] {
+            assert_eq!(SessionStatus::parse(s).map(SessionStatus::as_str), Some(s));
+        }
+        assert_eq!(SessionStatus::parse("bogus"), None);
+    }
+}

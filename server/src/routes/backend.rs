@@ -1,0 +1,114 @@
+//! Backend API (`Authorization: Bearer sk_…`): users, sessions, revocation, instance settings.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::context::pick_last_active;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{self, Form};
+use crate::ids;
+use crate::model::{InstanceSettings, SessionStatus};
+use crate::state::AppState;
+use crate::store::{Write, WriteBatch};
+use crate::wire::{SessionJson, UserJson};
+
+/// Proof that the request carried the secret key.
+pub struct BackendAuth;
+
+impl FromRequestParts<Arc<AppState>> for BackendAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::AuthenticationInvalid)?;
+        if state.secret_key.matches(key) {
+            Ok(Self)
+        } else {
+            Err(ApiError::AuthenticationInvalid)
+        }
+    }
+}
+
+/// `GET /v1/users`: all users, oldest first.
+pub async fn users(_: BackendAuth, State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec<UserJson>>> {
+    Ok(Json(state.store.users().await?.iter().map(UserJson::from).collect()))
+}
+
+/// `GET /v1/sessions?user_id=…`: that user's sessions, all statuses, newest first.
+pub async fn sessions(_: BackendAuth, State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+    let pairs = query.as_deref().and_then(|q| form::decode_pairs(q.as_bytes())).unwrap_or_default();
+    let user_id = pairs
+        .into_iter()
+        .find(|(k, v)| k == "user_id" && !v.is_empty())
+        .map(|(_, v)| v)
+        .ok_or(ApiError::ParamMissing("user_id"))?;
+    let now = ids::now_ms();
+    let inactivity = state.lifetimes.inactivity_ms;
+    let sessions: Vec<SessionJson> = state
+        .store
+        .user_sessions(&user_id)
+        .await?
+        .iter()
+        .map(|s| SessionJson::backend(s, s.status_at(now, inactivity), inactivity))
+        .collect();
+    Ok(Json(sessions).into_response())
+}
+
+/// `POST /v1/sessions/{id}/revoke`: revoked at once (its tokens can no longer be refreshed).
+pub async fn revoke(_: BackendAuth, State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Response> {
+    let now = ids::now_ms();
+    let inactivity = state.lifetimes.inactivity_ms;
+    let found = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
+    let _guard = state.client_locks.lock(&found.client_id).await;
+    let mut session = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
+    session.status = SessionStatus::Revoked;
+    session.updated_at = now;
+    let mut batch = WriteBatch::new();
+    if let Some(mut client) = state.store.client(&session.client_id).await? {
+        if client.last_active_session_id.as_deref() == Some(session.id.as_str()) {
+            let remaining: Vec<_> = state
+                .store
+                .client_sessions(&client.id)
+                .await?
+                .into_iter()
+                .filter(|s| s.id != session.id && s.is_active_at(now, inactivity))
+                .collect();
+            client.last_active_session_id = pick_last_active(None, &remaining);
+            client.updated_at = now;
+            batch.push(Write::Client(client));
+        }
+    }
+    batch.push(Write::Session(session.clone()));
+    state.store.apply(batch).await?;
+    Ok(Json(SessionJson::backend(&session, SessionStatus::Revoked, inactivity)).into_response())
+}
+
+/// `PATCH /v1/instance`: `single_session_mode` and/or `email_verification_required`.
+pub async fn instance(_: BackendAuth, State(state): State<Arc<AppState>>, form: Form) -> ApiResult<Response> {
+    let single = form.bool("single_session_mode")?;
+    let verification = form.bool("email_verification_required")?;
+    if single.is_none() && verification.is_none() {
+        return Err(ApiError::ParamMissing("single_session_mode"));
+    }
+    let current = state.settings();
+    let updated = InstanceSettings {
+        single_session_mode: single.unwrap_or(current.single_session_mode),
+        email_verification_required: verification.unwrap_or(current.email_verification_required),
+    };
+    state.set_settings(updated).await?;
+    Ok(Json(serde_json::json!({
+        "single_session_mode": updated.single_session_mode,
+        "email_verification_required": updated.email_verification_required,
+    }))
+    .into_response())
+}

@@ -1,0 +1,213 @@
+//! Request context shared by the frontend routes: the caller's client (locked for the request), its IP address,
+//! and rendering of the `{"response", "client"}` envelope with the client token header.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use tokio::sync::OwnedMutexGuard;
+
+use crate::auth::client_token::ClientToken;
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::model::{Client, Session, SignInStatus, SignUpStatus, User};
+use crate::state::AppState;
+use crate::store::Write;
+use crate::wire::{ClientJson, Envelope, SessionJson, SignInJson, SignUpJson};
+
+/// The `Authorization` header parsed as a client token (not yet checked against the store).
+#[derive(Debug, Clone)]
+pub struct TokenHeader(pub Option<ClientToken>);
+
+impl<S: Send + Sync> FromRequestParts<S> for TokenHeader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let token = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(ClientToken::parse);
+        Ok(Self(token))
+    }
+}
+
+/// The peer IP address (for per-IP rate limits); `unknown` when not served over a socket.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string());
+        Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+/// The caller's client for the duration of one request, holding that client's lock.
+pub struct ClientCtx {
+    /// The verified client, or one created in memory by [`ClientCtx::ensure`].
+    pub client: Option<Client>,
+    /// Set when a new client was created: its token goes into the `Authorization` response header.
+    new_token: Option<String>,
+    /// Serialises requests of the same client.
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl ClientCtx {
+    /// Lock and load the client named by the token; an unknown client or wrong secret gives no client.
+    pub async fn load(state: &AppState, token: &TokenHeader) -> ApiResult<Self> {
+        let Some(token) = &token.0 else { return Ok(Self::empty()) };
+        let guard = state.client_locks.lock(&token.client_id).await;
+        let client = state.store.client(&token.client_id).await?.filter(|c| token.matches(&c.token_hash));
+        Ok(Self { client, new_token: None, _guard: Some(guard) })
+    }
+
+    /// A context without a client.
+    pub fn empty() -> Self {
+        Self { client: None, new_token: None, _guard: None }
+    }
+
+    /// The caller's client, else 404 (used by routes addressing a resource of the client).
+    pub fn require(&self) -> ApiResult<&Client> {
+        self.client.as_ref().ok_or(ApiError::NotFound)
+    }
+
+    /// The caller's client; without one, a fresh client (persisted by the next batch that writes it) whose token
+    /// is returned in the response header.
+    pub fn ensure(&mut self, now: i64) -> &mut Client {
+        let new_token = &mut self.new_token;
+        self.client.get_or_insert_with(|| {
+            let id = ids::new_id("client_");
+            let token = ClientToken::generate(&id);
+            *new_token = Some(token.encode());
+            Client {
+                id,
+                token_hash: token.secret_hash(),
+                last_active_session_id: None,
+                sign_in_id: None,
+                sign_up_id: None,
+                created_at: now,
+                updated_at: now,
+            }
+        })
+    }
+
+    /// The write that persists the client as it is now (put first in a batch: other rows reference it).
+    pub fn client_write(&self) -> ApiResult<Write> {
+        Ok(Write::Client(self.require()?.clone()))
+    }
+
+    /// Answer `{"response": response, "client": <client>}` with the token header when the client is new.
+    pub async fn respond<T: Serialize>(&self, state: &AppState, response: T) -> ApiResult<Response> {
+        let client = match &self.client {
+            Some(c) => Some(render_client(state, c, ids::now_ms()).await?),
+            None => None,
+        };
+        Ok(self.with_token(Json(Envelope { response, client }).into_response()))
+    }
+
+    /// Answer with the client as both the response and the `client` member.
+    pub async fn respond_client(&self, state: &AppState) -> ApiResult<Response> {
+        let client = self.require()?;
+        let json = serde_json::to_value(render_client(state, client, ids::now_ms()).await?)
+            .map_err(|e| ApiError::Internal(format!("serialising client: {e}")))?;
+        let body = serde_json::json!({ "response": json, "client": json });
+        Ok(self.with_token(Json(body).into_response()))
+    }
+
+    /// Add the `Authorization` header for a new client.
+    fn with_token(&self, mut response: Response) -> Response {
+        if let Some(value) = self.new_token.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
+            response.headers_mut().insert(header::AUTHORIZATION, value);
+        }
+        response
+    }
+}
+
+/// The client's sessions that are active at `now`, oldest first.
+pub async fn active_sessions(state: &AppState, client_id: &str, now: i64) -> ApiResult<Vec<Session>> {
+    let inactivity = state.lifetimes.inactivity_ms;
+    let sessions = state.store.client_sessions(client_id).await?;
+    Ok(sessions.into_iter().filter(|s| s.is_active_at(now, inactivity)).collect())
+}
+
+/// The last-active session: the stored one if still active, else the most recently active one, else none.
+pub fn pick_last_active(stored: Option<&str>, active: &[Session]) -> Option<String> {
+    if let Some(id) = stored.filter(|id| active.iter().any(|s| s.id == *id)) {
+        return Some(id.to_string());
+    }
+    active.iter().max_by_key(|s| (s.last_active_at, s.created_at)).map(|s| s.id.clone())
+}
+
+/// A user that must exist (a dangling reference is an internal error).
+pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
+    state.store.user(user_id).await?.ok_or_else(|| ApiError::Internal(format!("user {user_id} is missing")))
+}
+
+/// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
+pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiResult<ClientJson> {
+    let inactivity = state.lifetimes.inactivity_ms;
+    let active = active_sessions(state, &client.id, now).await?;
+    let mut users: HashMap<String, User> = HashMap::new();
+    let mut sessions = Vec::with_capacity(active.len());
+    for s in &active {
+        if !users.contains_key(&s.user_id) {
+            users.insert(s.user_id.clone(), existing_user(state, &s.user_id).await?);
+        }
+        if let Some(user) = users.get(&s.user_id) {
+            sessions.push(SessionJson::frontend(s, s.status_at(now, inactivity), user, inactivity));
+        }
+    }
+    let sign_in = match &client.sign_in_id {
+        Some(id) => match state.store.sign_in(id).await?.filter(|s| s.status != SignInStatus::Complete) {
+            Some(sign_in) => Some(SignInJson::new(&sign_in, &existing_user(state, &sign_in.user_id).await?)),
+            None => None,
+        },
+        None => None,
+    };
+    let sign_up = match &client.sign_up_id {
+        Some(id) => state.store.sign_up(id).await?.filter(|s| s.status != SignUpStatus::Complete).map(|s| SignUpJson::from(&s)),
+        None => None,
+    };
+    Ok(ClientJson {
+        object: "client",
+        id: client.id.clone(),
+        last_active_session_id: pick_last_active(client.last_active_session_id.as_deref(), &active),
+        sessions,
+        sign_in,
+        sign_up,
+        created_at: client.created_at,
+        updated_at: client.updated_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionStatus;
+
+    fn session(id: &str, last_active_at: i64) -> Session {
+        Session {
+            id: id.into(),
+            client_id: "client_1".into(),
+            user_id: "user_1".into(),
+            status: SessionStatus::Active,
+            last_active_at,
+            expire_at: i64::MAX,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn last_active_falls_back_to_most_recent() {
+        let active = [session("sess_a", 10), session("sess_b", 30), session("sess_c", 20)];
+        assert_eq!(pick_last_active(Some("sess_c"), &active).as_deref(), Some("sess_c"));
+        assert_eq!(pick_last_active(Some("sess_gone"), &active).as_deref(), Some("sess_b"));
+        assert_eq!(pick_last_active(None, &active).as_deref(), Some("sess_b"));
+        assert_eq!(pick_last_active(Some("sess_a"), &[]), None);
+    }
+}

@@ -1,0 +1,224 @@
+//! Rules shared by sign-in and sign-up: input normalisation, rate limits, who may get a new session,
+//! one-time codes and their attempts.
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::context::active_sessions;
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::mailer::Purpose;
+use crate::model::{Client, Session, SessionStatus, Verification, VerificationStatus};
+use crate::state::AppState;
+
+/// Longest accepted identifier / email address (RFC 5321 path limit).
+pub const MAX_IDENTIFIER_LEN: usize = 254;
+/// Wrong guesses allowed per code; the next attempt fails the verification.
+pub const MAX_CODE_ATTEMPTS: i64 = 3;
+/// Longest code we bother comparing.
+const MAX_CODE_LEN: usize = 64;
+/// Strategy name of email codes.
+pub const EMAIL_CODE: &str = "email_code";
+/// Strategy name of passwords.
+pub const PASSWORD: &str = "password";
+
+/// Trim and lowercase an identifier; over-long → `form_param_format_invalid`.
+pub fn normalize_identifier(raw: &str, param: &'static str) -> ApiResult<String> {
+    let value = raw.trim();
+    if value.chars().count() > MAX_IDENTIFIER_LEN {
+        return Err(ApiError::invalid(param, format!("{param} must be at most {MAX_IDENTIFIER_LEN} characters.")));
+    }
+    Ok(value.to_lowercase())
+}
+
+/// A normalised email address: exactly one `@` with text on both sides, no whitespace.
+pub fn normalize_email(raw: &str) -> ApiResult<String> {
+    let email = normalize_identifier(raw, "email_address")?;
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::invalid("email_address", "email_address must be a valid email address."))
+    }
+}
+
+/// Count one sign-in / sign-up creation against the per-client and per-IP limits (nothing is counted when refused).
+pub fn check_creation_limits(state: &AppState, client_id: &str, ip: &str) -> ApiResult<()> {
+    let limits = &state.limits;
+    limits.client.check(client_id).map_err(too_many)?;
+    limits.ip.check(ip).map_err(too_many)?;
+    limits.client.record(client_id);
+    limits.ip.record(ip);
+    Ok(())
+}
+
+/// Refuse further password/code attempts for an identifier with too many recent failures.
+pub fn check_identifier_limit(state: &AppState, identifier: &str) -> ApiResult<()> {
+    state.limits.identifier.check(identifier).map_err(too_many)
+}
+
+/// Count a failed password/code attempt for an identifier.
+pub fn record_identifier_failure(state: &AppState, identifier: &str) {
+    state.limits.identifier.record(identifier);
+}
+
+/// The 429 error.
+fn too_many(retry_after_secs: u64) -> ApiError {
+    ApiError::TooManyRequests { retry_after_secs }
+}
+
+/// Whether the client may get a session for `user_id`: single-session mode allows none while one is active,
+/// multi-session mode refuses a second session of the same user.
+pub async fn check_can_add_session(state: &AppState, client: Option<&Client>, user_id: Option<&str>, now: i64) -> ApiResult<()> {
+    let Some(client) = client else { return Ok(()) };
+    let active = active_sessions(state, &client.id, now).await?;
+    if state.settings().single_session_mode {
+        if !active.is_empty() {
+            return Err(ApiError::SessionExists);
+        }
+    } else if let Some(existing) = user_id.and_then(|u| active.iter().find(|s| s.user_id == u)) {
+        return Err(ApiError::IdentifierAlreadySignedIn { session_id: existing.id.clone() });
+    }
+    Ok(())
+}
+
+/// A new active session of `user_id` on `client`, made the client's last-active session.
+pub fn new_session(state: &AppState, client: &mut Client, user_id: &str, now: i64) -> Session {
+    let session = Session {
+        id: ids::new_id("sess_"),
+        client_id: client.id.clone(),
+        user_id: user_id.to_string(),
+        status: SessionStatus::Active,
+        last_active_at: now,
+        expire_at: now.saturating_add(state.lifetimes.session_ms),
+        created_at: now,
+        updated_at: now,
+    };
+    client.last_active_session_id = Some(session.id.clone());
+    client.updated_at = now;
+    session
+}
+
+/// Hex SHA-256 of a code.
+fn code_hash(code: &str) -> String {
+    ids::hex(&Sha256::digest(code.as_bytes()))
+}
+
+/// Generate a code, send it to `to`, and return the fresh verification holding its hash.
+pub async fn prepare_code(state: &AppState, to: &str, purpose: Purpose, now: i64) -> ApiResult<Verification> {
+    let code = ids::one_time_code();
+    state.mailer.send_code(to, &code, purpose).await.map_err(|e| ApiError::Internal(format!("mailer: {e}")))?;
+    Ok(Verification {
+        status: VerificationStatus::Unverified,
+        strategy: EMAIL_CODE.to_string(),
+        attempts: 0,
+        expire_at: Some(now.saturating_add(state.lifetimes.code_ms)),
+        code_hash: Some(code_hash(&code)),
+    })
+}
+
+/// What an attempt at a code came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeOutcome {
+    /// Correct.
+    Verified,
+    /// Wrong code (counted).
+    Incorrect,
+    /// Past its lifetime.
+    Expired,
+    /// Too many attempts already, or nothing to verify.
+    Failed,
+}
+
+/// Check `code` against the verification, updating its status and attempt count (persist it afterwards).
+pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
+    let Some(expected) = v.code_hash.clone() else { return CodeOutcome::Failed };
+    if matches!(v.status, VerificationStatus::Verified | VerificationStatus::Failed) || v.attempts >= MAX_CODE_ATTEMPTS {
+        v.status = VerificationStatus::Failed;
+        return CodeOutcome::Failed;
+    }
+    if v.status == VerificationStatus::Expired || v.expire_at.is_some_and(|at| now >= at) {
+        v.status = VerificationStatus::Expired;
+        return CodeOutcome::Expired;
+    }
+    v.attempts += 1;
+    let given = code.trim();
+    let matches = given.len() <= MAX_CODE_LEN && bool::from(code_hash(given).as_bytes().ct_eq(expected.as_bytes()));
+    if matches {
+        v.status = VerificationStatus::Verified;
+        CodeOutcome::Verified
+    } else {
+        CodeOutcome::Incorrect
+    }
+}
+
+/// The error of a non-verified outcome.
+pub fn code_error(outcome: CodeOutcome) -> ApiError {
+    match outcome {
+        CodeOutcome::Verified => ApiError::Internal("code_error called on success".into()),
+        CodeOutcome::Incorrect => ApiError::CodeIncorrect,
+        CodeOutcome::Expired => ApiError::VerificationExpired,
+        CodeOutcome::Failed => ApiError::VerificationFailed("Too many failed attempts. Request a new code.".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prepared(code: &str, expire_at: i64) -> Verification {
+        Verification {
+            status: VerificationStatus::Unverified,
+            strategy: EMAIL_CODE.into(),
+            attempts: 0,
+            expire_at: Some(expire_at),
+            code_hash: Some(code_hash(code)),
+        }
+    }
+
+    #[test]
+    fn correct_code_verifies() {
+        let mut v = prepared("123456", 100);
+        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Verified);
+        assert_eq!(v.status, VerificationStatus::Verified);
+        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Failed, "a code is single-use");
+    }
+
+    #[test]
+    fn fourth_attempt_fails_even_when_correct() {
+        let mut v = prepared("123456", 100);
+        for _ in 0..3 {
+            assert_eq!(check_code(&mut v, "000000", 50), CodeOutcome::Incorrect);
+        }
+        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Failed);
+    }
+
+    #[test]
+    fn expired_code() {
+        let mut v = prepared("123456", 100);
+        assert_eq!(check_code(&mut v, "123456", 100), CodeOutcome::Expired);
+        assert_eq!(v.status, VerificationStatus::Expired);
+    }
+
+    #[test]
+    fn unprepared_verification_fails() {
+        let mut v = prepared("123456", 100);
+        v.code_hash = None;
+        assert_eq!(check_code(&mut v, "123456", 1), CodeOutcome::Failed);
+    }
+
+    #[test]
+    fn emails_and_identifiers() {
+        assert_eq!(normalize_email(" Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
+        for bad in ["ada", "@example.com", "ada@", "a@b@c", "a b@c.d"] {
+            assert!(normalize_email(bad).is_err(), "{bad}");
+        }
+        assert!(normalize_identifier(&"a".repeat(255), "identifier").is_err());
+        assert!(normalize_identifier(&"a".repeat(254), "identifier").is_ok());
+    }
+}

@@ -1,0 +1,194 @@
+//! `POST /v1/client/sign_ins` and its first-factor steps.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::context::{existing_user, ClientCtx, ClientIp, TokenHeader};
+use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
+use crate::auth::password;
+use crate::error::{ApiError, ApiResult};
+use crate::form::Form;
+use crate::ids;
+use crate::mailer::Purpose;
+use crate::model::{SignIn, SignInStatus, User, Verification, VerificationStatus};
+use crate::state::AppState;
+use crate::store::{Write, WriteBatch};
+use crate::wire::SignInJson;
+
+/// Longest password accepted at sign-in (longer ones cannot match: sign-up caps at 256).
+const MAX_PASSWORD_LEN: usize = 1024;
+
+/// Create a sign-in; finishes it at once when a correct password is given.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    ClientIp(ip): ClientIp,
+    form: Form,
+) -> ApiResult<Response> {
+    let now = ids::now_ms();
+    let mut ctx = ClientCtx::load(&state, &token).await?;
+    // A caller without a client gets one now (persisted only on success), so its creations count from the first.
+    let client_id = ctx.ensure(now).id.clone();
+    rules::check_creation_limits(&state, &client_id, &ip)?;
+    if state.settings().single_session_mode {
+        rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
+    }
+    let identifier = rules::normalize_identifier(form.required("identifier")?, "identifier")?;
+    let strategy = form.get("strategy");
+    if !matches!(strategy, None | Some(PASSWORD) | Some(EMAIL_CODE)) {
+        return Err(ApiError::invalid("strategy", "strategy must be password or email_code."));
+    }
+    let password = if strategy == Some(EMAIL_CODE) { None } else { form.get("password") };
+    let Some(user) = state.store.user_by_email(&identifier).await? else {
+        if let Some(password) = password {
+            password::verify(password.to_string(), None).await?;
+        }
+        return Err(ApiError::IdentifierNotFound);
+    };
+    rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
+
+    let mut sign_in = SignIn {
+        id: ids::new_id("sia_"),
+        client_id,
+        user_id: user.id.clone(),
+        identifier,
+        status: SignInStatus::NeedsFirstFactor,
+        verification: None,
+        created_session_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    if let Some(password) = password {
+        verify_password(&state, &user, password).await?;
+        return complete(&state, &mut ctx, sign_in, &user, password_verification(), now).await;
+    }
+    if strategy == Some(EMAIL_CODE) {
+        sign_in.verification = Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?);
+    }
+    let client = ctx.ensure(now);
+    client.sign_in_id = Some(sign_in.id.clone());
+    client.updated_at = now;
+    let mut batch = WriteBatch::new();
+    batch.push(ctx.client_write()?).push(Write::SignIn(sign_in.clone()));
+    state.store.apply(batch).await?;
+    ctx.respond(&state, SignInJson::new(&sign_in, &user)).await
+}
+
+/// `strategy=email_code`: send a code for this sign-in.
+pub async fn prepare_first_factor(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    Path(id): Path<String>,
+    form: Form,
+) -> ApiResult<Response> {
+    let now = ids::now_ms();
+    let ctx = ClientCtx::load(&state, &token).await?;
+    let mut sign_in = own_open_sign_in(&state, &ctx, &id).await?;
+    let user = existing_user(&state, &sign_in.user_id).await?;
+    match form.required("strategy")? {
+        EMAIL_CODE => sign_in.verification = Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?),
+        PASSWORD => sign_in.verification = None,
+        _ => return Err(ApiError::invalid("strategy", "strategy must be password or email_code.")),
+    }
+    sign_in.updated_at = now;
+    let mut batch = WriteBatch::new();
+    batch.push(Write::SignIn(sign_in.clone()));
+    state.store.apply(batch).await?;
+    ctx.respond(&state, SignInJson::new(&sign_in, &user)).await
+}
+
+/// `strategy=password&password=…` or `strategy=email_code&code=…`.
+pub async fn attempt_first_factor(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    Path(id): Path<String>,
+    form: Form,
+) -> ApiResult<Response> {
+    let now = ids::now_ms();
+    let mut ctx = ClientCtx::load(&state, &token).await?;
+    let mut sign_in = own_open_sign_in(&state, &ctx, &id).await?;
+    let user = existing_user(&state, &sign_in.user_id).await?;
+    match form.required("strategy")? {
+        PASSWORD => {
+            let password = form.required("password")?;
+            rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
+            verify_password(&state, &user, password).await?;
+            complete(&state, &mut ctx, sign_in, &user, password_verification(), now).await
+        }
+        EMAIL_CODE => {
+            let code = form.required("code")?;
+            let mut verification = sign_in
+                .verification
+                .clone()
+                .filter(|v| v.strategy == EMAIL_CODE && v.code_hash.is_some())
+                .ok_or_else(|| ApiError::VerificationFailed("No code was sent for this sign-in.".into()))?;
+            rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
+            rules::check_identifier_limit(&state, &user.email)?;
+            let outcome = rules::check_code(&mut verification, code, now);
+            if outcome == CodeOutcome::Verified {
+                return complete(&state, &mut ctx, sign_in, &user, verification, now).await;
+            }
+            if outcome == CodeOutcome::Incorrect {
+                rules::record_identifier_failure(&state, &user.email);
+            }
+            sign_in.verification = Some(verification);
+            sign_in.updated_at = now;
+            let mut batch = WriteBatch::new();
+            batch.push(Write::SignIn(sign_in));
+            state.store.apply(batch).await?;
+            Err(rules::code_error(outcome))
+        }
+        _ => Err(ApiError::invalid("strategy", "strategy must be password or email_code.")),
+    }
+}
+
+/// The caller's sign-in `id` that is not yet complete (404 when not the caller's, 422 when complete).
+async fn own_open_sign_in(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiResult<SignIn> {
+    let client = ctx.require()?;
+    let sign_in = state.store.sign_in(id).await?.filter(|s| s.client_id == client.id).ok_or(ApiError::NotFound)?;
+    if sign_in.status == SignInStatus::Complete {
+        return Err(ApiError::VerificationFailed("This sign-in is already complete.".into()));
+    }
+    Ok(sign_in)
+}
+
+/// Check a password under the per-identifier failure limit.
+async fn verify_password(state: &AppState, user: &User, password: &str) -> ApiResult<()> {
+    rules::check_identifier_limit(state, &user.email)?;
+    let ok = password.len() <= MAX_PASSWORD_LEN && password::verify(password.to_string(), user.password_hash.clone()).await?;
+    if ok {
+        Ok(())
+    } else {
+        rules::record_identifier_failure(state, &user.email);
+        Err(ApiError::PasswordIncorrect)
+    }
+}
+
+/// A verified password verification.
+fn password_verification() -> Verification {
+    Verification { status: VerificationStatus::Verified, strategy: PASSWORD.into(), attempts: 1, expire_at: None, code_hash: None }
+}
+
+/// Finish the sign-in: new session, made last-active; the client's in-flight sign-in cleared.
+async fn complete(
+    state: &AppState,
+    ctx: &mut ClientCtx,
+    mut sign_in: SignIn,
+    user: &User,
+    verification: Verification,
+    now: i64,
+) -> ApiResult<Response> {
+    let client = ctx.ensure(now);
+    let session = rules::new_session(state, client, &user.id, now);
+    client.sign_in_id = None;
+    sign_in.status = SignInStatus::Complete;
+    sign_in.verification = Some(verification);
+    sign_in.created_session_id = Some(session.id.clone());
+    sign_in.updated_at = now;
+    let mut batch = WriteBatch::new();
+    batch.push(ctx.client_write()?).push(Write::Session(session)).push(Write::SignIn(sign_in.clone()));
+    state.store.apply(batch).await?;
+    ctx.respond(state, SignInJson::new(&sign_in, user)).await
+}

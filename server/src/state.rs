@@ -1,0 +1,163 @@
+//! Shared application state handed to every handler.
+
+use std::sync::{Arc, RwLock};
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::secret_key::SecretKey;
+use crate::error::ApiResult;
+use crate::locks::KeyedLocks;
+use crate::mailer::{DevMailer, Mailer};
+use crate::model::InstanceSettings;
+use crate::rate_limit::RateLimiter;
+use crate::store::{Store, Write, WriteBatch};
+
+/// Session and code lifetimes, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// A session expires this long after creation.
+    pub session_ms: i64,
+    /// A session is abandoned this long after its last activity.
+    pub inactivity_ms: i64,
+    /// A one-time code expires this long after it was sent.
+    pub code_ms: i64,
+}
+
+/// The three rate limiters.
+#[derive(Debug)]
+pub struct Limits {
+    /// Failed password/code attempts per identifier.
+    pub identifier: RateLimiter,
+    /// Sign-in + sign-up creations per client.
+    pub client: RateLimiter,
+    /// Sign-in + sign-up creations per IP address.
+    pub ip: RateLimiter,
+}
+
+/// Which browser origins may call the API (CORS, and `azp` in session JWTs).
+#[derive(Debug, Clone)]
+pub struct Origins {
+    allowed: Vec<String>,
+    dev: bool,
+}
+
+impl Origins {
+    /// `allowed` exact origins (a trailing `/` is ignored); with `dev`, any `http://127.0.0.1:<port>` and
+    /// `http://localhost:<port>` too.
+    pub fn new(allowed: impl IntoIterator<Item = String>, dev: bool) -> Self {
+        let allowed = allowed.into_iter().map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect();
+        Self { allowed, dev }
+    }
+
+    /// Whether `origin` is allowed.
+    pub fn is_allowed(&self, origin: &str) -> bool {
+        self.allowed.iter().any(|a| a == origin) || (self.dev && is_local_dev_origin(origin))
+    }
+}
+
+/// `http://127.0.0.1:<port>` or `http://localhost:<port>`.
+fn is_local_dev_origin(origin: &str) -> bool {
+    ["http://127.0.0.1:", "http://localhost:"].iter().any(|prefix| {
+        origin.strip_prefix(prefix).is_some_and(|port| !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Everything handlers share.
+pub struct AppState {
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// Cached instance settings (the store holds the persisted copy).
+    settings: RwLock<InstanceSettings>,
+    /// Session JWT keys.
+    pub jwt: JwtKeys,
+    /// Backend API key.
+    pub secret_key: SecretKey,
+    /// Code delivery.
+    pub mailer: Arc<dyn Mailer>,
+    /// The dev outbox, present only with `--dev`.
+    pub outbox: Option<Arc<DevMailer>>,
+    /// Allowed browser origins.
+    pub origins: Origins,
+    /// `iss` of session JWTs: the origin this server is reached at.
+    pub issuer: String,
+    /// Rate limiters.
+    pub limits: Limits,
+    /// Per-client request serialisation.
+    pub client_locks: KeyedLocks,
+    /// Lifetimes.
+    pub lifetimes: Lifetimes,
+}
+
+/// The parts of [`AppState`] that are built before it.
+pub struct AppParts {
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// Initial settings (already persisted).
+    pub settings: InstanceSettings,
+    /// Session JWT keys.
+    pub jwt: JwtKeys,
+    /// Backend API key.
+    pub secret_key: SecretKey,
+    /// Code delivery.
+    pub mailer: Arc<dyn Mailer>,
+    /// The dev outbox, if served.
+    pub outbox: Option<Arc<DevMailer>>,
+    /// Allowed origins.
+    pub origins: Origins,
+    /// JWT issuer.
+    pub issuer: String,
+    /// Rate limiters.
+    pub limits: Limits,
+    /// Lifetimes.
+    pub lifetimes: Lifetimes,
+}
+
+impl AppState {
+    /// Assemble the state.
+    pub fn new(p: AppParts) -> Self {
+        Self {
+            store: p.store,
+            settings: RwLock::new(p.settings),
+            jwt: p.jwt,
+            secret_key: p.secret_key,
+            mailer: p.mailer,
+            outbox: p.outbox,
+            origins: p.origins,
+            issuer: p.issuer,
+            limits: p.limits,
+            client_locks: KeyedLocks::new(),
+            lifetimes: p.lifetimes,
+        }
+    }
+
+    /// The current instance settings.
+    pub fn settings(&self) -> InstanceSettings {
+        *self.settings.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Persist new settings, then use them from the next request on.
+    pub async fn set_settings(&self, settings: InstanceSettings) -> ApiResult<()> {
+        let mut batch = WriteBatch::new();
+        batch.push(Write::Settings(settings));
+        self.store.apply(batch).await?;
+        *self.settings.write().unwrap_or_else(|p| p.into_inner()) = settings;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        let strict = Origins::new(["https://app.example/".to_string()], false);
+        assert!(strict.is_allowed("https://app.example"));
+        assert!(!strict.is_allowed("http://127.0.0.1:3000"));
+        let dev = Origins::new(Vec::new(), true);
+        assert!(dev.is_allowed("http://127.0.0.1:3000"));
+        assert!(dev.is_allowed("http://localhost:8080"));
+        assert!(!dev.is_allowed("http://localhost:8080.evil.com"));
+        assert!(!dev.is_allowed("https://localhost:8080"));
+        assert!(!dev.is_allowed("http://127.0.0.1:"));
+    }
+}

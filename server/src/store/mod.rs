@@ -1,0 +1,87 @@
+//! Persistence behind a trait, so routes never see SQL and another database can be added later.
+//!
+//! Reads are individual methods; every write goes through [`Store::apply`], which runs a [`WriteBatch`]
+//! in one transaction, so a multi-step change (user + session + sign-up + client) is all or nothing.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+use crate::model::{Client, InstanceSettings, Session, SignIn, SignUp, User};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint was violated (e.g. an email address that already exists).
+    #[error("unique constraint violated")]
+    Conflict,
+    /// Any other database fault; the text is for the log only.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+/// Result alias for store calls.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One insert-or-update of a whole row.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// Upsert the instance settings.
+    Settings(InstanceSettings),
+    /// Upsert a client.
+    Client(Client),
+    /// Upsert a user (a different user with the same email → [`StoreError::Conflict`]).
+    User(User),
+    /// Upsert a session.
+    Session(Session),
+    /// Upsert a sign-in.
+    SignIn(SignIn),
+    /// Upsert a sign-up.
+    SignUp(SignUp),
+}
+
+/// Writes applied in order, in one transaction.
+#[derive(Debug, Default, Clone)]
+pub struct WriteBatch(pub Vec<Write>);
+
+impl WriteBatch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Append a write.
+    pub fn push(&mut self, write: Write) -> &mut Self {
+        self.0.push(write);
+        self
+    }
+}
+
+/// The persistence interface used by the routes, as `Arc<dyn Store>`.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Apply all writes atomically.
+    async fn apply(&self, batch: WriteBatch) -> StoreResult<()>;
+    /// The stored instance settings, if ever saved.
+    async fn settings(&self) -> StoreResult<Option<InstanceSettings>>;
+    /// A client by id.
+    async fn client(&self, id: &str) -> StoreResult<Option<Client>>;
+    /// A user by id.
+    async fn user(&self, id: &str) -> StoreResult<Option<User>>;
+    /// A user by (already lowercase) email address.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// All users, oldest first.
+    async fn users(&self) -> StoreResult<Vec<User>>;
+    /// A session by id.
+    async fn session(&self, id: &str) -> StoreResult<Option<Session>>;
+    /// All sessions of a client, oldest first.
+    async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>>;
+    /// All sessions of a user, newest first.
+    async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
+    /// A sign-in by id.
+    async fn sign_in(&self, id: &str) -> StoreResult<Option<SignIn>>;
+    /// A sign-up by id.
+    async fn sign_up(&self, id: &str) -> StoreResult<Option<SignUp>>;
+    /// Close connections cleanly (checkpointing the WAL).
+    async fn close(&self);
+}

@@ -1,0 +1,504 @@
+//! SQLite implementation of [`Store`] with sqlx: WAL mode, a single-connection writer pool (so concurrent writes
+//! queue in the pool instead of failing with `SQLITE_BUSY`) and a small reader pool. Every query is parameterised.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{FromRow, Sqlite, Transaction};
+
+use super::{Store, StoreError, StoreResult, Write, WriteBatch};
+use crate::model::{
+    Client, InstanceSettings, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User, Verification,
+    VerificationStatus,
+};
+
+/// How long a connection waits on a lock held by another connection before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Readers in the pool; WAL lets them run alongside the single writer.
+const READER_CONNECTIONS: u32 = 4;
+
+/// The SQLite store.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(err.to_string()),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Open (creating the file and its folder if needed) and migrate the database at `url` (`sqlite://path`).
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let file = options.get_filename();
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Database(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        sqlx::migrate!("./migrations")
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READER_CONNECTIONS)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+}
+
+/// Run one write inside the transaction.
+async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<(), sqlx::Error> {
+    match write {
+        Write::Settings(s) => {
+            sqlx::query(
+                "INSERT INTO instance_settings (id, single_session_mode, email_verification_required) VALUES (1, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET single_session_mode = excluded.single_session_mode,
+                 email_verification_required = excluded.email_verification_required",
+            )
+            .bind(s.single_session_mode)
+            .bind(s.email_verification_required)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Write::Client(c) => {
+            sqlx::query(
+                "INSERT INTO clients (id, token_hash, last_active_session_id, sign_in_id, sign_up_id, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET last_active_session_id = excluded.last_active_session_id,
+                 sign_in_id = excluded.sign_in_id, sign_up_id = excluded.sign_up_id, updated_at = excluded.updated_at",
+            )
+            .bind(&c.id)
+            .bind(&c.token_hash)
+            .bind(&c.last_active_session_id)
+            .bind(&c.sign_in_id)
+            .bind(&c.sign_up_id)
+            .bind(c.created_at)
+            .bind(c.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Write::User(u) => {
+            sqlx::query(
+                "INSERT INTO users (id, email_id, email, email_verified, first_name, last_name, password_hash, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET email = excluded.email, email_verified = excluded.email_verified,
+                 first_name = excluded.first_name, last_name = excluded.last_name,
+                 password_hash = excluded.password_hash, updated_at = excluded.updated_at",
+            )
+            .bind(&u.id)
+            .bind(&u.email_id)
+            .bind(&u.email)
+            .bind(u.email_verified)
+            .bind(&u.first_name)
+            .bind(&u.last_name)
+            .bind(&u.password_hash)
+            .bind(u.created_at)
+            .bind(u.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Write::Session(s) => {
+            sqlx::query(
+                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_active_at = excluded.last_active_at,
+                 expire_at = excluded.expire_at, updated_at = excluded.updated_at",
+            )
+            .bind(&s.id)
+            .bind(&s.client_id)
+            .bind(&s.user_id)
+            .bind(s.status.as_str())
+            .bind(s.last_active_at)
+            .bind(s.expire_at)
+            .bind(s.created_at)
+            .bind(s.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Write::SignIn(s) => {
+            let v = VerificationCols::from(s.verification.as_ref());
+            sqlx::query(
+                "INSERT INTO sign_ins (id, client_id, user_id, identifier, status, verification_status,
+                 verification_strategy, verification_attempts, verification_expire_at, verification_code_hash,
+                 created_session_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                 verification_status = excluded.verification_status, verification_strategy = excluded.verification_strategy,
+                 verification_attempts = excluded.verification_attempts,
+                 verification_expire_at = excluded.verification_expire_at,
+                 verification_code_hash = excluded.verification_code_hash,
+                 created_session_id = excluded.created_session_id, updated_at = excluded.updated_at",
+            )
+            .bind(&s.id)
+            .bind(&s.client_id)
+            .bind(&s.user_id)
+            .bind(&s.identifier)
+            .bind(s.status.as_str())
+            .bind(v.status)
+            .bind(v.strategy)
+            .bind(v.attempts)
+            .bind(v.expire_at)
+            .bind(v.code_hash)
+            .bind(&s.created_session_id)
+            .bind(s.created_at)
+            .bind(s.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Write::SignUp(s) => {
+            let v = VerificationCols::from(s.verification.as_ref());
+            sqlx::query(
+                "INSERT INTO sign_ups (id, client_id, email, password_hash, first_name, last_name, status,
+                 verification_status, verification_strategy, verification_attempts, verification_expire_at,
+                 verification_code_hash, created_user_id, created_session_id, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET password_hash = excluded.password_hash, status = excluded.status,
+                 verification_status = excluded.verification_status, verification_strategy = excluded.verification_strategy,
+                 verification_attempts = excluded.verification_attempts,
+                 verification_expire_at = excluded.verification_expire_at,
+                 verification_code_hash = excluded.verification_code_hash,
+                 created_user_id = excluded.created_user_id, created_session_id = excluded.created_session_id,
+                 updated_at = excluded.updated_at",
+            )
+            .bind(&s.id)
+            .bind(&s.client_id)
+            .bind(&s.email)
+            .bind(&s.password_hash)
+            .bind(&s.first_name)
+            .bind(&s.last_name)
+            .bind(s.status.as_str())
+            .bind(v.status)
+            .bind(v.strategy)
+            .bind(v.attempts)
+            .bind(v.expire_at)
+            .bind(v.code_hash)
+            .bind(&s.created_user_id)
+            .bind(&s.created_session_id)
+            .bind(s.created_at)
+            .bind(s.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn apply(&self, batch: WriteBatch) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        for write in &batch.0 {
+            apply_one(&mut tx, write).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn settings(&self) -> StoreResult<Option<InstanceSettings>> {
+        let row: Option<(bool, bool)> =
+            sqlx::query_as("SELECT single_session_mode, email_verification_required FROM instance_settings WHERE id = 1")
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(|(single_session_mode, email_verification_required)| InstanceSettings {
+            single_session_mode,
+            email_verification_required,
+        }))
+    }
+
+    async fn client(&self, id: &str) -> StoreResult<Option<Client>> {
+        let row: Option<ClientRow> = sqlx::query_as("SELECT * FROM clients WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.map(Client::from))
+    }
+
+    async fn user(&self, id: &str) -> StoreResult<Option<User>> {
+        let row: Option<UserRow> =
+            sqlx::query_as("SELECT * FROM users WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        Ok(row.map(User::from))
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row: Option<UserRow> =
+            sqlx::query_as("SELECT * FROM users WHERE email = ?").bind(email).fetch_optional(&self.reader).await?;
+        Ok(row.map(User::from))
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        let rows: Vec<UserRow> =
+            sqlx::query_as("SELECT * FROM users ORDER BY created_at, rowid").fetch_all(&self.reader).await?;
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    async fn session(&self, id: &str) -> StoreResult<Option<Session>> {
+        let row: Option<SessionRow> =
+            sqlx::query_as("SELECT * FROM sessions WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        row.map(Session::try_from).transpose()
+    }
+
+    async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>> {
+        let rows: Vec<SessionRow> = sqlx::query_as("SELECT * FROM sessions WHERE client_id = ? ORDER BY created_at, rowid")
+            .bind(client_id)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.into_iter().map(Session::try_from).collect()
+    }
+
+    async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        let rows: Vec<SessionRow> =
+            sqlx::query_as("SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC")
+                .bind(user_id)
+                .fetch_all(&self.reader)
+                .await?;
+        rows.into_iter().map(Session::try_from).collect()
+    }
+
+    async fn sign_in(&self, id: &str) -> StoreResult<Option<SignIn>> {
+        let row: Option<SignInRow> =
+            sqlx::query_as("SELECT * FROM sign_ins WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        row.map(SignIn::try_from).transpose()
+    }
+
+    async fn sign_up(&self, id: &str) -> StoreResult<Option<SignUp>> {
+        let row: Option<SignUpRow> =
+            sqlx::query_as("SELECT * FROM sign_ups WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        row.map(SignUp::try_from).transpose()
+    }
+
+    async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// The verification columns shared by sign-ins and sign-ups.
+#[derive(Default)]
+struct VerificationCols {
+    status: Option<&'static str>,
+    strategy: Option<String>,
+    attempts: Option<i64>,
+    expire_at: Option<i64>,
+    code_hash: Option<String>,
+}
+
+impl From<Option<&Verification>> for VerificationCols {
+    fn from(v: Option<&Verification>) -> Self {
+        match v {
+            None => Self::default(),
+            Some(v) => Self {
+                status: Some(v.status.as_str()),
+                strategy: Some(v.strategy.clone()),
+                attempts: Some(v.attempts),
+                expire_at: v.expire_at,
+                code_hash: v.code_hash.clone(),
+            },
+        }
+    }
+}
+
+/// Rebuild a verification from its columns (absent when no status is stored).
+fn verification(
+    status: Option<String>,
+    strategy: Option<String>,
+    attempts: Option<i64>,
+    expire_at: Option<i64>,
+    code_hash: Option<String>,
+) -> StoreResult<Option<Verification>> {
+    let Some(status) = status else { return Ok(None) };
+    let status = VerificationStatus::parse(&status).ok_or_else(|| corrupt("verification_status", &status))?;
+    Ok(Some(Verification {
+        status,
+        strategy: strategy.unwrap_or_default(),
+        attempts: attempts.unwrap_or(0),
+        expire_at,
+        code_hash,
+    }))
+}
+
+/// An error for a stored value this code does not understand.
+fn corrupt(column: &str, value: &str) -> StoreError {
+    StoreError::Database(format!("unexpected value {value:?} in column {column}"))
+}
+
+#[derive(FromRow)]
+struct ClientRow {
+    id: String,
+    token_hash: String,
+    last_active_session_id: Option<String>,
+    sign_in_id: Option<String>,
+    sign_up_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<ClientRow> for Client {
+    fn from(r: ClientRow) -> Self {
+        Client {
+            id: r.id,
+            token_hash: r.token_hash,
+            last_active_session_id: r.last_active_session_id,
+            sign_in_id: r.sign_in_id,
+            sign_up_id: r.sign_up_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: String,
+    email_id: String,
+    email: String,
+    email_verified: bool,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    password_hash: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            email_id: r.email_id,
+            email: r.email,
+            email_verified: r.email_verified,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            password_hash: r.password_hash,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct SessionRow {
+    id: String,
+    client_id: String,
+    user_id: String,
+    status: String,
+    last_active_at: i64,
+    expire_at: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<SessionRow> for Session {
+    type Error = StoreError;
+    fn try_from(r: SessionRow) -> StoreResult<Self> {
+        Ok(Session {
+            status: SessionStatus::parse(&r.status).ok_or_else(|| corrupt("sessions.status", &r.status))?,
+            id: r.id,
+            client_id: r.client_id,
+            user_id: r.user_id,
+            last_active_at: r.last_active_at,
+            expire_at: r.expire_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct SignInRow {
+    id: String,
+    client_id: String,
+    user_id: String,
+    identifier: String,
+    status: String,
+    verification_status: Option<String>,
+    verification_strategy: Option<String>,
+    verification_attempts: Option<i64>,
+    verification_expire_at: Option<i64>,
+    verification_code_hash: Option<String>,
+    created_session_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<SignInRow> for SignIn {
+    type Error = StoreError;
+    fn try_from(r: SignInRow) -> StoreResult<Self> {
+        Ok(SignIn {
+            status: SignInStatus::parse(&r.status).ok_or_else(|| corrupt("sign_ins.status", &r.status))?,
+            verification: verification(
+                r.verification_status,
+                r.verification_strategy,
+                r.verification_attempts,
+                r.verification_expire_at,
+                r.verification_code_hash,
+            )?,
+            id: r.id,
+            client_id: r.client_id,
+            user_id: r.user_id,
+            identifier: r.identifier,
+            created_session_id: r.created_session_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct SignUpRow {
+    id: String,
+    client_id: String,
+    email: String,
+    password_hash: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    status: String,
+    verification_status: Option<String>,
+    verification_strategy: Option<String>,
+    verification_attempts: Option<i64>,
+    verification_expire_at: Option<i64>,
+    verification_code_hash: Option<String>,
+    created_user_id: Option<String>,
+    created_session_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<SignUpRow> for SignUp {
+    type Error = StoreError;
+    fn try_from(r: SignUpRow) -> StoreResult<Self> {
+        Ok(SignUp {
+            status: SignUpStatus::parse(&r.status).ok_or_else(|| corrupt("sign_ups.status", &r.status))?,
+            verification: verification(
+                r.verification_status,
+                r.verification_strategy,
+                r.verification_attempts,
+                r.verification_expire_at,
+                r.verification_code_hash,
+            )?,
+            id: r.id,
+            client_id: r.client_id,
+            email: r.email,
+            password_hash: r.password_hash,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            created_user_id: r.created_user_id,
+            created_session_id: r.created_session_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}

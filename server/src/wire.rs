@@ -1,0 +1,383 @@
+//! The contract's JSON shapes (snake_case, Unix-ms timestamps), built from domain types.
+
+use serde::Serialize;
+
+use crate::model::{InstanceSettings, Session, SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification};
+
+/// Minimum password length, published in the environment and enforced at sign-up.
+pub const PASSWORD_MIN_LENGTH: usize = 8;
+/// Name shown by UIs.
+pub const APPLICATION_NAME: &str = "clerk-wasm demo";
+
+/// `verification` of an email address.
+#[derive(Debug, Serialize)]
+pub struct EmailVerificationState {
+    /// `verified` or `unverified`.
+    pub status: &'static str,
+    /// How it was (or will be) verified.
+    pub strategy: &'static str,
+}
+
+/// An email address of a user.
+#[derive(Debug, Serialize)]
+pub struct EmailAddress {
+    /// Always `email_address`.
+    pub object: &'static str,
+    /// `idn_…`
+    pub id: String,
+    /// The address.
+    pub email_address: String,
+    /// Verification state.
+    pub verification: EmailVerificationState,
+}
+
+/// A user.
+#[derive(Debug, Serialize)]
+pub struct UserJson {
+    /// Always `user`.
+    pub object: &'static str,
+    /// `user_…`
+    pub id: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Always null here.
+    pub username: Option<String>,
+    /// Always empty here (no images).
+    pub image_url: String,
+    /// Always false here.
+    pub has_image: bool,
+    /// The id of the only email address.
+    pub primary_email_address_id: String,
+    /// The user's email addresses.
+    pub email_addresses: Vec<EmailAddress>,
+    /// Whether a password is set.
+    pub password_enabled: bool,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl From<&User> for UserJson {
+    fn from(u: &User) -> Self {
+        Self {
+            object: "user",
+            id: u.id.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            username: None,
+            image_url: String::new(),
+            has_image: false,
+            primary_email_address_id: u.email_id.clone(),
+            email_addresses: vec![EmailAddress {
+                object: "email_address",
+                id: u.email_id.clone(),
+                email_address: u.email.clone(),
+                verification: EmailVerificationState {
+                    status: if u.email_verified { "verified" } else { "unverified" },
+                    strategy: "email_code",
+                },
+            }],
+            password_enabled: u.password_hash.is_some(),
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+/// `public_user_data` of a session.
+#[derive(Debug, Serialize)]
+pub struct PublicUserData {
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Always empty here.
+    pub image_url: String,
+    /// Always false here.
+    pub has_image: bool,
+    /// The email address.
+    pub identifier: String,
+    /// `user_…`
+    pub user_id: String,
+}
+
+/// A session.
+#[derive(Debug, Serialize)]
+pub struct SessionJson {
+    /// Always `session`.
+    pub object: &'static str,
+    /// `sess_…`
+    pub id: String,
+    /// Effective status at render time.
+    pub status: &'static str,
+    /// Unix ms.
+    pub last_active_at: i64,
+    /// Unix ms.
+    pub expire_at: i64,
+    /// Unix ms.
+    pub abandon_at: i64,
+    /// `user_…`
+    pub user_id: String,
+    /// The full user (omitted in backend listings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserJson>,
+    /// Public data of the user (omitted in backend listings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_user_data: Option<PublicUserData>,
+    /// `client_…` (backend listings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl SessionJson {
+    /// A session as the frontend API shows it (with the user).
+    pub fn frontend(s: &Session, status: SessionStatus, user: &User, inactivity_ms: i64) -> Self {
+        let mut json = Self::backend(s, status, inactivity_ms);
+        json.client_id = None;
+        json.public_user_data = Some(PublicUserData {
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            image_url: String::new(),
+            has_image: false,
+            identifier: user.email.clone(),
+            user_id: user.id.clone(),
+        });
+        json.user = Some(UserJson::from(user));
+        json
+    }
+
+    /// A session as the backend API lists it (`user_id` and `client_id`, no user object).
+    pub fn backend(s: &Session, status: SessionStatus, inactivity_ms: i64) -> Self {
+        Self {
+            object: "session",
+            id: s.id.clone(),
+            status: status.as_str(),
+            last_active_at: s.last_active_at,
+            expire_at: s.expire_at,
+            abandon_at: s.abandon_at(inactivity_ms),
+            user_id: s.user_id.clone(),
+            user: None,
+            public_user_data: None,
+            client_id: Some(s.client_id.clone()),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// A verification as shown to clients (never the code hash).
+#[derive(Debug, Serialize)]
+pub struct VerificationJson {
+    /// `unverified`, `verified`, `failed`, `expired`.
+    pub status: &'static str,
+    /// `password` or `email_code`.
+    pub strategy: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Code expiry (Unix ms), null for passwords.
+    pub expire_at: Option<i64>,
+}
+
+impl From<&Verification> for VerificationJson {
+    fn from(v: &Verification) -> Self {
+        Self { status: v.status.as_str(), strategy: v.strategy.clone(), attempts: v.attempts, expire_at: v.expire_at }
+    }
+}
+
+/// One supported first factor of a sign-in.
+#[derive(Debug, Serialize)]
+pub struct FirstFactor {
+    /// `password` or `email_code`.
+    pub strategy: &'static str,
+    /// The email the code goes to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_identifier: Option<String>,
+    /// `idn_…` of that email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address_id: Option<String>,
+}
+
+/// A sign-in attempt.
+#[derive(Debug, Serialize)]
+pub struct SignInJson {
+    /// Always `sign_in_attempt`.
+    pub object: &'static str,
+    /// `sia_…`
+    pub id: String,
+    /// Status.
+    pub status: &'static str,
+    /// The identifier.
+    pub identifier: String,
+    /// Always `["email_address"]`.
+    pub supported_identifiers: [&'static str; 1],
+    /// Password and email code.
+    pub supported_first_factors: Vec<FirstFactor>,
+    /// Always empty here.
+    pub supported_second_factors: Vec<FirstFactor>,
+    /// The first-factor verification.
+    pub first_factor_verification: Option<VerificationJson>,
+    /// Always null here.
+    pub second_factor_verification: Option<VerificationJson>,
+    /// Set when complete.
+    pub created_session_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl SignInJson {
+    /// Render a sign-in of `user`.
+    pub fn new(s: &SignIn, user: &User) -> Self {
+        let mut factors = Vec::with_capacity(2);
+        if user.password_hash.is_some() {
+            factors.push(FirstFactor { strategy: "password", safe_identifier: None, email_address_id: None });
+        }
+        factors.push(FirstFactor {
+            strategy: "email_code",
+            safe_identifier: Some(user.email.clone()),
+            email_address_id: Some(user.email_id.clone()),
+        });
+        Self {
+            object: "sign_in_attempt",
+            id: s.id.clone(),
+            status: s.status.as_str(),
+            identifier: s.identifier.clone(),
+            supported_identifiers: ["email_address"],
+            supported_first_factors: factors,
+            supported_second_factors: Vec::new(),
+            first_factor_verification: s.verification.as_ref().map(VerificationJson::from),
+            second_factor_verification: None,
+            created_session_id: s.created_session_id.clone(),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// `verifications` of a sign-up.
+#[derive(Debug, Serialize)]
+pub struct SignUpVerifications {
+    /// The email verification, null when not required.
+    pub email_address: Option<VerificationJson>,
+}
+
+/// A sign-up attempt.
+#[derive(Debug, Serialize)]
+pub struct SignUpJson {
+    /// Always `sign_up_attempt`.
+    pub object: &'static str,
+    /// `sua_…`
+    pub id: String,
+    /// Status.
+    pub status: &'static str,
+    /// Always `["email_address", "password"]`.
+    pub required_fields: [&'static str; 2],
+    /// Always `["first_name", "last_name"]`.
+    pub optional_fields: [&'static str; 2],
+    /// Always empty (requirements are checked at creation).
+    pub missing_fields: Vec<&'static str>,
+    /// `["email_address"]` until verified.
+    pub unverified_fields: Vec<&'static str>,
+    /// Verifications by field.
+    pub verifications: SignUpVerifications,
+    /// The email address.
+    pub email_address: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Always true.
+    pub password_enabled: bool,
+    /// Set when complete.
+    pub created_session_id: Option<String>,
+    /// Set when complete.
+    pub created_user_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl From<&SignUp> for SignUpJson {
+    fn from(s: &SignUp) -> Self {
+        let verified = s.status == SignUpStatus::Complete;
+        Self {
+            object: "sign_up_attempt",
+            id: s.id.clone(),
+            status: s.status.as_str(),
+            required_fields: ["email_address", "password"],
+            optional_fields: ["first_name", "last_name"],
+            missing_fields: Vec::new(),
+            unverified_fields: if verified { Vec::new() } else { vec!["email_address"] },
+            verifications: SignUpVerifications { email_address: s.verification.as_ref().map(VerificationJson::from) },
+            email_address: s.email.clone(),
+            first_name: s.first_name.clone(),
+            last_name: s.last_name.clone(),
+            password_enabled: true,
+            created_session_id: s.created_session_id.clone(),
+            created_user_id: s.created_user_id.clone(),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// A client.
+#[derive(Debug, Serialize)]
+pub struct ClientJson {
+    /// Always `client`.
+    pub object: &'static str,
+    /// `client_…`
+    pub id: String,
+    /// Active sessions only.
+    pub sessions: Vec<SessionJson>,
+    /// The in-flight sign-in.
+    pub sign_in: Option<SignInJson>,
+    /// The in-flight sign-up.
+    pub sign_up: Option<SignUpJson>,
+    /// The current session.
+    pub last_active_session_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// The `{"response", "client"}` envelope.
+#[derive(Debug, Serialize)]
+pub struct Envelope<T: Serialize> {
+    /// The resource.
+    pub response: T,
+    /// The whole client (null for GET /v1/client).
+    pub client: Option<ClientJson>,
+}
+
+/// `GET /v1/environment`.
+pub fn environment(settings: InstanceSettings) -> serde_json::Value {
+    serde_json::json!({
+        "object": "environment",
+        "auth_config": {
+            "object": "auth_config",
+            "single_session_mode": settings.single_session_mode,
+            "identification_strategies": ["email_address"],
+            "first_factors": ["password", "email_code"],
+        },
+        "display_config": {
+            "object": "display_config",
+            "application_name": APPLICATION_NAME,
+            "instance_environment_type": "development",
+        },
+        "user_settings": {
+            "password": { "min_length": PASSWORD_MIN_LENGTH },
+            "sign_up": { "email_verification_required": settings.email_verification_required },
+        },
+    })
+}
