@@ -35,7 +35,7 @@ use crate::auth::secret_key::SecretKey;
 use crate::config::{Config, EmailVerification, SessionMode};
 use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
-use crate::rate_limit::{RateLimiter, IDENTIFIER_FAILURES, WINDOW};
+use crate::rate_limit::{RateLimiter, CODES_PER_RECIPIENT, IDENTIFIER_FAILURES, WINDOW};
 use crate::state::{AppParts, AppState, Lifetimes, Limits, Origins};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
@@ -111,6 +111,7 @@ impl Server {
                 identifier: RateLimiter::new(IDENTIFIER_FAILURES, WINDOW),
                 client: RateLimiter::new(config.rate_limit_client, WINDOW),
                 ip: RateLimiter::new(config.rate_limit_ip, WINDOW),
+                codes_sent: RateLimiter::new(CODES_PER_RECIPIENT, WINDOW),
             },
             lifetimes: Lifetimes {
                 session_ms: secs_to_ms(config.session_lifetime_secs),
@@ -139,10 +140,11 @@ impl Server {
         let timeout = Duration::from_secs(self.config.request_timeout_secs.max(1));
         let app = ServiceBuilder::new()
             .layer(axum::middleware::from_fn(middleware::log_requests))
-            .layer(cors_layer(self.state.origins.clone()))
             .layer(axum::middleware::from_fn(middleware::finish_response))
+            .layer(cors_layer(self.state.origins.clone()))
             .layer(axum::middleware::from_fn_with_state(timeout, middleware::timeout))
             .layer(CatchPanicLayer::custom(middleware::panic_response))
+            .layer(axum::middleware::from_fn(middleware::reject_declared_oversize))
             .layer(axum::middleware::from_fn(middleware::method_override))
             .service(router);
         let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -70,6 +70,20 @@ pub async fn finish_response(req: Request, next: Next) -> Response {
     response
 }
 
+/// Answer 413 at once when the declared `Content-Length` is over the body limit, instead of reading (or waiting
+/// for) a body that will be refused anyway. Undeclared (chunked) bodies are capped while reading them.
+pub async fn reject_declared_oversize(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(len) if len > crate::form::BODY_LIMIT as u64 => ApiError::BodyTooLarge.into_response(),
+        _ => next.run(req).await,
+    }
+}
+
 /// Answer 503 `request_timeout` when the inner service takes longer than the configured duration.
 pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 pub const WINDOW: Duration = Duration::from_secs(600);
 /// Failed password/code attempts allowed per identifier within [`WINDOW`].
 pub const IDENTIFIER_FAILURES: usize = 5;
+
+/// Email codes sent to one address per [`WINDOW`]: enough for a few resends, too few to flood an inbox.
+pub const CODES_PER_RECIPIENT: usize = 10;
 /// Once the map holds this many keys, stale keys are purged on the next write.
 const PURGE_THRESHOLD: usize = 10_000;
 

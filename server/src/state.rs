@@ -22,7 +22,7 @@ pub struct Lifetimes {
     pub code_ms: i64,
 }
 
-/// The three rate limiters.
+/// The rate limiters.
 #[derive(Debug)]
 pub struct Limits {
     /// Failed password/code attempts per identifier.
@@ -31,6 +31,8 @@ pub struct Limits {
     pub client: RateLimiter,
     /// Sign-in + sign-up creations per IP address.
     pub ip: RateLimiter,
+    /// Email codes sent per recipient address (stops using the server to flood someone's inbox).
+    pub codes_sent: RateLimiter,
 }
 
 /// Which browser origins may call the API (CORS, and `azp` in session JWTs).

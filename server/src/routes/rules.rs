@@ -111,6 +111,8 @@ fn code_hash(code: &str) -> String {
 
 /// Generate a code, send it to `to`, and return the fresh verification holding its hash.
 pub async fn prepare_code(state: &AppState, to: &str, purpose: Purpose, now: i64) -> ApiResult<Verification> {
+    state.limits.codes_sent.check(to).map_err(too_many)?;
+    state.limits.codes_sent.record(to);
     let code = ids::one_time_code();
     state.mailer.send_code(to, &code, purpose).await.map_err(|e| ApiError::Internal(format!("mailer: {e}")))?;
     Ok(Verification {
