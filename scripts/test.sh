@@ -1,18 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: toolchain setup, native tests (SDK core + server over real HTTP),
 # then the SDK's browser tests in headless Chrome and Firefox against a real server on a free port with a
-# throw-away database. The server is stopped on exit, also on failure.
+# throw-away database. The server is stopped on exit, also on failure. The last line sums every runner's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-echo "== tier 1: native tests (cargo test --workspace)"
-cargo test --workspace
-
-echo "== tier 2: browser tests (wasm-pack test --headless --chrome --firefox) against the real server"
-cargo build --quiet -p clerk-wasm-server
-scratch=$(mktemp -d)
+scratch=$(mktemp -d)   # throw-away server data, and every runner's output for the closing summary
+log="$scratch/runners.log"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -24,6 +18,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+echo "== tier 1: native tests (cargo test --workspace)"
+cargo test --workspace 2>&1 | tee -a "$log"
+
+echo "== tier 2: browser tests (wasm-pack test --headless --chrome --firefox) against the real server"
+cargo build --quiet -p clerk-wasm-server
 mkdir -p "$scratch/www" "$scratch/pkg"
 target/debug/clerk-wasm-server \
   --addr 127.0.0.1:0 \
@@ -47,10 +49,12 @@ echo "test server: $url"
 export CLERK_TEST_SERVER="$url"
 export WASM_BINDGEN_TEST_TIMEOUT=180
 status=0
-wasm-pack test --headless --chrome --firefox || status=$?
+wasm-pack test --headless --chrome --firefox 2>&1 | tee -a "$log" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "browser tests failed; last server log lines:"
   tail -n 40 "$scratch/server.log"
   exit "$status"
 fi
-echo "== all test tiers passed"
+
+awk '/^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "all test tiers: %d passed, %d failed\n", p, f }' "$log"
