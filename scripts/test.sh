@@ -47,6 +47,11 @@ done
 echo "test server: $url"
 
 export CLERK_TEST_SERVER="$url"
+# Tests that switch the instance's session mode or email verification (PATCH /v1/instance) need the backend key,
+# which --dev prints on the line after the address.
+for _ in $(seq 1 50); do grep -q '^secret key: ' "$scratch/server.out" && break; sleep 0.1; done
+CLERK_TEST_SECRET_KEY=$(sed -n 's/^secret key: \(sk_[^ ]*\)$/\1/p' "$scratch/server.out" | head -n1)
+export CLERK_TEST_SECRET_KEY
 export WASM_BINDGEN_TEST_TIMEOUT=180
 status=0
 wasm-pack test --headless --chrome --firefox 2>&1 | tee -a "$log" || status=$?

@@ -1,14 +1,12 @@
 //! clerk-wasm: a multi-session browser authentication SDK compiled to WebAssembly.
 //!
-//! `core` is pure Rust (no web-sys) and unit-tested natively; the browser adapters and the JS API build on it.
+//! `core` is pure Rust (no web-sys) and unit-tested natively; `adapters` wrap the browser APIs, the controller
+//! (`clerk`) builds the instance's behaviour on both, and `js` is the JavaScript API, re-exported here.
 #![deny(missing_docs)]
 
+mod adapters;
+mod clerk;
 pub mod core;
+mod js;
 
-use wasm_bindgen::prelude::*;
-
-/// The SDK version, as exposed to JavaScript (`Clerk.version`).
-#[wasm_bindgen(js_name = sdkVersion)]
-pub fn sdk_version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
-}
+pub use js::{is_clerk_api_response_error, Clerk, Client, Session, SignIn, SignUp, User};

@@ -10,7 +10,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Address of the server `scripts/test.sh` started, baked in at compile time.
 fn server() -> &'static str {
-    option_env!("CLERK_TEST_SERVER").expect("CLERK_TEST_SERVER is set by scripts/test.sh")
+    match option_env!("CLERK_TEST_SERVER") {
+        Some(url) => url,
+        None => panic!("CLERK_TEST_SERVER is set by scripts/test.sh"),
+    }
 }
 
 async fn get_json(path: &str) -> (u16, js_sys::Object) {

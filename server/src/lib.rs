@@ -222,6 +222,6 @@ fn cors_layer(origins: Origins) -> CorsLayer {
         }))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .expose_headers([header::AUTHORIZATION])
+        .expose_headers([header::AUTHORIZATION, header::RETRY_AFTER])
         .max_age(CORS_MAX_AGE)
 }

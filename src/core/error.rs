@@ -27,6 +27,8 @@ pub mod codes {
     pub const INVALID_PUBLISHABLE_KEY: &str = "invalid_publishable_key";
     /// The frontend API passed to `new Clerk(...)` is neither a publishable key nor an origin/host.
     pub const INVALID_FRONTEND_API: &str = "invalid_frontend_api";
+    /// `prepare…`/`attempt…` was called on a sign-in or sign-up that was never created.
+    pub const ATTEMPT_NOT_STARTED: &str = "attempt_not_started";
     /// Server code: the identifier already has a signed-in session on this client (`meta.session_id` names it).
     pub const IDENTIFIER_ALREADY_SIGNED_IN: &str = "identifier_already_signed_in";
     /// Server code: single-session mode refuses a second sign-in or sign-up.
@@ -160,6 +162,15 @@ impl ClerkError {
         e
     }
 
+    /// An SDK rule error: `prepare…`/`attempt…` on a sign-in or sign-up (`kind`) that has no id yet.
+    pub fn attempt_not_started(kind: &str) -> Self {
+        Self::single(
+            NO_HTTP_STATUS,
+            codes::ATTEMPT_NOT_STARTED,
+            format!("This {kind} has not been created yet: call {kind}.create(...) first"),
+        )
+    }
+
     /// The first item's code (always present for errors built by this module).
     pub fn code(&self) -> &str {
         self.errors
@@ -253,6 +264,14 @@ mod tests {
             e.to_string(),
             "session_not_found: Session sess_x is not a signed-in session of this client"
         );
+    }
+
+    #[test]
+    fn attempt_not_started_names_the_missing_call() {
+        let e = ClerkError::attempt_not_started("signIn");
+        assert_eq!((e.status, e.code()), (0, "attempt_not_started"));
+        assert!(e.message().contains("signIn.create(...)"));
+        assert!(!e.is_transient() && !e.is_gone());
     }
 
     #[test]

@@ -41,14 +41,15 @@ pub enum TabChoice {
     NoSession,
 }
 
-/// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic.
+/// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic (and an
+/// unstable sort, smaller in wasm, gives the same order: ids are unique).
 pub fn signed_in_sessions(client: &Client) -> Vec<&Session> {
     let mut list: Vec<&Session> = client
         .sessions
         .iter()
         .filter(|s| s.is_signed_in())
         .collect();
-    list.sort_by(|a, b| {
+    list.sort_unstable_by(|a, b| {
         b.last_active_at
             .cmp(&a.last_active_at)
             .then_with(|| a.id.cmp(&b.id))
@@ -102,6 +103,33 @@ pub fn sign_out_redirect<'a>(
     }
 }
 
+/// Whether `incoming` is an older snapshot of the `current` client: same id, earlier `updated_at`. Answers arrive
+/// out of order (a `GET /v1/client` sent before a sign-in can land after it); the server bumps `updated_at` on every
+/// change of the client, so the older snapshot must not undo the newer one.
+pub fn is_stale(current: &Client, incoming: &Client) -> bool {
+    current.id == incoming.id && incoming.updated_at < current.updated_at
+}
+
+/// Where to navigate after a sign-out that produced `change`: nowhere unless this tab's active account was signed
+/// out by it (signing out another account leaves the page alone); then as [`sign_out_redirect`] says.
+pub fn redirect_after_sign_out<'a>(
+    change: &Change,
+    one_session: bool,
+    remaining_signed_in: usize,
+    after_multi_single: Option<&'a str>,
+    after_sign_out: Option<&'a str>,
+) -> Option<&'a str> {
+    if !change.active_signed_out {
+        return None;
+    }
+    sign_out_redirect(
+        one_session,
+        remaining_signed_in,
+        after_multi_single,
+        after_sign_out,
+    )
+}
+
 /// What a mutation did, so the adapter knows whether to persist, emit to listeners or navigate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -136,6 +164,9 @@ pub struct SessionState {
     active: Option<String>,
     /// The tab explicitly chose no account: new clients do not pick one for it.
     chose_none: bool,
+    /// The tab's stored account when it was restored without a client to check it against (the stored client was
+    /// missing or unreadable); the first client that arrives honours it if it is still signed in.
+    pending_choice: Option<String>,
     /// Single or multi-session.
     mode: Mode,
 }
@@ -147,6 +178,7 @@ impl SessionState {
             client: None,
             active: None,
             chose_none: false,
+            pending_choice: None,
             mode,
         }
     }
@@ -161,7 +193,11 @@ impl SessionState {
         }
         state.active = match (&client, state.chose_none) {
             (Some(c), false) => resolve_active(state.active.as_deref(), c),
-            _ => None,
+            (None, _) => {
+                state.pending_choice = state.active.take();
+                None
+            }
+            (Some(_), true) => None,
         };
         state.client = client;
         state
@@ -216,7 +252,7 @@ impl SessionState {
         match (&self.active, self.chose_none) {
             (Some(id), _) => Some(TabChoice::Session(id.clone())),
             (None, true) => Some(TabChoice::NoSession),
-            (None, false) => None,
+            (None, false) => self.pending_choice.clone().map(TabChoice::Session),
         }
     }
 
@@ -247,16 +283,28 @@ impl SessionState {
 
     /// Replaces the client (from a server response, storage or another tab), keeping this tab's active account
     /// unless it was signed out; then it falls back. `None` means the server has no client for our token.
+    /// A stale snapshot of the same client (see [`is_stale`]) is ignored: nothing changes.
     pub fn apply_client(&mut self, client: Option<Client>) -> Change {
         let before = self.active.clone();
+        if let (Some(current), Some(incoming)) = (&self.client, &client) {
+            if is_stale(current, incoming) {
+                return Change {
+                    active_before: before.clone(),
+                    active_after: before,
+                    client_changed: false,
+                    active_signed_out: false,
+                };
+            }
+        }
         let client_changed = client != self.client;
         let still_in = |c: &Client| before.as_deref().is_some_and(|id| is_signed_in(c, id));
         let after = match &client {
             None => None,
             Some(_) if self.chose_none => None,
             Some(c) if still_in(c) => before.clone(),
-            Some(c) => resolve_active(None, c),
+            Some(c) => resolve_active(self.pending_choice.as_deref(), c),
         };
+        self.pending_choice = None;
         let active_signed_out = before.is_some() && !client.as_ref().is_some_and(still_in);
         if client.is_none() {
             self.chose_none = false;
@@ -288,12 +336,29 @@ impl SessionState {
                 self.active = Some(id.to_string());
             }
         }
+        self.pending_choice = None;
         Ok(Change {
             active_before: before,
             active_after: self.active.clone(),
             client_changed: false,
             active_signed_out: false,
         })
+    }
+
+    /// Signs one session out: drops it locally (its fallback rule applies if it was active), then applies the
+    /// client the server answered with, if any. One [`Change`] covers both steps.
+    pub fn sign_out_session(&mut self, id: &str, server_client: Option<Client>) -> Change {
+        let dropped = self.drop_session(id);
+        let applied = match server_client {
+            Some(client) => self.apply_client(Some(client)),
+            None => return dropped,
+        };
+        Change {
+            active_before: dropped.active_before,
+            active_after: applied.active_after,
+            client_changed: dropped.client_changed || applied.client_changed,
+            active_signed_out: dropped.active_signed_out || applied.active_signed_out,
+        }
     }
 
     /// Drops a session the server says is gone (a touch or token answered 401/404) from the local client; if it was

@@ -183,7 +183,8 @@ fn restore_without_client_is_signed_out() {
     let s = SessionState::restore(Mode::Multi, None, Some(TabChoice::Session("a".into())));
     assert_eq!(s.active_session_id(), None);
     assert!(s.signed_in_sessions().is_empty());
-    assert_eq!(s.tab_choice(), None);
+    // The choice itself is kept (and stays stored) until a client arrives to check it against.
+    assert_eq!(s.tab_choice(), Some(TabChoice::Session("a".into())));
     assert_eq!(SessionState::new(Mode::Single).active_session(), None);
 }
 
@@ -411,4 +412,105 @@ fn sign_out_redirects() {
         Some("/bye")
     );
     assert_eq!(sign_out_redirect(false, 0, Some("/switch"), None), None);
+}
+
+#[test]
+fn a_stale_snapshot_of_the_same_client_is_ignored() {
+    let mut newer = three();
+    newer.updated_at = 50;
+    newer.sessions.push(active("d", 400));
+    let mut s = SessionState::restore(Mode::Multi, Some(newer.clone()), None);
+    // An answer sent before "d" signed in arrives late: it must not undo the sign-in.
+    let mut older = three();
+    older.updated_at = 40;
+    let ch = s.apply_client(Some(older.clone()));
+    assert!(!ch.needs_emit() && !ch.active_signed_out);
+    assert_eq!(s.client(), Some(&newer));
+    // Same age is accepted (two changes within one millisecond), and so is another client or no client.
+    older.updated_at = 50;
+    assert!(s.apply_client(Some(older.clone())).client_changed);
+    let mut other = three();
+    other.id = "client_2".into();
+    other.updated_at = 1;
+    assert!(s.apply_client(Some(other)).client_changed);
+    assert!(is_stale(&newer, &{
+        let mut c = newer.clone();
+        c.updated_at = 49;
+        c
+    }));
+    assert!(!is_stale(&newer, &newer));
+}
+
+#[test]
+fn sign_out_session_drops_it_then_applies_the_servers_client() {
+    let mut s = SessionState::restore(
+        Mode::Multi,
+        Some(three()),
+        Some(TabChoice::Session("c".into())),
+    );
+    // The server moved its last active to "a"; the tab still falls back to the most recently active remaining.
+    let mut server = three();
+    server.sessions.retain(|x| x.id != "c");
+    server.last_active_session_id = Some("a".into());
+    let ch = s.sign_out_session("c", Some(server.clone()));
+    assert_eq!(
+        (ch.active_before.as_deref(), ch.active_after.as_deref()),
+        (Some("c"), Some("b"))
+    );
+    assert!(ch.active_signed_out && ch.client_changed);
+    assert_eq!(s.client(), Some(&server));
+    // Without an answer (the server already forgot it) the local drop alone applies.
+    let ch = s.sign_out_session("a", None);
+    assert!(!ch.active_signed_out && ch.client_changed);
+    assert_eq!(s.active_session_id(), Some("b"));
+}
+
+#[test]
+fn redirect_only_when_the_tabs_account_was_signed_out() {
+    let mut s = SessionState::restore(
+        Mode::Multi,
+        Some(three()),
+        Some(TabChoice::Session("c".into())),
+    );
+    let other = s.sign_out_session("a", None);
+    assert_eq!(
+        redirect_after_sign_out(&other, true, 2, Some("/switch"), Some("/bye")),
+        None
+    );
+    let own = s.sign_out_session("c", None);
+    assert_eq!(
+        redirect_after_sign_out(&own, true, 1, Some("/switch"), Some("/bye")),
+        Some("/switch")
+    );
+    let last = s.sign_out_session("b", None);
+    assert_eq!(
+        redirect_after_sign_out(&last, true, 0, Some("/switch"), Some("/bye")),
+        Some("/bye")
+    );
+}
+
+#[test]
+fn a_tab_choice_restored_without_a_client_is_honoured_by_the_first_client() {
+    // The stored client was unreadable (e.g. written by another SDK version), the tab's choice was not.
+    let mut s = SessionState::restore(Mode::Multi, None, Some(TabChoice::Session("a".into())));
+    assert_eq!(s.active_session_id(), None);
+    assert_eq!(
+        s.tab_choice(),
+        Some(TabChoice::Session("a".into())),
+        "kept in storage meanwhile"
+    );
+    let ch = s.apply_client(Some(three()));
+    assert_eq!(
+        s.active_session_id(),
+        Some("a"),
+        "not the client's last active b"
+    );
+    assert!(!ch.active_signed_out);
+    // Only once: later clients follow the normal rules.
+    s.switch_to(Some("c")).unwrap();
+    assert_eq!(s.active_session_id(), Some("c"));
+    // A choice that is no longer signed in falls back as usual.
+    let mut s = SessionState::restore(Mode::Multi, None, Some(TabChoice::Session("gone".into())));
+    s.apply_client(Some(three()));
+    assert_eq!(s.active_session_id(), Some("b"));
 }

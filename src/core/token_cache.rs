@@ -6,7 +6,6 @@
 use super::b64;
 use super::error::{codes, ClerkError, NO_HTTP_STATUS};
 use super::wire::{parse_jwt_claims, JwtClaims};
-use std::collections::BTreeMap;
 
 /// A cached token is served until this long before it expires. The token still has to travel to the app's server
 /// and be verified there; 10 s covers that trip (and a request timeout) plus small clock differences between the
@@ -79,13 +78,52 @@ struct Entry {
     valid_until_ms: u64,
 }
 
+/// A few values by session id. A client has a handful of sessions, so a list beats a map (and a `BTreeMap` per
+/// value type costs kilobytes of wasm).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BySession<V>(Vec<(String, V)>);
+
+impl<V> Default for BySession<V> {
+    fn default() -> Self {
+        BySession(Vec::new())
+    }
+}
+
+impl<V> BySession<V> {
+    /// The value for `id`.
+    fn get(&self, id: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
+    }
+
+    /// Sets the value for `id`.
+    fn insert(&mut self, id: String, value: V) {
+        self.remove(&id);
+        self.0.push((id, value));
+    }
+
+    /// Removes `id`.
+    fn remove(&mut self, id: &str) {
+        self.0.retain(|(k, _)| k != id);
+    }
+
+    /// Keeps the ids `keep` accepts.
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.0.retain(|(k, _)| keep(k));
+    }
+
+    /// Removes everything.
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// Tokens by session id, plus which sessions have a request in flight.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TokenCache {
     /// Cached tokens by session id.
-    entries: BTreeMap<String, Entry>,
+    entries: BySession<Entry>,
     /// Generation of the pending request by session id.
-    in_flight: BTreeMap<String, u64>,
+    in_flight: BySession<u64>,
     /// Last generation handed out.
     generation: u64,
 }
@@ -106,7 +144,7 @@ impl TokenCache {
 
     /// Whether a request for `session_id` is pending.
     pub fn is_in_flight(&self, session_id: &str) -> bool {
-        self.in_flight.contains_key(session_id)
+        self.in_flight.get(session_id).is_some()
     }
 
     /// Starts a fetch for `session_id` at `now_ms`, unless one is already pending.
@@ -178,8 +216,8 @@ impl TokenCache {
 
     /// Forgets every session not kept by `keep` (call with the signed-in sessions after a new client).
     pub fn retain_sessions(&mut self, keep: impl Fn(&str) -> bool) {
-        self.entries.retain(|id, _| keep(id));
-        self.in_flight.retain(|id, _| keep(id));
+        self.entries.retain(&keep);
+        self.in_flight.retain(&keep);
     }
 
     /// Forgets everything (sign-out of all sessions); pending answers become `Stale`.

@@ -1,0 +1,114 @@
+//! localStorage / sessionStorage behind the core's `KeyValueStore`, with a memory fallback: storage that is missing,
+//! throws (private mode, sandboxed iframes) or is full keeps working for this page's lifetime, and the problem is
+//! logged once per store.
+
+use super::page;
+use crate::core::storage::{KeyValueStore, StorageError};
+use std::cell::{Cell, RefCell};
+
+/// Which browser storage a store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// `window.localStorage`: shared by the origin's tabs, survives restarts.
+    Local,
+    /// `window.sessionStorage`: this tab only, survives reloads.
+    Session,
+}
+
+impl Area {
+    /// The JavaScript name, for log messages.
+    fn name(self) -> &'static str {
+        match self {
+            Area::Local => "localStorage",
+            Area::Session => "sessionStorage",
+        }
+    }
+}
+
+/// A browser storage area with a memory overlay for the keys the browser refused.
+pub struct BrowserStore {
+    /// Which area this is.
+    area: Area,
+    /// The browser's storage, `None` when the page has none or access throws.
+    storage: Option<web_sys::Storage>,
+    /// Values (or removals, as `None`) the browser refused; they win over the browser's values (a handful of
+    /// keys at most: a list).
+    overlay: RefCell<Vec<(String, Option<String>)>>,
+    /// Whether the fallback was already logged.
+    warned: Cell<bool>,
+}
+
+impl BrowserStore {
+    /// Opens `area`; a missing or throwing storage means memory only (logged on first use).
+    pub fn open(area: Area) -> Self {
+        let storage = web_sys::window().and_then(|w| match area {
+            Area::Local => w.local_storage().ok().flatten(),
+            Area::Session => w.session_storage().ok().flatten(),
+        });
+        BrowserStore {
+            area,
+            storage,
+            overlay: RefCell::new(Vec::new()),
+            warned: Cell::new(false),
+        }
+    }
+
+    /// Logs the first fallback to memory.
+    fn fall_back(&self, why: &str) {
+        if !self.warned.replace(true) {
+            page::warn(&format!(
+                "{} {why}; keeping the SDK's data in memory for this page",
+                self.area.name()
+            ));
+        }
+    }
+
+    /// Records what the browser refused for `key` (`None`: a removal), or forgets it once the browser took it.
+    fn remember(&self, key: &str, refused: Option<Option<&str>>) {
+        let mut overlay = self.overlay.borrow_mut();
+        overlay.retain(|(k, _)| k != key);
+        if let Some(value) = refused {
+            overlay.push((key.to_string(), value.map(str::to_string)));
+        }
+    }
+}
+
+impl KeyValueStore for BrowserStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        if let Some((_, value)) = self.overlay.borrow().iter().find(|(k, _)| k == key) {
+            return Ok(value.clone());
+        }
+        let Some(storage) = &self.storage else {
+            self.fall_back("is not available");
+            return Ok(None);
+        };
+        storage.get_item(key).or_else(|_| {
+            self.fall_back("refused a read");
+            Ok(None)
+        })
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        let stored = self
+            .storage
+            .as_ref()
+            .is_some_and(|s| s.set_item(key, value).is_ok());
+        self.remember(key, (!stored).then_some(Some(value)));
+        if !stored {
+            self.fall_back("refused a write (missing, disabled or full)");
+        }
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        let removed = self
+            .storage
+            .as_ref()
+            .is_some_and(|s| s.remove_item(key).is_ok());
+        self.remember(key, (!removed).then_some(None));
+        if !removed {
+            self.fall_back("refused a removal");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,59 @@
+//! Changes made by other tabs, as `storage` events on our localStorage keys: a new client token is adopted, a new
+//! client snapshot is applied by the core's rules (this tab keeps its account unless it was signed out), a new
+//! environment updates the mode. Nothing is written back, so tabs never echo each other's writes.
+
+use super::Controller;
+use crate::adapters::cross_tab::{StorageChange, StorageEvents};
+use crate::core::storage::{decode_client_token, decode_snapshot, KeyKind};
+use crate::core::wire::{Client, Environment};
+use std::rc::Rc;
+
+impl Controller {
+    /// Registers the `storage` listener (it holds the instance weakly, so it never keeps it alive).
+    pub(super) fn listen_to_other_tabs(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let events = StorageEvents::listen(move |change| {
+            if let Some(inner) = weak.upgrade() {
+                Controller { inner }.apply_other_tab(change);
+            }
+        });
+        *self.inner.storage_events.borrow_mut() = events;
+    }
+
+    /// Applies one storage change made by another tab.
+    fn apply_other_tab(&self, change: StorageChange) {
+        let keys = &self.inner.persist.keys;
+        let Some(kind) = change.key.as_deref().and_then(|k| keys.classify(k)) else {
+            return;
+        };
+        let value = change.new_value;
+        match kind {
+            KeyKind::ClientToken => {
+                let token = match value.map(|v| decode_client_token(&v)) {
+                    Some(Ok(token)) => Some(token),
+                    // Unusable as a header: keep ours.
+                    Some(Err(_)) => return,
+                    None => None,
+                };
+                self.update(|m| m.client_token = token);
+            }
+            KeyKind::Client => {
+                let client = match value.map(|v| decode_snapshot::<Client>(&v)) {
+                    Some(Ok(decoded)) => Some(decoded.snapshot.data),
+                    // Unreadable (another SDK version): keep ours; this tab's next answer from the server wins.
+                    Some(Err(_)) => return,
+                    None => None,
+                };
+                let change = self.update(|m| m.sessions.apply_client(client));
+                self.after_change(&change, false);
+            }
+            KeyKind::Environment => {
+                if let Some(Ok(decoded)) = value.map(|v| decode_snapshot::<Environment>(&v)) {
+                    self.apply_environment(decoded.snapshot.data, false);
+                }
+            }
+            // sessionStorage belongs to this tab alone; other tabs never change it.
+            KeyKind::ActiveSession => {}
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The controller: one `Clerk` instance's state and behaviour, built on the pure core (which decides who is active,
+//! what a sign-out leaves, when a token is valid) and the browser adapters (fetch, storage, timers, storage events).
+//!
+//! State lives in `Rc<Inner>` behind `RefCell`s. A borrow is never held across an `.await` or while listeners run:
+//! every mutation goes through [`Controller::update`] (a short borrow) and then [`Controller::after_change`]
+//! (persist, then emit with no borrow held), so a listener may call back into the SDK.
+
+mod attempts;
+mod cross_tab;
+mod futures;
+mod listeners;
+mod load;
+mod persist;
+mod sessions;
+mod tokens;
+mod transport;
+
+use crate::adapters::cross_tab::StorageEvents;
+use crate::adapters::http::DEFAULT_TIMEOUT_MS;
+use crate::core::wire::{Client, Session};
+use crate::core::{Change, ClerkError, FrontendApi, Mode, SessionState, Status, TokenCache};
+use futures::Shared;
+use listeners::Listeners;
+use persist::Persistence;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub use attempts::{FactorParams, SignInParams, SignUpParams};
+pub use listeners::ListenerId;
+pub use sessions::SignOutKind;
+
+/// Where to navigate after sign-outs (the `after…Url` options); `None`: stay on the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redirects {
+    /// `afterSignOutUrl`: after the tab's last account was signed out.
+    pub after_sign_out: Option<String>,
+    /// `afterMultiSessionSingleSignOutUrl`: after the tab's account was signed out while others remain.
+    pub after_multi_session_single_sign_out: Option<String>,
+}
+
+/// The shared answer of one in-flight token request (`Ok(None)`: the session is signed out).
+type TokenResult = Result<Option<String>, ClerkError>;
+
+/// Mutable state of one instance.
+struct Model {
+    /// The client snapshot, this tab's active account and the mode (all rules in the core).
+    sessions: SessionState,
+    /// `Clerk.status`.
+    status: Status,
+    /// `Clerk.loaded`: `load()` has resolved.
+    loaded: bool,
+    /// The outcome of the first `load()`, shared with later calls.
+    load: Option<Rc<Shared<Result<(), ClerkError>>>>,
+    /// The client token sent in `Authorization`.
+    client_token: Option<String>,
+    /// Session JWTs by session id.
+    tokens: TokenCache,
+}
+
+/// Everything one instance owns.
+struct Inner {
+    /// The frontend API this instance talks to.
+    api: FrontendApi,
+    /// `<origin>/v1`.
+    base_url: String,
+    /// Request timeout.
+    timeout_ms: u64,
+    /// localStorage and sessionStorage under this host's keys.
+    persist: Persistence,
+    /// The mutable state.
+    model: RefCell<Model>,
+    /// `addListener` callbacks.
+    listeners: Listeners<Controller>,
+    /// In-flight token requests by session id, shared by concurrent `getToken` calls (a few at most: a list).
+    token_requests: RefCell<Vec<(String, Rc<Shared<TokenResult>>)>>,
+    /// Sign-out navigation targets.
+    redirects: RefCell<Redirects>,
+    /// The `storage` listener (removed when the instance is dropped).
+    storage_events: RefCell<Option<StorageEvents>>,
+}
+
+/// A handle to one instance (cheap to clone; clones share the instance).
+#[derive(Clone)]
+pub struct Controller {
+    /// The shared instance.
+    inner: Rc<Inner>,
+}
+
+impl Controller {
+    /// A new, not yet loaded instance for `api`, listening to other tabs' storage changes.
+    pub fn new(api: FrontendApi) -> Self {
+        let inner = Rc::new(Inner {
+            base_url: api.base_url(),
+            persist: Persistence::open(&api.host),
+            api,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            model: RefCell::new(Model {
+                sessions: SessionState::new(Mode::Multi),
+                status: Status::Loading,
+                loaded: false,
+                load: None,
+                client_token: None,
+                tokens: TokenCache::new(),
+            }),
+            listeners: Listeners::default(),
+            token_requests: RefCell::new(Vec::new()),
+            redirects: RefCell::new(Redirects::default()),
+            storage_events: RefCell::new(None),
+        });
+        let controller = Controller { inner };
+        controller.listen_to_other_tabs();
+        controller
+    }
+
+    /// Reads the state (a short borrow: never call JS or await inside `f`).
+    fn read<R>(&self, f: impl FnOnce(&Model) -> R) -> R {
+        f(&self.inner.model.borrow())
+    }
+
+    /// Changes the state (a short borrow: never call JS or await inside `f`).
+    fn update<R>(&self, f: impl FnOnce(&mut Model) -> R) -> R {
+        f(&mut self.inner.model.borrow_mut())
+    }
+
+    /// After a state change: drop tokens of signed-out sessions, persist (`write_client`: the client snapshot too,
+    /// which is skipped for snapshots that came from storage), then tell the listeners.
+    fn after_change(&self, change: &Change, write_client: bool) {
+        if change.client_changed {
+            self.update(|m| {
+                let sessions = &m.sessions;
+                m.tokens
+                    .retain_sessions(|id| sessions.is_session_signed_in(id));
+            });
+            if write_client {
+                self.read(|m| self.inner.persist.save_client(m.sessions.client()));
+            }
+        }
+        if change.active_changed() {
+            self.read(|m| self.inner.persist.save_tab_choice(m.sessions.tab_choice()));
+        }
+        if change.needs_emit() {
+            self.inner.listeners.emit(self);
+        }
+    }
+
+    /// Applies a client from the server (`None`: the server has no client for our token).
+    fn apply_server_client(&self, client: Option<Client>) {
+        let change = self.update(|m| m.sessions.apply_client(client));
+        self.after_change(&change, true);
+    }
+
+    /// The frontend API this instance talks to.
+    pub fn api(&self) -> &FrontendApi {
+        &self.inner.api
+    }
+
+    /// `Clerk.status`.
+    pub fn status(&self) -> Status {
+        self.read(|m| m.status)
+    }
+
+    /// `Clerk.loaded`.
+    pub fn loaded(&self) -> bool {
+        self.read(|m| m.loaded)
+    }
+
+    /// The client snapshot, if one is known.
+    pub fn client(&self) -> Option<Client> {
+        self.read(|m| m.sessions.client().cloned())
+    }
+
+    /// This tab's active session.
+    pub fn active_session(&self) -> Option<Session> {
+        self.read(|m| m.sessions.active_session().cloned())
+    }
+
+    /// The client's signed-in sessions, most recently active first.
+    pub fn signed_in_sessions(&self) -> Vec<Session> {
+        self.read(|m| {
+            m.sessions
+                .signed_in_sessions()
+                .into_iter()
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Sets the sign-out navigation targets.
+    pub fn set_redirects(&self, redirects: Redirects) {
+        *self.inner.redirects.borrow_mut() = redirects;
+    }
+
+    /// Registers a listener and calls it at once; it runs again after every observable change. It is handed the
+    /// instance rather than capturing it (a captured handle would keep the instance alive forever).
+    pub fn add_listener(&self, listener: impl Fn(&Controller) + 'static) -> ListenerId {
+        let listener: Rc<dyn Fn(&Controller)> = Rc::new(listener);
+        let id = self.inner.listeners.add(listener.clone());
+        listener(self);
+        id
+    }
+
+    /// Unregisters a listener (no-op when already gone).
+    pub fn remove_listener(&self, id: ListenerId) {
+        self.inner.listeners.remove(id);
+    }
+}

@@ -1,0 +1,92 @@
+//! `session.getToken()`: the core's token cache, one shared request per session for concurrent callers, retries of
+//! transient failures, and the `sid` check that keeps a token fetched for one session from serving another.
+
+use super::futures::Shared;
+use super::sessions::session_path;
+use super::{Controller, TokenResult};
+use crate::adapters::http::Request;
+use crate::adapters::timer::now_ms;
+use crate::core::token_cache::{BeginFetch, FetchTicket, Finished};
+use crate::core::wire::parse_token;
+use crate::core::ClerkError;
+use std::rc::Rc;
+
+/// What a `getToken` call does, decided in one borrow of the state.
+enum Plan {
+    /// Answer at once (a cached token, or `None` for a signed-out session).
+    Answer(Option<String>),
+    /// Another call is fetching this session's token: wait for its answer.
+    Join(Rc<Shared<TokenResult>>),
+    /// Fetch it, and share the answer with the calls that join meanwhile.
+    Fetch(FetchTicket, Rc<Shared<TokenResult>>),
+}
+
+impl Controller {
+    /// The session JWT of `session_id`: cached until shortly before it expires (unless `skip_cache`), fetched
+    /// otherwise; `None` when that session is not signed in (or was signed out while the token was fetched).
+    pub async fn get_token(&self, session_id: &str, skip_cache: bool) -> TokenResult {
+        match self.plan_token(session_id, skip_cache) {
+            Plan::Answer(token) => Ok(token),
+            Plan::Join(shared) => shared.wait().await,
+            Plan::Fetch(ticket, shared) => {
+                let result = self.fetch_token(ticket).await;
+                self.inner
+                    .token_requests
+                    .borrow_mut()
+                    .retain(|(id, _)| id != session_id);
+                shared.resolve(result.clone());
+                result
+            }
+        }
+    }
+
+    /// Decides how to answer, registering a new request when one is needed.
+    fn plan_token(&self, session_id: &str, skip_cache: bool) -> Plan {
+        let now = now_ms();
+        let mut requests = self.inner.token_requests.borrow_mut();
+        self.update(|m| {
+            if !m.sessions.is_session_signed_in(session_id) {
+                return Plan::Answer(None);
+            }
+            if let Some(token) = m.tokens.get(session_id, now).filter(|_| !skip_cache) {
+                return Plan::Answer(Some(token.to_string()));
+            }
+            if let Some((_, shared)) = requests.iter().find(|(id, _)| id == session_id) {
+                return Plan::Join(shared.clone());
+            }
+            match m.tokens.begin_fetch(session_id, now) {
+                BeginFetch::Start(ticket) => {
+                    let shared = Shared::new();
+                    requests.push((session_id.to_string(), shared.clone()));
+                    Plan::Fetch(ticket, shared)
+                }
+                // The cache marks a request in flight only while `token_requests` holds it (both change together
+                // here and in `get_token`), and signed-out sessions were answered above; so this is a fresh start.
+                BeginFetch::AlreadyInFlight => Plan::Answer(None),
+            }
+        })
+    }
+
+    /// Fetches a token (with retries) and records it in the cache, which checks its `sid`.
+    async fn fetch_token(&self, ticket: FetchTicket) -> TokenResult {
+        let id = ticket.session_id().to_string();
+        let request = Request::post(session_path(&id, "tokens"));
+        match self.call_with_retries(request, parse_token).await {
+            Ok(token) => {
+                match self.update(|m| m.tokens.finish_fetch(ticket, &token.jwt, now_ms()))? {
+                    Finished::Token(jwt) => Ok(Some(jwt)),
+                    Finished::Stale => Ok(None),
+                }
+            }
+            Err(error) => {
+                self.update(|m| m.tokens.fail_fetch(ticket));
+                if error.is_gone() {
+                    // The server no longer knows the session: it is signed out, so there is no token.
+                    self.drop_session(&id);
+                    return Ok(None);
+                }
+                Err::<Option<String>, ClerkError>(error)
+            }
+        }
+    }
+}

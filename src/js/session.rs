@@ -1,0 +1,145 @@
+//! `Session`: one signed-in account of the client, with its token and sign-out methods.
+
+use super::error::promise;
+use super::object::{date, get, object, string_or_null};
+use super::user::User;
+use crate::clerk::{Controller, SignOutKind};
+use crate::core::wire::{self, SessionStatus};
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+/// A session (`Clerk.session`, `client.sessions[i]`): a snapshot of its data; methods act on the live instance.
+#[wasm_bindgen]
+pub struct Session {
+    /// The instance.
+    controller: Controller,
+    /// The wire data.
+    data: wire::Session,
+}
+
+impl Session {
+    /// Wraps wire data.
+    pub(super) fn new(controller: &Controller, data: wire::Session) -> Self {
+        Session {
+            controller: controller.clone(),
+            data,
+        }
+    }
+}
+
+/// The wire spelling of a status.
+fn status_name(status: SessionStatus) -> &'static str {
+    match status {
+        SessionStatus::Active => "active",
+        SessionStatus::Ended => "ended",
+        SessionStatus::Expired => "expired",
+        SessionStatus::Removed => "removed",
+        SessionStatus::Abandoned => "abandoned",
+        SessionStatus::Revoked => "revoked",
+        SessionStatus::Unknown => "unknown",
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// `sess_…`.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.data.id.clone()
+    }
+
+    /// `active`, `ended`, `expired`, `removed`, `abandoned` or `revoked`.
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> String {
+        status_name(self.data.status).to_string()
+    }
+
+    /// Last activity (a `Date`).
+    #[wasm_bindgen(getter, js_name = lastActiveAt, unchecked_return_type = "Date")]
+    pub fn last_active_at(&self) -> JsValue {
+        date(self.data.last_active_at)
+    }
+
+    /// Hard expiry (a `Date`).
+    #[wasm_bindgen(getter, js_name = expireAt, unchecked_return_type = "Date")]
+    pub fn expire_at(&self) -> JsValue {
+        date(self.data.expire_at)
+    }
+
+    /// The user, or `null`.
+    #[wasm_bindgen(getter, unchecked_return_type = "User | null")]
+    pub fn user(&self) -> JsValue {
+        self.data
+            .user
+            .clone()
+            .map_or(JsValue::NULL, |u| User::new(u).into())
+    }
+
+    /// `{ firstName, lastName, imageUrl, hasImage, identifier, userId }`, or `null`.
+    #[wasm_bindgen(getter, js_name = publicUserData, unchecked_return_type = "{ firstName: string | null; lastName: string | null; imageUrl: string; hasImage: boolean; identifier: string | null; userId: string | null } | null")]
+    pub fn public_user_data(&self) -> JsValue {
+        let Some(p) = &self.data.public_user_data else {
+            return JsValue::NULL;
+        };
+        object(&[
+            ("firstName", string_or_null(p.first_name.as_deref())),
+            ("lastName", string_or_null(p.last_name.as_deref())),
+            (
+                "imageUrl",
+                JsValue::from_str(p.image_url.as_deref().unwrap_or("")),
+            ),
+            ("hasImage", JsValue::from_bool(p.has_image)),
+            ("identifier", string_or_null(p.identifier.as_deref())),
+            ("userId", string_or_null(p.user_id.as_deref())),
+        ])
+    }
+
+    /// `getToken({ skipCache? })` → this session's JWT, or `null` when it is no longer signed in.
+    #[wasm_bindgen(js_name = getToken, unchecked_return_type = "Promise<string | null>")]
+    pub fn get_token(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ skipCache?: boolean }")] options: Option<
+            JsValue,
+        >,
+    ) -> Promise {
+        let skip_cache = get(&options.unwrap_or_default(), "skipCache").is_truthy();
+        let (controller, id) = (self.controller.clone(), self.data.id.clone());
+        promise(async move {
+            let token = controller.get_token(&id, skip_cache).await?;
+            Ok(token.map_or(JsValue::NULL, |t| JsValue::from_str(&t)))
+        })
+    }
+
+    /// Marks this session active on the server → the updated `Session`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+    pub fn touch(&self) -> Promise {
+        let (controller, id) = (self.controller.clone(), self.data.id.clone());
+        promise(async move {
+            let data = controller.touch(&id).await?;
+            Ok(Session::new(&controller, data))
+        })
+    }
+
+    /// Ends this session (status `ended`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn end(&self) -> Promise {
+        self.sign_out(SignOutKind::End)
+    }
+
+    /// Signs out of this session (status `removed`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn remove(&self) -> Promise {
+        self.sign_out(SignOutKind::Remove)
+    }
+}
+
+impl Session {
+    /// `end()` / `remove()` → `undefined`.
+    fn sign_out(&self, kind: SignOutKind) -> Promise {
+        let (controller, id) = (self.controller.clone(), self.data.id.clone());
+        promise(async move {
+            controller.sign_out_session(&id, kind).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}

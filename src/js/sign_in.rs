@@ -1,0 +1,199 @@
+//! `SignIn`: adding an account with a password or an emailed code.
+
+use super::error::promise;
+use super::object::{array, date, get_string, object, string_or_null};
+use crate::clerk::{Controller, FactorParams, SignInParams};
+use crate::core::wire::{self, SignInStatus};
+use crate::core::ClerkError;
+use js_sys::Promise;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// A sign-in attempt (`client.signIn`). Like ClerkJS's resource it updates in place: after `create(...)` the same
+/// object (and the one the Promise resolves with) carries the new id and status.
+#[wasm_bindgen]
+pub struct SignIn {
+    /// The instance.
+    controller: Controller,
+    /// The attempt, shared with the objects returned by its methods; `None` before `create(...)`.
+    data: Rc<RefCell<Option<wire::SignIn>>>,
+}
+
+impl SignIn {
+    /// Wraps an attempt (or none yet).
+    pub(super) fn new(controller: &Controller, data: Option<wire::SignIn>) -> Self {
+        SignIn {
+            controller: controller.clone(),
+            data: Rc::new(RefCell::new(data)),
+        }
+    }
+
+    /// Reads a field of the attempt.
+    fn field(&self, f: impl FnOnce(&wire::SignIn) -> JsValue) -> JsValue {
+        self.data.borrow().as_ref().map_or(JsValue::NULL, f)
+    }
+
+    /// The attempt's id, or `attempt_not_started` before `create(...)`.
+    fn attempt_id(&self) -> Result<String, ClerkError> {
+        self.data
+            .borrow()
+            .as_ref()
+            .map(|s| s.id.clone())
+            .ok_or_else(|| ClerkError::attempt_not_started("signIn"))
+    }
+
+    /// Awaits a controller call, stores the attempt it answers and resolves with this object's twin.
+    fn run<F>(&self, call: F) -> Promise
+    where
+        F: std::future::Future<Output = Result<wire::SignIn, ClerkError>> + 'static,
+    {
+        let (controller, data) = (self.controller.clone(), self.data.clone());
+        promise(async move {
+            let answer = call.await?;
+            *data.borrow_mut() = Some(answer);
+            Ok(SignIn { controller, data })
+        })
+    }
+}
+
+/// The wire spelling of a status.
+fn status_name(status: SignInStatus) -> &'static str {
+    match status {
+        SignInStatus::NeedsIdentifier => "needs_identifier",
+        SignInStatus::NeedsFirstFactor => "needs_first_factor",
+        SignInStatus::NeedsSecondFactor => "needs_second_factor",
+        SignInStatus::Complete => "complete",
+        SignInStatus::Unknown => "unknown",
+    }
+}
+
+/// `{ status, strategy, attempts, expireAt }`.
+pub(super) fn verification_to_js(v: &wire::Verification) -> JsValue {
+    object(&[
+        ("status", string_or_null(v.status.as_deref())),
+        ("strategy", string_or_null(v.strategy.as_deref())),
+        ("attempts", v.attempts.map_or(JsValue::NULL, JsValue::from)),
+        ("expireAt", v.expire_at.map_or(JsValue::NULL, date)),
+    ])
+}
+
+/// The `{ strategy, password, code, emailAddressId }` argument of the factor methods.
+fn factor_params(params: &JsValue) -> FactorParams {
+    FactorParams {
+        strategy: get_string(params, "strategy"),
+        password: get_string(params, "password"),
+        code: get_string(params, "code"),
+        email_address_id: get_string(params, "emailAddressId"),
+    }
+}
+
+#[wasm_bindgen]
+impl SignIn {
+    /// `sia_…`, or `null` before `create(...)`.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn id(&self) -> JsValue {
+        self.field(|s| JsValue::from_str(&s.id))
+    }
+
+    /// `needs_identifier`, `needs_first_factor`, `needs_second_factor`, `complete`, or `null` before `create(...)`.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn status(&self) -> JsValue {
+        self.field(|s| JsValue::from_str(status_name(s.status)))
+    }
+
+    /// The identifier being signed in, or `null`.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn identifier(&self) -> JsValue {
+        self.field(|s| string_or_null(s.identifier.as_deref()))
+    }
+
+    /// `[{ strategy, safeIdentifier, emailAddressId }]` (empty before `create(...)`).
+    #[wasm_bindgen(getter, js_name = supportedFirstFactors, unchecked_return_type = "{ strategy: string; safeIdentifier: string | null; emailAddressId: string | null }[]")]
+    pub fn supported_first_factors(&self) -> JsValue {
+        let factors = self
+            .data
+            .borrow()
+            .as_ref()
+            .map(|s| s.supported_first_factors.clone());
+        array(factors.unwrap_or_default().iter().map(|f| {
+            object(&[
+                ("strategy", JsValue::from_str(&f.strategy)),
+                (
+                    "safeIdentifier",
+                    string_or_null(f.safe_identifier.as_deref()),
+                ),
+                (
+                    "emailAddressId",
+                    string_or_null(f.email_address_id.as_deref()),
+                ),
+            ])
+        }))
+    }
+
+    /// `{ status, strategy, attempts, expireAt }` of the first factor, or `null`.
+    #[wasm_bindgen(getter, js_name = firstFactorVerification, unchecked_return_type = "{ status: string | null; strategy: string | null; attempts: number | null; expireAt: Date | null } | null")]
+    pub fn first_factor_verification(&self) -> JsValue {
+        self.field(|s| {
+            s.first_factor_verification
+                .as_ref()
+                .map_or(JsValue::NULL, verification_to_js)
+        })
+    }
+
+    /// The new session once `complete` (pass it to `setActive`), else `null`.
+    #[wasm_bindgen(getter, js_name = createdSessionId, unchecked_return_type = "string | null")]
+    pub fn created_session_id(&self) -> JsValue {
+        self.field(|s| string_or_null(s.created_session_id.as_deref()))
+    }
+
+    /// `create({ identifier, password?, strategy? })` → this `SignIn`, updated.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SignIn>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ identifier: string; password?: string; strategy?: string }"
+        )]
+        params: JsValue,
+    ) -> Promise {
+        let params = SignInParams {
+            identifier: get_string(&params, "identifier"),
+            password: get_string(&params, "password"),
+            strategy: get_string(&params, "strategy"),
+        };
+        let controller = self.controller.clone();
+        self.run(async move { controller.create_sign_in(params).await })
+    }
+
+    /// `prepareFirstFactor({ strategy: "email_code", emailAddressId? })` → this `SignIn`, updated (a code is sent).
+    #[wasm_bindgen(js_name = prepareFirstFactor, unchecked_return_type = "Promise<SignIn>")]
+    pub fn prepare_first_factor(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ strategy: string; emailAddressId?: string }")]
+        params: JsValue,
+    ) -> Promise {
+        let (controller, id, params) = (
+            self.controller.clone(),
+            self.attempt_id(),
+            factor_params(&params),
+        );
+        self.run(async move { controller.prepare_first_factor(&id?, params).await })
+    }
+
+    /// `attemptFirstFactor({ strategy, password | code })` → this `SignIn`, updated (`complete` on success).
+    #[wasm_bindgen(js_name = attemptFirstFactor, unchecked_return_type = "Promise<SignIn>")]
+    pub fn attempt_first_factor(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ strategy: string; password?: string; code?: string }"
+        )]
+        params: JsValue,
+    ) -> Promise {
+        let (controller, id, params) = (
+            self.controller.clone(),
+            self.attempt_id(),
+            factor_params(&params),
+        );
+        self.run(async move { controller.attempt_first_factor(&id?, params).await })
+    }
+}

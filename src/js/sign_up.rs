@@ -1,0 +1,171 @@
+//! `SignUp`: adding an account by creating a user, with optional email verification by code.
+
+use super::error::promise;
+use super::object::{array, get_string, object, string_or_null};
+use super::sign_in::verification_to_js;
+use crate::clerk::{Controller, SignUpParams};
+use crate::core::wire::{self, SignUpStatus};
+use crate::core::ClerkError;
+use js_sys::Promise;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// A sign-up attempt (`client.signUp`); updates in place like [`super::SignIn`].
+#[wasm_bindgen]
+pub struct SignUp {
+    /// The instance.
+    controller: Controller,
+    /// The attempt, shared with the objects returned by its methods; `None` before `create(...)`.
+    data: Rc<RefCell<Option<wire::SignUp>>>,
+}
+
+impl SignUp {
+    /// Wraps an attempt (or none yet).
+    pub(super) fn new(controller: &Controller, data: Option<wire::SignUp>) -> Self {
+        SignUp {
+            controller: controller.clone(),
+            data: Rc::new(RefCell::new(data)),
+        }
+    }
+
+    /// Reads a field of the attempt.
+    fn field(&self, f: impl FnOnce(&wire::SignUp) -> JsValue) -> JsValue {
+        self.data.borrow().as_ref().map_or(JsValue::NULL, f)
+    }
+
+    /// The attempt's id, or `attempt_not_started` before `create(...)`.
+    fn attempt_id(&self) -> Result<String, ClerkError> {
+        self.data
+            .borrow()
+            .as_ref()
+            .map(|s| s.id.clone())
+            .ok_or_else(|| ClerkError::attempt_not_started("signUp"))
+    }
+
+    /// Awaits a controller call, stores the attempt it answers and resolves with this object's twin.
+    fn run<F>(&self, call: F) -> Promise
+    where
+        F: std::future::Future<Output = Result<wire::SignUp, ClerkError>> + 'static,
+    {
+        let (controller, data) = (self.controller.clone(), self.data.clone());
+        promise(async move {
+            let answer = call.await?;
+            *data.borrow_mut() = Some(answer);
+            Ok(SignUp { controller, data })
+        })
+    }
+}
+
+/// The wire spelling of a status.
+fn status_name(status: SignUpStatus) -> &'static str {
+    match status {
+        SignUpStatus::MissingRequirements => "missing_requirements",
+        SignUpStatus::Complete => "complete",
+        SignUpStatus::Unknown => "unknown",
+    }
+}
+
+#[wasm_bindgen]
+impl SignUp {
+    /// `sua_…`, or `null` before `create(...)`.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn id(&self) -> JsValue {
+        self.field(|s| JsValue::from_str(&s.id))
+    }
+
+    /// `missing_requirements`, `complete`, or `null` before `create(...)`.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn status(&self) -> JsValue {
+        self.field(|s| JsValue::from_str(status_name(s.status)))
+    }
+
+    /// The email address signing up, or `null`.
+    #[wasm_bindgen(getter, js_name = emailAddress, unchecked_return_type = "string | null")]
+    pub fn email_address(&self) -> JsValue {
+        self.field(|s| string_or_null(s.email_address.as_deref()))
+    }
+
+    /// Fields still to verify (`["email_address"]` while the code is pending).
+    #[wasm_bindgen(getter, js_name = unverifiedFields, unchecked_return_type = "string[]")]
+    pub fn unverified_fields(&self) -> JsValue {
+        let fields = self
+            .data
+            .borrow()
+            .as_ref()
+            .map(|s| s.unverified_fields.clone());
+        array(
+            fields
+                .unwrap_or_default()
+                .iter()
+                .map(|f| JsValue::from_str(f)),
+        )
+    }
+
+    /// `{ emailAddress: { status, strategy, attempts, expireAt } | null }`, or `null` before `create(...)`.
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "{ emailAddress: { status: string | null; strategy: string | null; attempts: number | null; expireAt: Date | null } | null } | null"
+    )]
+    pub fn verifications(&self) -> JsValue {
+        self.field(|s| {
+            let email = s.verifications.email_address.as_ref();
+            object(&[(
+                "emailAddress",
+                email.map_or(JsValue::NULL, verification_to_js),
+            )])
+        })
+    }
+
+    /// The new session once `complete` (pass it to `setActive`), else `null`.
+    #[wasm_bindgen(getter, js_name = createdSessionId, unchecked_return_type = "string | null")]
+    pub fn created_session_id(&self) -> JsValue {
+        self.field(|s| string_or_null(s.created_session_id.as_deref()))
+    }
+
+    /// The new user once `complete`, else `null`.
+    #[wasm_bindgen(getter, js_name = createdUserId, unchecked_return_type = "string | null")]
+    pub fn created_user_id(&self) -> JsValue {
+        self.field(|s| string_or_null(s.created_user_id.as_deref()))
+    }
+
+    /// `create({ emailAddress, password, firstName?, lastName? })` → this `SignUp`, updated.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SignUp>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ emailAddress: string; password: string; firstName?: string; lastName?: string }"
+        )]
+        params: JsValue,
+    ) -> Promise {
+        let params = SignUpParams {
+            email_address: get_string(&params, "emailAddress"),
+            password: get_string(&params, "password"),
+            first_name: get_string(&params, "firstName"),
+            last_name: get_string(&params, "lastName"),
+        };
+        let controller = self.controller.clone();
+        self.run(async move { controller.create_sign_up(params).await })
+    }
+
+    /// `prepareEmailAddressVerification()` → this `SignUp`, updated (a code is emailed).
+    #[wasm_bindgen(js_name = prepareEmailAddressVerification, unchecked_return_type = "Promise<SignUp>")]
+    pub fn prepare_email_address_verification(&self) -> Promise {
+        let (controller, id) = (self.controller.clone(), self.attempt_id());
+        self.run(async move { controller.prepare_email_verification(&id?).await })
+    }
+
+    /// `attemptEmailAddressVerification({ code })` → this `SignUp`, updated (`complete` on success).
+    #[wasm_bindgen(js_name = attemptEmailAddressVerification, unchecked_return_type = "Promise<SignUp>")]
+    pub fn attempt_email_address_verification(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ code: string }")] params: JsValue,
+    ) -> Promise {
+        let (controller, id, code) = (
+            self.controller.clone(),
+            self.attempt_id(),
+            get_string(&params, "code"),
+        );
+        self.run(async move { controller.attempt_email_verification(&id?, code).await })
+    }
+}
