@@ -8,5 +8,6 @@ mod adapters;
 mod clerk;
 pub mod core;
 mod js;
+pub mod ui;
 
 pub use js::{is_clerk_api_response_error, Clerk, Client, Session, SignIn, SignUp, User};

@@ -3,6 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+use clerk_wasm::core::storage::{decode_snapshot, encode_client_snapshot};
+use clerk_wasm::core::Client;
 use common::*;
 use wasm_bindgen_test::*;
 
@@ -29,7 +31,7 @@ fn announce_value(key: Option<&str>, value: Option<&str>) {
 
 #[wasm_bindgen_test]
 async fn sign_ins_and_sign_outs_elsewhere_reach_this_tab_which_keeps_its_account() {
-    fresh_page();
+    fresh_page().await;
     let this_tab = loaded_clerk().await;
     let a = sign_up(&this_tab, &unique_email("tab-a")).await;
     let b = sign_up(&this_tab, &unique_email("tab-b")).await;
@@ -74,7 +76,7 @@ async fn sign_ins_and_sign_outs_elsewhere_reach_this_tab_which_keeps_its_account
 
 #[wasm_bindgen_test]
 async fn a_new_client_token_from_another_tab_is_used_for_the_next_request() {
-    fresh_page();
+    fresh_page().await;
     let this_tab = loaded_clerk().await;
     let a = sign_up(&this_tab, &unique_email("token-a")).await;
     // Another tab lost the client and started a new one: new token, new client with one account.
@@ -99,7 +101,7 @@ async fn a_new_client_token_from_another_tab_is_used_for_the_next_request() {
 
 #[wasm_bindgen_test]
 async fn foreign_garbage_and_unrelated_events_are_ignored() {
-    fresh_page();
+    fresh_page().await;
     let this_tab = loaded_clerk().await;
     let a = sign_up(&this_tab, &unique_email("noise")).await;
     let (calls, _unsubscribe) = record_listener(&this_tab);
@@ -125,4 +127,27 @@ async fn foreign_garbage_and_unrelated_events_are_ignored() {
     let b = sign_up(&this_tab, &unique_email("noise-b")).await;
     announce_value(Some(&k.client), Some(&stale));
     assert_eq!(session_ids(&this_tab), vec![b, a]);
+}
+
+#[wasm_bindgen_test]
+async fn a_client_snapshot_written_for_another_token_is_ignored() {
+    fresh_page().await;
+    let this_tab = loaded_clerk().await;
+    let a = sign_up(&this_tab, &unique_email("other-token-a")).await;
+    let (calls, _unsubscribe) = record_listener(&this_tab);
+    // The same client with nobody signed in, written for a token this tab does not hold: another client's state
+    // (a tab writes its new token before its client, so a client it shares with us always comes after its token).
+    let raw = local().get_item(&keys().client).unwrap().unwrap();
+    let mut client: Client = decode_snapshot(&raw).unwrap().snapshot.data;
+    client.sessions.clear();
+    let now = js_sys::Date::now() as u64;
+    let foreign = encode_client_snapshot(&client, Some("client_other.token"), now).unwrap();
+    announce_value(Some(&keys().client), Some(&foreign));
+    assert_eq!(session_ids(&this_tab), vec![a.clone()]);
+    assert_eq!(active_id(&this_tab), Some(a));
+    assert_eq!(calls.length(), 1, "no emits");
+    // Written for the token this tab holds, the same snapshot is applied.
+    let ours = encode_client_snapshot(&client, stored_token().as_deref(), now).unwrap();
+    announce_value(Some(&keys().client), Some(&ours));
+    assert!(session_ids(&this_tab).is_empty() && this_tab.session().is_null());
 }

@@ -34,7 +34,7 @@ async fn sign_up_fails_with(clerk: &clerk_wasm::Clerk, code: &str, status: f64) 
 
 #[wasm_bindgen_test]
 async fn garbage_and_server_errors_on_load_are_degraded_with_a_cache() {
-    fresh_page();
+    fresh_page().await;
     let clerk = loaded_clerk().await;
     let a = sign_up(&clerk, &unique_email("deg")).await;
     replace_fetch(
@@ -59,12 +59,12 @@ async fn garbage_and_server_errors_on_load_are_degraded_with_a_cache() {
 
 #[wasm_bindgen_test]
 async fn without_a_cache_one_good_answer_is_degraded_and_none_is_an_error() {
-    fresh_page();
+    fresh_page().await;
     answer("/v1/client", 200, "[1, 2, 3]");
     let clerk = new_clerk();
     ok(clerk.load(None)).await;
     assert_eq!(clerk.status(), "degraded", "the environment answered");
-    fresh_page();
+    fresh_page().await;
     answer("/v1/", 200, "{\"auth_config\": 5}");
     let clerk = new_clerk();
     let e = rejected(clerk.load(None)).await;
@@ -78,7 +78,7 @@ async fn without_a_cache_one_good_answer_is_degraded_and_none_is_an_error() {
 
 #[wasm_bindgen_test]
 async fn broken_answers_to_mutations_are_errors_and_the_sdk_recovers() {
-    fresh_page();
+    fresh_page().await;
     let clerk = loaded_clerk().await;
     answer("/sign_ups", 500, "{\"errors\":[{\"code\":\"internal_clerk_error\",\"message\":\"boom\",\"long_message\":\"Something broke\"}],\"clerk_trace_id\":\"trace_1\"}");
     sign_up_fails_with(&clerk, "internal_clerk_error", 500.0).await;

@@ -11,7 +11,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn the_guides_snippets_work_on_window_clerk() {
-    fresh_page();
+    fresh_page().await;
     let clerk = new_clerk();
     js_sys::Reflect::set(&window(), &"Clerk".into(), &JsValue::from(clerk)).unwrap();
     let emails = [unique_email("guide-a"), unique_email("guide-b")];

@@ -1,72 +1,18 @@
 //! Instance settings the server switches at run time (`PATCH /v1/instance`, backend key from
 //! `CLERK_TEST_SECRET_KEY`): single-session mode and email verification at sign-up. Each test puts the defaults
-//! back, also when it fails.
+//! back; when one fails before that, the next test's `fresh_page` does.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 use common::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The backend key of the test server, baked in at compile time.
-fn secret_key() -> &'static str {
-    match option_env!("CLERK_TEST_SECRET_KEY") {
-        Some(key) => key,
-        None => panic!("CLERK_TEST_SECRET_KEY is set by scripts/test.sh"),
-    }
-}
-
-/// `PATCH /v1/instance` with a form body.
-async fn patch_instance(form: &str) {
-    let init = web_sys::RequestInit::new();
-    init.set_method("PATCH");
-    let headers = web_sys::Headers::new().unwrap();
-    headers
-        .set("Authorization", &format!("Bearer {}", secret_key()))
-        .unwrap();
-    headers
-        .set("Content-Type", "application/x-www-form-urlencoded")
-        .unwrap();
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(form));
-    let url = format!("{}/v1/instance", server());
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(&url, &init))
-        .await
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    assert_eq!(response.status(), 200, "PATCH /v1/instance {form}");
-}
-
-/// The default settings every other test expects.
-const DEFAULTS: &str = "single_session_mode=false&email_verification_required=false";
-
-/// Puts the defaults back: [`RestoreDefaults::finish`] at the end of a passing test, or (in the background) when
-/// a failing test drops it, so the shared server is never left in another mode.
-struct RestoreDefaults;
-
-impl RestoreDefaults {
-    /// Restores the defaults and waits for it.
-    async fn finish(self) {
-        std::mem::forget(self);
-        patch_instance(DEFAULTS).await;
-    }
-}
-
-impl Drop for RestoreDefaults {
-    fn drop(&mut self) {
-        wasm_bindgen_futures::spawn_local(patch_instance(DEFAULTS));
-    }
-}
-
 #[wasm_bindgen_test]
 async fn single_session_mode_refuses_a_second_account_with_session_exists() {
-    fresh_page();
-    let restore = RestoreDefaults;
-    patch_instance("single_session_mode=true").await;
+    fresh_page().await;
+    let settings = Settings::set("single_session_mode=true").await;
     let clerk = loaded_clerk().await;
     let a = sign_up(&clerk, &unique_email("single-a")).await;
     let params = obj(&[
@@ -96,14 +42,13 @@ async fn single_session_mode_refuses_a_second_account_with_session_exists() {
     ok(clerk.sign_out(None, None)).await;
     let b = sign_up(&clerk, &unique_email("single-d")).await;
     assert_eq!(active_id(&clerk), Some(b));
-    restore.finish().await;
+    settings.restore().await;
 }
 
 #[wasm_bindgen_test]
 async fn sign_up_with_email_verification_by_code() {
-    fresh_page();
-    let restore = RestoreDefaults;
-    patch_instance("email_verification_required=true").await;
+    fresh_page().await;
+    let settings = Settings::set("email_verification_required=true").await;
     let clerk = loaded_clerk().await;
     let email = unique_email("verify");
     let sign_up = clerk.client().sign_up();
@@ -144,5 +89,5 @@ async fn sign_up_with_email_verification_by_code() {
         prop_str(&clerk.user(), "primaryEmailAddress.emailAddress"),
         Some(email)
     );
-    restore.finish().await;
+    settings.restore().await;
 }

@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Two accounts signed up in this page: `a` is this tab's account, `b` the client's last active one.
 async fn two_accounts() -> (String, String) {
-    fresh_page();
+    fresh_page().await;
     let clerk = loaded_clerk().await;
     let a = sign_up(&clerk, &unique_email("load-a")).await;
     let b = sign_up(&clerk, &unique_email("load-b")).await;
@@ -34,7 +34,7 @@ fn hold_requests() {
 
 #[wasm_bindgen_test]
 async fn a_fresh_visitor_waits_for_the_network_and_is_ready() {
-    fresh_page();
+    fresh_page().await;
     let clerk = new_clerk();
     assert_eq!(
         (clerk.status(), clerk.loaded()),
@@ -148,7 +148,7 @@ async fn a_server_that_is_down_means_degraded_with_the_cached_state() {
 
 #[wasm_bindgen_test]
 async fn no_cache_and_no_server_is_an_error() {
-    fresh_page();
+    fresh_page().await;
     let clerk = clerk_wasm::Clerk::new("http://127.0.0.1:9".into(), None).unwrap();
     let e = rejected(clerk.load(None)).await;
     assert_eq!(error_code(&e), "network_error");
@@ -238,7 +238,7 @@ async fn corrupt_foreign_and_oversized_storage_is_ignored_and_replaced() {
 
 #[wasm_bindgen_test]
 async fn full_storage_falls_back_to_memory() {
-    fresh_page();
+    fresh_page().await;
     fill_storage();
     let clerk = loaded_clerk().await;
     let a = sign_up(&clerk, &unique_email("quota-a")).await;
@@ -259,7 +259,7 @@ async fn full_storage_falls_back_to_memory() {
 
 #[wasm_bindgen_test]
 async fn storage_that_throws_on_access_falls_back_to_memory() {
-    fresh_page();
+    fresh_page().await;
     break_storage_access();
     let clerk = loaded_clerk().await;
     let a = sign_up(&clerk, &unique_email("nostorage")).await;

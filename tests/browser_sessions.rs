@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A loaded instance with accounts signed up for `tags` (the first one active); returns their session ids.
 async fn with_accounts(tags: &[&str]) -> (clerk_wasm::Clerk, Vec<String>, Vec<String>) {
-    fresh_page();
+    fresh_page().await;
     let clerk = loaded_clerk().await;
     let (mut sessions, mut emails) = (Vec::new(), Vec::new());
     for tag in tags {
@@ -127,7 +127,7 @@ async fn a_second_sign_in_of_a_signed_in_account_names_its_session() {
 
 #[wasm_bindgen_test]
 async fn attempts_before_create_and_sign_up_errors_are_clear() {
-    fresh_page();
+    fresh_page().await;
     let clerk = loaded_clerk().await;
     let e = rejected(
         clerk

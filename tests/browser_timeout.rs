@@ -10,7 +10,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn a_completed_request_clears_its_timer() {
-    fresh_page();
+    fresh_page().await;
     js(
         "",
         "window.__cleared = 0; window.__clearTimeout = window.clearTimeout; \
@@ -33,7 +33,7 @@ async fn a_completed_request_clears_its_timer() {
 
 #[wasm_bindgen_test]
 async fn a_hung_request_times_out_and_is_aborted() {
-    fresh_page();
+    fresh_page().await;
     replace_fetch(
         "window.__aborted = 0; \
          return new Promise((resolve, reject) => init.signal.addEventListener('abort', () => { \

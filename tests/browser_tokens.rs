@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A loaded instance with `n` fresh accounts (the first active).
 async fn accounts(n: usize) -> (clerk_wasm::Clerk, Vec<String>) {
-    fresh_page();
+    fresh_page().await;
     let clerk = loaded_clerk().await;
     let mut sessions = Vec::new();
     for i in 0..n {

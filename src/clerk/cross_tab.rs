@@ -1,11 +1,12 @@
 //! Changes made by other tabs, as `storage` events on our localStorage keys: a new client token is adopted, a new
-//! client snapshot is applied by the core's rules (this tab keeps its account unless it was signed out), a new
-//! environment updates the mode. Nothing is written back, so tabs never echo each other's writes.
+//! client snapshot of the client whose token we hold is applied by the core's rules (this tab keeps its account
+//! unless it was signed out), a new environment updates the mode. Nothing is written back, so tabs never echo each
+//! other's writes. (A tab writes its token before the client it came with, so the token event arrives first.)
 
 use super::Controller;
 use crate::adapters::cross_tab::{StorageChange, StorageEvents};
-use crate::core::storage::{decode_client_token, decode_snapshot, KeyKind};
-use crate::core::wire::{Client, Environment};
+use crate::core::storage::{decode_client_snapshot, decode_client_token, decode_snapshot, KeyKind};
+use crate::core::wire::Environment;
 use std::rc::Rc;
 
 impl Controller {
@@ -38,9 +39,11 @@ impl Controller {
                 self.update(|m| m.client_token = token);
             }
             KeyKind::Client => {
-                let client = match value.map(|v| decode_snapshot::<Client>(&v)) {
+                let token = self.read(|m| m.client_token.clone());
+                let client = match value.map(|v| decode_client_snapshot(&v, token.as_deref())) {
                     Some(Ok(decoded)) => Some(decoded.snapshot.data),
-                    // Unreadable (another SDK version): keep ours; this tab's next answer from the server wins.
+                    // Unreadable (another SDK version), or another client's (written for a token we do not hold):
+                    // keep ours; this tab's next answer from the server wins.
                     Some(Err(_)) => return,
                     None => None,
                 };

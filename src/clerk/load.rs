@@ -37,7 +37,7 @@ impl Controller {
         let persist = &self.inner.persist;
         let token = persist.client_token();
         let environment = persist.environment();
-        let client = persist.client();
+        let client = persist.client(token.as_deref());
         let choice = persist.tab_choice();
         let from_cache = client.is_some();
         let mode = environment
@@ -49,7 +49,7 @@ impl Controller {
             m.loaded = from_cache;
         });
         // The stored choice may have been resolved to another account (it was signed out meanwhile).
-        self.read(|m| persist.save_tab_choice(m.sessions.tab_choice()));
+        self.save_tab_choice();
         self.inner.listeners.emit(self);
         from_cache
     }
@@ -58,7 +58,7 @@ impl Controller {
     async fn reconcile(&self, had_cache: bool) -> Result<(), ClerkError> {
         let (environment, client) = join(
             self.call(Request::get("/environment"), parse_environment),
-            self.call(Request::get("/client"), parse_client),
+            self.call_for_client(Request::get("/client"), parse_client),
         )
         .await;
         let status = Status::after_load(had_cache, environment.is_ok(), client.is_ok());
@@ -68,7 +68,7 @@ impl Controller {
             Err(e) => first_error = Some(e),
         }
         match client {
-            Ok(client) => self.apply_server_client(client),
+            Ok(answer) => self.apply_server_client(answer.value, answer.answered_for.as_deref()),
             Err(e) => first_error = first_error.or(Some(e)),
         }
         self.update(|m| {

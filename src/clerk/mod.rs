@@ -14,9 +14,11 @@ mod persist;
 mod sessions;
 mod tokens;
 mod transport;
+mod ui_support;
 
 use crate::adapters::cross_tab::StorageEvents;
 use crate::adapters::http::DEFAULT_TIMEOUT_MS;
+use crate::core::state::answer_is_current;
 use crate::core::wire::{Client, Session};
 use crate::core::{Change, ClerkError, FrontendApi, Mode, SessionState, Status, TokenCache};
 use futures::Shared;
@@ -123,7 +125,8 @@ impl Controller {
     }
 
     /// After a state change: drop tokens of signed-out sessions, persist (`write_client`: the client snapshot too,
-    /// which is skipped for snapshots that came from storage), then tell the listeners.
+    /// which is skipped for snapshots that came from storage), then tell the listeners. Storage takes the client's
+    /// state only while it holds this instance's client token (see `persist`).
     fn after_change(&self, change: &Change, write_client: bool) {
         if change.client_changed {
             self.update(|m| {
@@ -132,21 +135,39 @@ impl Controller {
                     .retain_sessions(|id| sessions.is_session_signed_in(id));
             });
             if write_client {
-                self.read(|m| self.inner.persist.save_client(m.sessions.client()));
+                self.read(|m| {
+                    let token = m.client_token.as_deref();
+                    self.inner.persist.save_client(m.sessions.client(), token)
+                });
             }
         }
         if change.active_changed() {
-            self.read(|m| self.inner.persist.save_tab_choice(m.sessions.tab_choice()));
+            self.save_tab_choice();
         }
         if change.needs_emit() {
             self.inner.listeners.emit(self);
         }
     }
 
-    /// Applies a client from the server (`None`: the server has no client for our token).
-    fn apply_server_client(&self, client: Option<Client>) {
-        let change = self.update(|m| m.sessions.apply_client(client));
-        self.after_change(&change, true);
+    /// Stores this tab's account (storage takes it only while it holds this instance's client token).
+    fn save_tab_choice(&self) {
+        self.read(|m| {
+            let token = m.client_token.as_deref();
+            let persist = &self.inner.persist;
+            persist.save_tab_choice(m.sessions.tab_choice(), token)
+        });
+    }
+
+    /// Applies a client from the server (`None`: the server has no client for our token), which it answered for the
+    /// client token `answered_for`; an answer about a client this instance no longer holds changes nothing.
+    fn apply_server_client(&self, client: Option<Client>, answered_for: Option<&str>) {
+        let change = self.update(|m| {
+            answer_is_current(answered_for, m.client_token.as_deref())
+                .then(|| m.sessions.apply_client(client))
+        });
+        if let Some(change) = change {
+            self.after_change(&change, true);
+        }
     }
 
     /// The frontend API this instance talks to.

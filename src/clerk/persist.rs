@@ -1,12 +1,14 @@
 //! Reading and writing this instance's storage keys (layout and decoding rules are the core's `storage` module):
-//! unusable values are logged and skipped, snapshots from an older shape are written back upgraded.
+//! unusable values are logged and skipped, snapshots from an older shape are written back upgraded. The client's
+//! state (its snapshot, this tab's account) is read and written only for the client token this instance holds, so
+//! two instances on one page, or a page whose storage was cleared under a live instance, never mix two clients.
 
 use crate::adapters::page;
 use crate::adapters::storage::{Area, BrowserStore};
 use crate::adapters::timer::now_ms;
 use crate::core::storage::{
-    self, encode_snapshot, encode_tab_choice, Decoded, KeyValueStore, Loaded, StorageIssue,
-    StorageKeys,
+    self, encode_client_snapshot, encode_snapshot, encode_tab_choice, may_write_client_state,
+    Decoded, KeyValueStore, Loaded, StorageIssue, StorageKeys,
 };
 use crate::core::wire::{Client, Environment};
 use crate::core::TabChoice;
@@ -30,6 +32,7 @@ fn describe(issue: &StorageIssue) -> String {
         StorageIssue::ForeignVersion(version) => {
             format!("written in another format (version {version})")
         }
+        StorageIssue::OtherClient => "of another client".to_string(),
     }
 }
 
@@ -67,9 +70,17 @@ impl Persistence {
         )
     }
 
-    /// The stored client snapshot.
-    pub fn client(&self) -> Option<Client> {
-        self.snapshot(&self.keys.client, "client")
+    /// The stored client snapshot, if it is the client of `client_token` (the token this instance holds).
+    pub fn client(&self, client_token: Option<&str>) -> Option<Client> {
+        let loaded = storage::load_client_snapshot(&self.local, &self.keys.client, client_token);
+        let Decoded {
+            snapshot,
+            upgraded_from,
+        } = usable(loaded, "client")?;
+        if upgraded_from.is_some() {
+            self.write_client(Some(&snapshot.data), client_token);
+        }
+        Some(snapshot.data)
     }
 
     /// The stored environment snapshot.
@@ -95,7 +106,8 @@ impl Persistence {
             upgraded_from,
         } = usable(storage::load_snapshot(&self.local, key), what)?;
         if upgraded_from.is_some() {
-            self.save_snapshot(key, Some(&snapshot.data), what);
+            let encoded = encode_snapshot(&snapshot.data, now_ms());
+            self.store_encoded(key, Some(encoded), what);
         }
         Some(snapshot.data)
     }
@@ -105,18 +117,37 @@ impl Persistence {
         let _ = self.local.set(&self.keys.client_token, token);
     }
 
-    /// Stores the client snapshot (`None`: removes it).
-    pub fn save_client(&self, client: Option<&Client>) {
-        self.save_snapshot(&self.keys.client, client, "client");
+    /// Whether an instance holding `own_token` may write the client's state: only while it is the stored token.
+    fn holds_stored_token(&self, own_token: Option<&str>) -> bool {
+        may_write_client_state(self.client_token().as_deref(), own_token)
+    }
+
+    /// Stores the client snapshot of the client of `own_token` (`None`: removes it); nothing when another client's
+    /// token is stored.
+    pub fn save_client(&self, client: Option<&Client>, own_token: Option<&str>) {
+        if self.holds_stored_token(own_token) {
+            self.write_client(client, own_token);
+        }
+    }
+
+    /// Writes the client snapshot for `client_token` (`None`: removes it).
+    fn write_client(&self, client: Option<&Client>, client_token: Option<&str>) {
+        let encoded = client.map(|c| encode_client_snapshot(c, client_token, now_ms()));
+        self.store_encoded(&self.keys.client, encoded, "client");
     }
 
     /// Stores the environment snapshot.
     pub fn save_environment(&self, environment: &Environment) {
-        self.save_snapshot(&self.keys.environment, Some(environment), "environment");
+        let encoded = encode_snapshot(environment, now_ms());
+        self.store_encoded(&self.keys.environment, Some(encoded), "environment");
     }
 
-    /// Stores this tab's choice (`None`: removes it).
-    pub fn save_tab_choice(&self, choice: Option<TabChoice>) {
+    /// Stores this tab's choice of an account of the client of `own_token` (`None`: removes it); nothing when
+    /// another client's token is stored.
+    pub fn save_tab_choice(&self, choice: Option<TabChoice>, own_token: Option<&str>) {
+        if !self.holds_stored_token(own_token) {
+            return;
+        }
         let key = &self.keys.active_session;
         let _ = match choice {
             Some(choice) => self.tab.set(key, &encode_tab_choice(&choice)),
@@ -124,9 +155,8 @@ impl Persistence {
         };
     }
 
-    /// Stores a snapshot, or removes the key when there is none or it is too large to store.
-    fn save_snapshot<T: Serialize>(&self, key: &str, data: Option<&T>, what: &str) {
-        let encoded = data.map(|d| encode_snapshot(d, now_ms()));
+    /// Stores an encoded snapshot, or removes the key when there is none or it was too large to encode.
+    fn store_encoded(&self, key: &str, encoded: Option<Result<String, StorageIssue>>, what: &str) {
         let _ = match encoded {
             Some(Ok(json)) => self.local.set(key, &json),
             Some(Err(issue)) => {

@@ -1,10 +1,11 @@
 //! Switching, touching and signing out: switches are synchronous (state, storage, listeners) with the touch in the
 //! background; sign-outs go to the server first, then the core's rules decide who is active.
 
+use super::transport::Answer;
 use super::Controller;
 use crate::adapters::http::{encode_segment, Request};
 use crate::adapters::page;
-use crate::core::state::redirect_after_sign_out;
+use crate::core::state::{answer_is_current, redirect_after_sign_out};
 use crate::core::wire::{Client, Session};
 use crate::core::{Change, ClerkError};
 
@@ -27,7 +28,7 @@ impl Controller {
     /// An id that is not a signed-in session of this client is rejected and nothing changes.
     pub fn switch_to(&self, id: Option<&str>) -> Result<(), ClerkError> {
         let change = self.update(|m| m.sessions.switch_to(id))?;
-        self.read(|m| self.inner.persist.save_tab_choice(m.sessions.tab_choice()));
+        self.save_tab_choice();
         self.after_change(&change, false);
         if let Some(id) = id {
             let (this, id) = (self.clone(), id.to_string());
@@ -80,17 +81,20 @@ impl Controller {
             SignOutKind::Remove => "remove",
             SignOutKind::End => "end",
         };
-        let server_client = match self
+        let (server_client, answered_for) = match self
             .envelope::<Session>(Request::post(session_path(id, action)))
             .await
         {
-            Ok(envelope) => envelope.client,
+            Ok(answer) => (answer.value.client, answer.answered_for),
             // Already gone on the server: signing out locally is all that is left to do.
-            Err(error) if error.is_gone() => None,
+            Err(error) if error.is_gone() => (None, None),
             Err(error) => return Err(error),
         };
         let (change, remaining) = self.update(|m| {
             m.tokens.remove_session(id);
+            // The answer's client replaces ours only if it is still ours (see `answer_is_current`).
+            let server_client = server_client
+                .filter(|_| answer_is_current(answered_for.as_deref(), m.client_token.as_deref()));
             let change = m.sessions.sign_out_session(id, server_client);
             (change, m.sessions.signed_in_sessions().len())
         });
@@ -101,18 +105,28 @@ impl Controller {
 
     /// Signs out of every session of this client (`DELETE /v1/client/sessions`); the client and its token stay.
     pub async fn sign_out_all(&self) -> Result<(), ClerkError> {
-        let envelope = self
+        let Answer {
+            value: envelope,
+            answered_for,
+        } = self
             .envelope::<Client>(Request::delete("/client/sessions"))
             .await?;
         let client = envelope
             .client
             .or(envelope.response)
             .ok_or_else(|| ClerkError::invalid_response(200, "the answer carries no client"))?;
-        let (change, remaining) = self.update(|m| {
+        let signed_out = self.update(|m| {
+            // Another client replaced ours meanwhile: the sign-out was of a client this instance no longer holds.
+            if !answer_is_current(answered_for.as_deref(), m.client_token.as_deref()) {
+                return None;
+            }
             m.tokens.clear();
             let change = m.sessions.apply_client(Some(client));
-            (change, m.sessions.signed_in_sessions().len())
+            Some((change, m.sessions.signed_in_sessions().len()))
         });
+        let Some((change, remaining)) = signed_out else {
+            return Ok(());
+        };
         self.after_change(&change, true);
         self.navigate_after_sign_out(&change, false, remaining);
         Ok(())

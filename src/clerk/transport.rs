@@ -1,5 +1,7 @@
 //! Requests on behalf of the instance: the client token in and out, answer parsing with `core::wire`, retries of
-//! transient failures with `core::backoff`, and mutation envelopes whose client replaces ours.
+//! transient failures with `core::backoff`, and mutation envelopes whose client replaces ours. Every answer knows the
+//! client token it speaks for, so one about a client this instance no longer holds is not applied
+//! (`core::state::answer_is_current`).
 
 use super::Controller;
 use crate::adapters::http::{self, Request};
@@ -13,24 +15,37 @@ use serde::de::DeserializeOwned;
 /// Parses an answer's status and body.
 pub type Parse<T> = fn(u16, &str) -> Result<T, ClerkError>;
 
+/// A parsed answer and the client token it speaks for: the one its request carried, or the new one the server
+/// handed out with it.
+pub(super) struct Answer<T> {
+    /// The parsed answer.
+    pub value: T,
+    /// The client token whose client the answer describes.
+    pub answered_for: Option<String>,
+}
+
 impl Controller {
-    /// Sends `request` once with the client token, keeping a new token the server hands out.
-    async fn send(&self, request: &Request) -> Result<http::Response, ClerkError> {
+    /// Sends `request` once with the client token, keeping a new token the server hands out; returns the answer
+    /// and the client token it speaks for.
+    async fn send(&self, request: &Request) -> Result<Answer<http::Response>, ClerkError> {
         let token = self.read(|m| m.client_token.clone());
         let inner = &self.inner;
         let response =
             http::send(&inner.base_url, request, token.as_deref(), inner.timeout_ms).await?;
-        if let Some(new_token) = &response.client_token {
-            self.keep_client_token(new_token);
-        }
-        Ok(response)
+        let new_token = response
+            .client_token
+            .as_deref()
+            .and_then(|new_token| self.keep_client_token(new_token));
+        Ok(Answer {
+            value: response,
+            answered_for: new_token.or(token),
+        })
     }
 
-    /// Adopts and stores a client token from the server (one that could not be sent back as a header is ignored).
-    fn keep_client_token(&self, token: &str) {
-        let Ok(token) = decode_client_token(token) else {
-            return;
-        };
+    /// Adopts and stores a client token from the server and returns it (one that could not be sent back as a
+    /// header is ignored: `None`).
+    fn keep_client_token(&self, token: &str) -> Option<String> {
+        let token = decode_client_token(token).ok()?;
         let changed = self.update(|m| {
             let changed = m.client_token.as_deref() != Some(token.as_str());
             m.client_token = Some(token.clone());
@@ -39,12 +54,29 @@ impl Controller {
         if changed {
             self.inner.persist.save_client_token(&token);
         }
+        Some(token)
+    }
+
+    /// Sends `request` once and parses the answer, saying which client token it speaks for.
+    pub(super) async fn call_for_client<T>(
+        &self,
+        request: Request,
+        parse: Parse<T>,
+    ) -> Result<Answer<T>, ClerkError> {
+        let Answer {
+            value: response,
+            answered_for,
+        } = self.send(&request).await?;
+        let value = parse(response.status, &response.body)?;
+        Ok(Answer {
+            value,
+            answered_for,
+        })
     }
 
     /// Sends `request` once and parses the answer.
     pub(super) async fn call<T>(&self, request: Request, parse: Parse<T>) -> Result<T, ClerkError> {
-        let response = self.send(&request).await?;
-        parse(response.status, &response.body)
+        Ok(self.call_for_client(request, parse).await?.value)
     }
 
     /// Sends `request` and parses the answer, retrying transient failures (network, timeout, 429, 5xx) on the
@@ -57,7 +89,9 @@ impl Controller {
         let mut attempt = 0;
         loop {
             let (result, retry_after_ms) = match self.send(&request).await {
-                Ok(response) => (
+                Ok(Answer {
+                    value: response, ..
+                }) => (
                     parse(response.status, &response.body),
                     response.retry_after_ms,
                 ),
@@ -75,12 +109,15 @@ impl Controller {
         }
     }
 
-    /// Sends a mutation and returns its envelope (the caller applies the client).
-    pub(super) async fn envelope<T>(&self, request: Request) -> Result<Envelope<T>, ClerkError>
+    /// Sends a mutation and returns its envelope (the caller applies the client, if the answer is current).
+    pub(super) async fn envelope<T>(
+        &self,
+        request: Request,
+    ) -> Result<Answer<Envelope<T>>, ClerkError>
     where
         T: DeserializeOwned + WireObject,
     {
-        self.call(request, parse_envelope::<T>).await
+        self.call_for_client(request, parse_envelope::<T>).await
     }
 
     /// Sends a mutation, applies the client riding along and returns the resource.
@@ -88,9 +125,12 @@ impl Controller {
     where
         T: DeserializeOwned + WireObject,
     {
-        let Envelope { response, client } = self.envelope::<T>(request).await?;
+        let Answer {
+            value: Envelope { response, client },
+            answered_for,
+        } = self.envelope::<T>(request).await?;
         if client.is_some() {
-            self.apply_server_client(client);
+            self.apply_server_client(client, answered_for.as_deref());
         }
         response.ok_or_else(|| ClerkError::invalid_response(200, "the answer carries no resource"))
     }

@@ -110,6 +110,15 @@ pub fn is_stale(current: &Client, incoming: &Client) -> bool {
     current.id == incoming.id && incoming.updated_at < current.updated_at
 }
 
+/// Whether an answer may change the state of an instance that now holds `current_token`. An answer speaks for the
+/// client of `answered_for`: the client token its request carried, or the new one the server handed out with it.
+/// That client is ours only while we still hold its token. Once another answer (or another tab) brought a new
+/// client, an answer for the old token describes a client we no longer have: applying it would undo the new one,
+/// e.g. a `GET /v1/client` sent before a sign-up created a new client, answering "no client" after it.
+pub fn answer_is_current(answered_for: Option<&str>, current_token: Option<&str>) -> bool {
+    answered_for == current_token
+}
+
 /// Where to navigate after a sign-out that produced `change`: nowhere unless this tab's active account was signed
 /// out by it (signing out another account leaves the page alone); then as [`sign_out_redirect`] says.
 pub fn redirect_after_sign_out<'a>(

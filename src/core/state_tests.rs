@@ -514,3 +514,19 @@ fn a_tab_choice_restored_without_a_client_is_honoured_by_the_first_client() {
     s.apply_client(Some(three()));
     assert_eq!(s.active_session_id(), Some("b"));
 }
+
+#[test]
+fn only_answers_for_the_token_still_held_are_applied() {
+    // The answer of a request sent with the token we hold (or one that handed us the token we now hold) is ours.
+    assert!(answer_is_current(Some("client_1.t1"), Some("client_1.t1")));
+    assert!(
+        answer_is_current(None, None),
+        "no token sent, none held since"
+    );
+    // Another answer or tab brought a new client meanwhile: this answer is about a client we no longer have.
+    assert!(!answer_is_current(Some("client_1.t1"), Some("client_2.t2")));
+    // A request sent without a token (or with one since dropped) answered after a new client was adopted:
+    // its "no client" must not undo that client.
+    assert!(!answer_is_current(None, Some("client_2.t2")));
+    assert!(!answer_is_current(Some("client_1.t1"), None));
+}

@@ -3,14 +3,15 @@
 //!
 //! Layout, per frontend API host (so two instances on one page never collide):
 //! - localStorage `__clerk_wasm:v1:<host>:client_token` — the client token, raw;
-//! - localStorage `…:client` and `…:environment` — [`Persisted`] snapshots (JSON with a `version` field);
+//! - localStorage `…:client` and `…:environment` — [`Persisted`] snapshots (JSON with a `version` field); the client
+//!   snapshot also names the client token it belongs to (by [`token_fingerprint`]), see [`decode_client_snapshot`];
 //! - sessionStorage `…:active_session` — this tab's [`TabChoice`] (a session id, or empty for "no account").
 //!
 //! The `v1` in the key is the layout of the keys; the snapshot `version` is the shape of a snapshot's data and
 //! can be upgraded in place through [`decode_snapshot_with`].
 
 use super::state::TabChoice;
-use super::wire::{from_json, to_json};
+use super::wire::{from_json, to_json, Client};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -148,6 +149,9 @@ pub enum StorageIssue {
     Corrupt(String),
     /// Written by a newer SDK, or an older one no upgrade exists for.
     ForeignVersion(u32),
+    /// A client snapshot of another client: written for another client token than the one it is read with, or
+    /// for none. Not an error (another instance or tab holds that client); the value is left where it is.
+    OtherClient,
 }
 
 /// The stored form of a snapshot: data plus its shape version and when it was saved.
@@ -157,6 +161,10 @@ pub struct Persisted<T> {
     pub version: u32,
     /// When it was written (Unix ms).
     pub saved_at_ms: u64,
+    /// Client snapshots: the [`token_fingerprint`] of the client token the client was fetched with (`None` for
+    /// environments, and for client snapshots without a token, which no reader trusts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_fingerprint: Option<String>,
     /// The snapshot (a `Client` or an `Environment`, in wire format).
     pub data: T,
 }
@@ -188,9 +196,28 @@ struct VersionProbe {
 
 /// Encodes a snapshot for storage; `Err(Oversized)` when it is too large to store.
 pub fn encode_snapshot<T: Serialize>(data: &T, now_ms: u64) -> Result<String, StorageIssue> {
+    encode_persisted(data, None, now_ms)
+}
+
+/// Encodes a client snapshot for storage, naming the client token it belongs to (see [`decode_client_snapshot`]).
+pub fn encode_client_snapshot(
+    client: &Client,
+    client_token: Option<&str>,
+    now_ms: u64,
+) -> Result<String, StorageIssue> {
+    encode_persisted(client, client_token.map(token_fingerprint), now_ms)
+}
+
+/// Encodes a snapshot with its envelope; `Err(Oversized)` when it is too large to store.
+fn encode_persisted<T: Serialize>(
+    data: &T,
+    token_fingerprint: Option<String>,
+    now_ms: u64,
+) -> Result<String, StorageIssue> {
     let json = to_json(&Persisted {
         version: SNAPSHOT_VERSION,
         saved_at_ms: now_ms,
+        token_fingerprint,
         data,
     })
     .map_err(StorageIssue::Corrupt)?;
@@ -242,6 +269,43 @@ pub fn decode_snapshot_with<T: DeserializeOwned>(
         upgraded_from.get_or_insert(probe.version);
         json = std::borrow::Cow::Owned(next);
     }
+}
+
+/// A short fingerprint of a client token (64-bit FNV-1a, hex), stored with a client snapshot to say which client
+/// token it belongs to without writing the token a second time. It only tells tokens apart; it protects nothing
+/// (the token itself sits next to it in the same storage).
+pub fn token_fingerprint(client_token: &str) -> String {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let hash = client_token
+        .bytes()
+        .fold(OFFSET_BASIS, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    format!("{hash:016x}")
+}
+
+/// Decodes a stored client snapshot for an instance holding `client_token`. A client snapshot stands for the
+/// client of the token it was written for and no other: read with another token, or with none, or written without
+/// one (by an instance without a token, or by an older build), it is `Err(OtherClient)`. Showing it would show
+/// accounts this instance cannot act for: its requests carry its own token, so the first answer would replace them.
+pub fn decode_client_snapshot(
+    raw: &str,
+    client_token: Option<&str>,
+) -> Result<Decoded<Client>, StorageIssue> {
+    let decoded = decode_snapshot::<Client>(raw)?;
+    let expected = client_token.map(token_fingerprint);
+    match (&decoded.snapshot.token_fingerprint, expected) {
+        (Some(stored), Some(expected)) if *stored == expected => Ok(decoded),
+        _ => Err(StorageIssue::OtherClient),
+    }
+}
+
+/// Whether an instance holding `own_token` may write the client's state (the client snapshot, this tab's account)
+/// when storage holds `stored_token`: only while they are the same. Storage describes the client of the stored
+/// token; an instance whose token is not the stored one (the page's storage was cleared or taken over by another
+/// instance that got a new client) would otherwise write another client's accounts next to that token. Writing a new
+/// token (the server handed one out) makes an instance the holder again.
+pub fn may_write_client_state(stored_token: Option<&str>, own_token: Option<&str>) -> bool {
+    stored_token == own_token
 }
 
 /// Checks a stored id-like string (client token, session id): non-empty, bounded, visible ASCII (it is sent as an
@@ -321,6 +385,28 @@ pub fn load_snapshot<S: KeyValueStore + ?Sized, T: DeserializeOwned>(
     key: &str,
 ) -> Loaded<Decoded<T>> {
     load_with(store, key, decode_snapshot)
+}
+
+/// Loads the client snapshot (`keys.client`) for an instance holding `client_token`. A snapshot of another client
+/// ([`decode_client_snapshot`]) counts as `Missing` and is left in place: it is not broken, only not ours, and its
+/// writer may still hold that client.
+pub fn load_client_snapshot<S: KeyValueStore + ?Sized>(
+    store: &S,
+    key: &str,
+    client_token: Option<&str>,
+) -> Loaded<Decoded<Client>> {
+    let loaded = load_with(store, key, |raw| {
+        match decode_client_snapshot(raw, client_token) {
+            Err(StorageIssue::OtherClient) => Ok(None),
+            decoded => decoded.map(Some),
+        }
+    });
+    match loaded {
+        Loaded::Found(Some(decoded)) => Loaded::Found(decoded),
+        Loaded::Found(None) | Loaded::Missing => Loaded::Missing,
+        Loaded::Ignored(issue) => Loaded::Ignored(issue),
+        Loaded::Failed(error) => Loaded::Failed(error),
+    }
 }
 
 /// Loads the client token (`keys.client_token`).

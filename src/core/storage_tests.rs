@@ -285,3 +285,109 @@ fn tab_choice_round_trip() {
         Loaded::Found(TabChoice::NoSession)
     );
 }
+
+#[test]
+fn token_fingerprints_are_stable_and_tell_tokens_apart() {
+    let a = token_fingerprint("client_1.secret-a");
+    assert_eq!(a, token_fingerprint("client_1.secret-a"));
+    assert_eq!(a.len(), 16);
+    assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_ne!(a, token_fingerprint("client_1.secret-b"));
+    assert_ne!(a, token_fingerprint("client_2.secret-a"));
+    // FNV-1a 64 of the empty string is its offset basis: the function is the documented one.
+    assert_eq!(token_fingerprint(""), "cbf29ce484222325");
+}
+
+#[test]
+fn a_client_snapshot_is_only_read_with_the_token_it_was_written_for() {
+    let raw = encode_client_snapshot(&client(), Some("client_1.t1"), 9).unwrap();
+    assert!(
+        !raw.contains("client_1.t1"),
+        "the token itself is not written twice"
+    );
+    let d = decode_client_snapshot(&raw, Some("client_1.t1")).unwrap();
+    assert_eq!((d.snapshot.data, d.snapshot.saved_at_ms), (client(), 9));
+    // Another instance's client, or a snapshot left without its token (storage cleared, then written back).
+    assert_eq!(
+        decode_client_snapshot(&raw, Some("client_2.t2")),
+        Err(StorageIssue::OtherClient)
+    );
+    assert_eq!(
+        decode_client_snapshot(&raw, None),
+        Err(StorageIssue::OtherClient)
+    );
+    // Written without a token, or by a build that did not record one: nobody's.
+    let untagged = encode_client_snapshot(&client(), None, 9).unwrap();
+    let legacy = format!(r#"{{"version":1,"saved_at_ms":9,"data":{CLIENT_JSON}}}"#);
+    for raw in [&untagged, &legacy] {
+        for token in [None, Some("client_1.t1")] {
+            assert_eq!(
+                decode_client_snapshot(raw, token),
+                Err(StorageIssue::OtherClient),
+                "{raw} with {token:?}"
+            );
+        }
+    }
+    // Environments carry no token; their encoding is unchanged.
+    assert!(!encode_snapshot(&Environment::default(), 1)
+        .unwrap()
+        .contains("token_fingerprint"));
+    // Broken data is still reported as such, not as another client.
+    assert!(matches!(
+        decode_client_snapshot("{", Some("client_1.t1")),
+        Err(StorageIssue::Corrupt(_))
+    ));
+}
+
+#[test]
+fn loading_another_clients_snapshot_finds_nothing_and_leaves_it() {
+    let store = MemoryStore::new();
+    let keys = StorageKeys::for_host("h");
+    let raw = encode_client_snapshot(&client(), Some("client_1.t1"), 9).unwrap();
+    store.set(&keys.client, &raw).unwrap();
+    for other in [None, Some("client_2.t2")] {
+        assert_eq!(
+            load_client_snapshot(&store, &keys.client, other),
+            Loaded::Missing
+        );
+    }
+    assert_eq!(
+        store.get(&keys.client),
+        Ok(Some(raw)),
+        "not removed: its writer may still hold that client"
+    );
+    match load_client_snapshot(&store, &keys.client, Some("client_1.t1")) {
+        Loaded::Found(d) => assert_eq!(d.snapshot.data, client()),
+        other => panic!("{other:?}"),
+    }
+    store.set(&keys.client, "{corrupt").unwrap();
+    assert!(matches!(
+        load_client_snapshot(&store, &keys.client, Some("client_1.t1")),
+        Loaded::Ignored(StorageIssue::Corrupt(_))
+    ));
+    assert_eq!(store.get(&keys.client), Ok(None), "broken data is removed");
+    assert!(matches!(
+        load_client_snapshot(&Broken, &keys.client, None),
+        Loaded::Failed(_)
+    ));
+}
+
+#[test]
+fn only_the_holder_of_the_stored_token_writes_the_clients_state() {
+    assert!(may_write_client_state(
+        Some("client_1.t1"),
+        Some("client_1.t1")
+    ));
+    assert!(
+        may_write_client_state(None, None),
+        "a fresh page, no client yet"
+    );
+    // The page's storage was cleared under a live instance: writing would leave accounts with no token.
+    assert!(!may_write_client_state(None, Some("client_1.t1")));
+    // Another instance on the page got a new client and stored its token.
+    assert!(!may_write_client_state(
+        Some("client_2.t2"),
+        Some("client_1.t1")
+    ));
+    assert!(!may_write_client_state(Some("client_2.t2"), None));
+}

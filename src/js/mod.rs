@@ -3,6 +3,7 @@
 
 mod clerk;
 mod client;
+mod components;
 mod error;
 mod object;
 mod session;

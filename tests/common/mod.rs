@@ -1,5 +1,6 @@
-//! Helpers shared by the browser tests: the test server, storage resets, unique users, JS plumbing and fetch
-//! observers. Every test starts with [`fresh_page`] and signs up its own users, so tests never share accounts.
+//! Helpers shared by the browser tests: the test server, page resets, unique users, JS plumbing and fetch
+//! observers. Every test starts with [`fresh_page`] and signs up its own users, so tests never share accounts, and
+//! nothing an earlier test started (requests still in flight, stubs, storage, instance settings) reaches it.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use clerk_wasm::Clerk;
@@ -23,11 +24,29 @@ pub fn window() -> web_sys::Window {
     web_sys::window().expect("a window")
 }
 
-/// Clears localStorage and sessionStorage (tests share one page) and undoes every stub a test may have left
-/// behind when it failed (`fetch`, storage access, `Storage.prototype.setItem`).
-pub fn fresh_page() {
+/// How long [`fresh_page`] waits for earlier tests' requests: longer than the SDK's request timeout (10 s), after
+/// which it aborts any request it still waits for.
+const SETTLE_TIMEOUT_MS: i32 = 15_000;
+
+/// Starts a test on a page in the state a new visitor finds (tests share one page and one server):
+/// - waits until every request earlier tests started has been answered and handled ([`requests_settled`]): an
+///   instance of an earlier test stays alive as long as its work does (a switch's background `touch`, a load's
+///   reconcile, a component's request), and its answer must not land in this test;
+/// - undoes every stub a test may have left behind when it failed (`fetch`, storage access,
+///   `Storage.prototype.setItem`) and removes components it left mounted;
+/// - puts the server's instance settings back to the defaults (a test that changes them may have failed before
+///   restoring them: a panicking wasm test aborts, so neither its last lines nor any `Drop` run);
+/// - clears localStorage and sessionStorage.
+pub async fn fresh_page() {
     restore_fetch();
     restore_storage();
+    requests_settled_within(SETTLE_TIMEOUT_MS).await;
+    js(
+        "",
+        "document.querySelectorAll('[data-test-host], .cw-modal-host').forEach(e => e.remove())",
+        &[],
+    );
+    restore_instance_settings().await;
     window().local_storage().unwrap().unwrap().clear().unwrap();
     window()
         .session_storage()
@@ -46,6 +65,67 @@ pub fn unique_email(tag: &str) -> String {
 /// A new instance on the test server.
 pub fn new_clerk() -> Clerk {
     Clerk::new(server().into(), None).expect("a valid frontend API")
+}
+
+/// The instance settings every test starts from (the server is shared by all tests).
+pub const DEFAULT_SETTINGS: &str = "single_session_mode=false&email_verification_required=false";
+
+/// Switches the shared server to other instance settings (`single_session_mode=true`,
+/// `email_verification_required=true`) until [`Settings::restore`]; the next test's [`fresh_page`] restores the
+/// defaults anyway, also when this test fails before it restores them.
+pub struct Settings;
+
+impl Settings {
+    /// Applies `form`.
+    pub async fn set(form: &str) -> Settings {
+        patch_instance(form).await;
+        Settings
+    }
+
+    /// Puts the defaults back and waits for it.
+    pub async fn restore(self) {
+        patch_instance(DEFAULT_SETTINGS).await;
+    }
+}
+
+/// Puts the defaults back. Without the backend key (not compiled in) no test can have changed them.
+async fn restore_instance_settings() {
+    if option_env!("CLERK_TEST_SECRET_KEY").is_some() {
+        patch_instance(DEFAULT_SETTINGS).await;
+    }
+}
+
+/// The backend key of the test server, baked in at compile time.
+fn secret_key() -> &'static str {
+    match option_env!("CLERK_TEST_SECRET_KEY") {
+        Some(key) => key,
+        None => panic!("CLERK_TEST_SECRET_KEY is set by scripts/test.sh"),
+    }
+}
+
+/// `PATCH /v1/instance` with a form body (the backend API, with the backend key).
+pub async fn patch_instance(form: &str) {
+    let init = web_sys::RequestInit::new();
+    init.set_method("PATCH");
+    let headers = web_sys::Headers::new().unwrap();
+    headers
+        .set("Authorization", &format!("Bearer {}", secret_key()))
+        .unwrap();
+    headers
+        .set("Content-Type", "application/x-www-form-urlencoded")
+        .unwrap();
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(form));
+    let url = format!("{}/v1/instance", server());
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(&url, &init))
+        .await
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let status = response.status();
+    // Read to the end: a request counts as in flight until its answer is read (see `requests_settled`).
+    JsFuture::from(response.text().unwrap()).await.unwrap();
+    assert_eq!(status, 200, "PATCH /v1/instance {form}");
 }
 
 /// A new, loaded instance on the test server.
@@ -214,16 +294,83 @@ pub async fn outbox_code(email: &str) -> String {
     prop_str(&last, "code").expect("a code was emailed")
 }
 
-/// Replaces `window.fetch` with `function (input, init)` running `body`, where `real(input, init)` is the real
-/// fetch and `window.__fetchLog` (an array of request URLs, reset here) records every call.
+/// Wraps `window.fetch` once per page. Every request goes to the stub a test installed with [`replace_fetch`], or
+/// to the real fetch, and is listed in `window.__inFlight` (id → URL) until it is finished: its answer's body was
+/// read (the SDK reads every answer with `text()`; test helpers read theirs too), or it failed, or its caller
+/// aborted it (the SDK's timeout). Since the wrapper is outermost, it sees exactly what its caller sees.
+fn wrap_fetch() {
+    js(
+        "",
+        "if (window.__inFlight) return;\
+         const real = window.fetch.bind(window);\
+         window.__realFetch = real;\
+         window.__inFlight = new Map();\
+         let next = 0;\
+         window.fetch = function (input, init) {\
+           const id = next++;\
+           window.__inFlight.set(id, String(input));\
+           const done = () => window.__inFlight.delete(id);\
+           if (init && init.signal) init.signal.addEventListener('abort', done);\
+           let answer;\
+           try { answer = Promise.resolve((window.__fetchStub || real)(input, init)); }\
+           catch (e) { answer = Promise.reject(e); }\
+           return answer.then(response => {\
+             if (!(response instanceof Response)) { done(); return response; }\
+             for (const name of ['text', 'json', 'arrayBuffer', 'blob', 'formData']) {\
+               const read = response[name];\
+               response[name] = function () { return read.call(response).finally(done); };\
+             }\
+             return response;\
+           }, error => { done(); throw error; });\
+         };",
+        &[],
+    );
+}
+
+/// Waits until no request is in flight ([`wrap_fetch`]), i.e. every answer has been read and handled: the SDK
+/// handles an answer in the microtasks right after reading it, and this checks from a timer, after them. Whatever
+/// an answer started (another request) is in flight by then, so it is waited for too.
+pub async fn requests_settled() {
+    requests_settled_within(SETTLE_TIMEOUT_MS).await;
+}
+
+/// [`requests_settled`], failing with the pending URLs after `timeout_ms`.
+async fn requests_settled_within(timeout_ms: i32) {
+    wrap_fetch();
+    let pending = || {
+        let urls = js("", "return [...window.__inFlight.values()]", &[]);
+        Array::from(&urls)
+            .iter()
+            .filter_map(|u| u.as_string())
+            .collect::<Vec<_>>()
+    };
+    let mut waited = 0;
+    loop {
+        // First let the microtasks run: work spawned just now starts its requests there.
+        sleep(0).await;
+        if pending().is_empty() {
+            return;
+        }
+        assert!(
+            waited < timeout_ms,
+            "requests still in flight after {timeout_ms} ms: {:?}",
+            pending()
+        );
+        sleep(20).await;
+        waited += 20;
+    }
+}
+
+/// Makes `window.fetch` run `function (input, init)` with `body`, where `real(input, init)` is the real fetch and
+/// `window.__fetchLog` (an array of request URLs, reset here) records every call.
 pub fn replace_fetch(body: &str) {
+    wrap_fetch();
     js(
         "body",
-        "if (!window.__realFetch) window.__realFetch = window.fetch;\
-         const real = window.__realFetch.bind(window);\
+        "const real = window.__realFetch;\
          window.__fetchLog = [];\
          const handler = new Function('real', 'input', 'init', body);\
-         window.fetch = function (input, init) { window.__fetchLog.push(String(input)); return handler(real, input, init); };",
+         window.__fetchStub = function (input, init) { window.__fetchLog.push(String(input)); return handler(real, input, init); };",
         &[body.into()],
     );
 }
@@ -241,13 +388,9 @@ pub fn fetch_count(needle: &str) -> usize {
         .count()
 }
 
-/// Puts the real fetch back.
+/// Puts the real fetch back (behind the [`wrap_fetch`] wrapper, which stays).
 pub fn restore_fetch() {
-    js(
-        "",
-        "if (window.__realFetch) { window.fetch = window.__realFetch; delete window.__realFetch; }",
-        &[],
-    );
+    js("", "delete window.__fetchStub", &[]);
 }
 
 /// localStorage.
@@ -314,6 +457,8 @@ pub async fn raw_request(method: &str, path: &str) -> u16 {
         .unwrap()
         .dyn_into()
         .unwrap();
+    // Read to the end: a request counts as in flight until its answer is read (see `requests_settled`).
+    JsFuture::from(response.text().unwrap()).await.unwrap();
     response.status()
 }
 

@@ -1,0 +1,152 @@
+//! Avatars: the account's image in a circle, or its initials when there is no image or the image failed to load
+//! (the component remembers failed URLs; image `error` events reach it through a capturing listener).
+
+use super::dom::{Dom, El};
+use crate::core::wire::{Session, User};
+use wasm_bindgen::JsValue;
+
+/// What the components show of one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Account {
+    /// The session id.
+    pub(crate) session_id: String,
+    /// Full name, if any.
+    pub(crate) name: Option<String>,
+    /// Primary email address (or the identifier), if any.
+    pub(crate) email: Option<String>,
+    /// Avatar URL, if any.
+    pub(crate) image_url: Option<String>,
+    /// Initials for the fallback.
+    pub(crate) initials: String,
+}
+
+/// First character of `s`, upper-cased.
+fn first_upper(s: &str) -> Option<String> {
+    s.trim().chars().next().map(|c| c.to_uppercase().collect())
+}
+
+/// Initials: first letters of the first and last names, else of the email address, else "?".
+pub(crate) fn initials(first: Option<&str>, last: Option<&str>, email: Option<&str>) -> String {
+    let from_names: String = [first, last]
+        .into_iter()
+        .flatten()
+        .filter_map(first_upper)
+        .collect();
+    if !from_names.is_empty() {
+        return from_names;
+    }
+    email
+        .and_then(first_upper)
+        .unwrap_or_else(|| "?".to_string())
+}
+
+/// A non-empty trimmed string.
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl Account {
+    /// The account of a session, from its user (or its public user data).
+    pub(crate) fn of(session: &Session) -> Account {
+        let public = session.public_user_data.clone().unwrap_or_default();
+        let user: Option<&User> = session.user.as_ref();
+        let first = user
+            .and_then(|u| u.first_name.clone())
+            .or(public.first_name);
+        let last = user.and_then(|u| u.last_name.clone()).or(public.last_name);
+        let email = user
+            .and_then(|u| u.primary_email_address().map(|e| e.email_address.clone()))
+            .or(public.identifier);
+        let image_url = user.and_then(|u| u.image_url.clone()).or(public.image_url);
+        let parts: Vec<&str> = [first.as_deref(), last.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let name = (!parts.is_empty()).then(|| parts.join(" "));
+        Account {
+            session_id: session.id.clone(),
+            initials: initials(first.as_deref(), last.as_deref(), email.as_deref()),
+            name,
+            email: non_empty(email.as_deref()),
+            image_url: non_empty(image_url.as_deref()),
+        }
+    }
+
+    /// The name, or the email address when there is no name.
+    pub(crate) fn label(&self) -> &str {
+        self.name.as_deref().or(self.email.as_deref()).unwrap_or("")
+    }
+
+    /// The email address, or "" (switch and chooser buttons are named after it).
+    pub(crate) fn email_or_empty(&self) -> &str {
+        self.email.as_deref().unwrap_or("")
+    }
+}
+
+/// The avatar circle (`large` in panel headers): the image, unless it is missing or in `failed`, else initials.
+pub(crate) fn view(
+    dom: &Dom,
+    account: &Account,
+    large: bool,
+    failed: &[String],
+) -> Result<El, JsValue> {
+    let class = if large {
+        "cw-avatar cw-avatar-lg"
+    } else {
+        "cw-avatar"
+    };
+    let circle = dom.el("span")?.class(class).attr("aria-hidden", "true");
+    let image = account
+        .image_url
+        .as_deref()
+        .filter(|url| !failed.iter().any(|f| f == url));
+    Ok(match image {
+        Some(url) => circle.child(dom.el("img")?.attr("src", url).attr("alt", "")),
+        None => circle.attr("data-cw-initials", "").text(&account.initials),
+    })
+}
+
+/// An account's avatar, name and email in a `tag` element (`header`: the big active-account row of the panel).
+pub(crate) fn row(
+    dom: &Dom,
+    account: &Account,
+    tag: &str,
+    header: bool,
+    failed: &[String],
+) -> Result<El, JsValue> {
+    let mut text = dom.el("span")?.class("cw-account-text");
+    if let Some(name) = &account.name {
+        text = text.child(dom.el("span")?.class("cw-name cw-ellipsis").text(name));
+    }
+    if let Some(email) = &account.email {
+        text = text.child(dom.el("span")?.class("cw-email cw-ellipsis").text(email));
+    }
+    let class = if header { "cw-account" } else { "cw-item" };
+    Ok(dom
+        .el(tag)?
+        .class(class)
+        .child(view(dom, account, header, failed)?)
+        .child(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_from_names_then_email_then_placeholder() {
+        assert_eq!(initials(Some("ada"), Some("Lovelace"), Some("x@y.z")), "AL");
+        assert_eq!(initials(Some("Grace"), None, None), "G");
+        assert_eq!(
+            initials(Some("  "), Some(""), Some("alan@example.com")),
+            "A"
+        );
+        assert_eq!(initials(None, None, None), "?");
+        assert_eq!(initials(Some("<img src=x>"), None, None), "<");
+        assert_eq!(initials(Some("élodie"), Some("ßmith"), None), "ÉSS");
+    }
+}

@@ -1,0 +1,467 @@
+//! The SignIn / SignUp component: one state machine for both (SignIn's "Sign up" and SignUp's "Sign in" switch
+//! screens in place), mounted in the page or inside a modal. Screens are drawn by `sign_in.rs` and `sign_up.rs`.
+
+use super::events::UiEvent;
+use super::focus::{Focus, Origin};
+use super::localization::Text;
+use super::props::FlowProps;
+use super::runtime::{Component, Effect, Env, Mounted, Runtime, Step};
+use super::screens::{Field, FormError, Screen, Start};
+use super::{dom::El, sign_in, sign_up};
+use crate::adapters::page;
+use crate::clerk::{FactorParams, SignInParams, SignUpParams};
+use crate::core::error::codes;
+use crate::core::wire::{SignIn, SignInStatus, SignUp, SignUpStatus, Verification};
+use crate::core::ClerkError;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::Element;
+
+/// The flow's state.
+pub(crate) struct Flow {
+    /// The props.
+    pub(crate) props: FlowProps,
+    /// Where it started (and returns to after a success).
+    pub(crate) start: Start,
+    /// Inside a modal: the element to give the focus back to when it closes.
+    pub(crate) modal: Option<Option<Origin>>,
+    /// Adding an account: no chooser.
+    pub(crate) add_account: bool,
+    /// The screen.
+    pub(crate) screen: Screen,
+    /// Typed values.
+    pub(crate) values: Vec<(Field, String)>,
+    /// The error shown.
+    pub(crate) error: Option<FormError>,
+    /// A request is in flight (further submits are ignored).
+    pub(crate) busy: bool,
+    /// Avatar image URLs that failed to load.
+    pub(crate) failed_images: Vec<String>,
+}
+
+/// What happens to a flow.
+pub(crate) enum Msg {
+    /// Typing into a field.
+    Input(Field, String),
+    /// The form was submitted.
+    Submit,
+    /// "Email me a code".
+    EmailCode,
+    /// "Resend code".
+    Resend,
+    /// "Continue as …".
+    ContinueAs(String),
+    /// "Use another account".
+    UseAnother,
+    /// "Back".
+    Back,
+    /// "Sign up" link.
+    ToSignUp,
+    /// "Sign in" link.
+    ToSignIn,
+    /// Escape, the close button or a click on the backdrop (modal only).
+    Close,
+    /// Tab / Shift+Tab inside the modal.
+    Tab(bool),
+    /// A sign-in call answered.
+    SignedIn(Result<SignIn, ClerkError>),
+    /// A sign-up call answered.
+    SignedUp(Result<SignUp, ClerkError>),
+    /// A code was sent again.
+    Resent(Result<(), ClerkError>),
+    /// An avatar image failed to load.
+    ImageFailed(String),
+    /// The instance's state changed.
+    StateChanged,
+}
+
+/// Mounts a flow into `host`.
+pub(crate) fn mount(
+    env: Env,
+    host: &Element,
+    props: &JsValue,
+    start: Start,
+) -> Result<Rc<dyn Mounted>, JsValue> {
+    let what = match start {
+        Start::SignIn => "SignIn props",
+        Start::SignUp => "SignUp props",
+    };
+    let flow = Flow::new(FlowProps::read(props, what), start, None, false);
+    Ok(Runtime::start(env, host.clone(), false, flow)?)
+}
+
+impl Flow {
+    /// A flow at its first screen.
+    pub(crate) fn new(
+        props: FlowProps,
+        start: Start,
+        modal: Option<Option<Origin>>,
+        add_account: bool,
+    ) -> Self {
+        let mut flow = Flow {
+            props,
+            start,
+            modal,
+            add_account,
+            screen: Screen::Start,
+            values: Vec::new(),
+            error: None,
+            busy: false,
+            failed_images: Vec::new(),
+        };
+        flow.reset();
+        flow
+    }
+
+    /// Back to the first screen with empty fields.
+    fn reset(&mut self) {
+        self.screen = match self.start {
+            Start::SignIn => Screen::Start,
+            Start::SignUp => Screen::SignUpForm,
+        };
+        self.values.clear();
+        self.error = None;
+        self.busy = false;
+    }
+
+    /// The typed value of `field` ("" when untouched).
+    pub(crate) fn value(&self, field: Field) -> &str {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A typed value, or `None` when empty.
+    fn given(&self, field: Field) -> Option<String> {
+        Some(self.value(field).trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    /// Goes to `screen`, clearing the error, and moves the focus to its first control.
+    fn go(&mut self, screen: Screen) -> Step<Msg> {
+        self.screen = screen;
+        self.error = None;
+        self.busy = false;
+        Step::render().then(Effect::Focus(Focus::First("dialog")))
+    }
+
+    /// Starts a request: busy, no error, and its answer comes back as a message.
+    fn request(&mut self, future: impl std::future::Future<Output = Msg> + 'static) -> Step<Msg> {
+        self.busy = true;
+        self.error = None;
+        Step::render().then(Effect::spawn(future))
+    }
+
+    /// Shows `e` next to the form.
+    fn fail(&mut self, e: &ClerkError) -> Step<Msg> {
+        self.busy = false;
+        self.error = Some(FormError::from_clerk(e));
+        Step::render()
+    }
+
+    /// The sign-in form needs a password.
+    fn password_required(&mut self, env: &Env) -> Step<Msg> {
+        self.busy = false;
+        self.error = Some(FormError {
+            message: env.strings.get(Text::PasswordRequired).to_string(),
+            field: Some(Field::Password),
+        });
+        Step::render().then(Effect::Focus(Focus::Key(Field::Password.name().into())))
+    }
+
+    /// A session is ready: make it active, follow `after_url`, close the modal or start over.
+    fn finish(&mut self, env: &Env, session_id: String, after_url: Option<String>) -> Step<Msg> {
+        let controller = env.controller.clone();
+        self.reset();
+        let step = Step::render().then(Effect::run(move || {
+            match controller.switch_to(Some(&session_id)) {
+                Ok(()) => after_url.iter().for_each(|url| page::navigate(url)),
+                Err(e) => page::warn(&format!("could not activate the new session: {e}")),
+            }
+        }));
+        if self.modal.is_some() {
+            step.then(Effect::Close)
+        } else {
+            step
+        }
+    }
+
+    /// Submits the current screen's form.
+    fn submit(&mut self, env: &Env) -> Step<Msg> {
+        let controller = env.controller.clone();
+        match self.screen.clone() {
+            Screen::Start | Screen::SignInForm if self.value(Field::Password).is_empty() => {
+                self.password_required(env)
+            }
+            Screen::Start | Screen::SignInForm => {
+                let params = SignInParams {
+                    identifier: self.given(Field::Email),
+                    password: Some(self.value(Field::Password).to_string()),
+                    strategy: Some("password".into()),
+                };
+                self.request(async move { Msg::SignedIn(controller.create_sign_in(params).await) })
+            }
+            Screen::SignInCode { attempt } => {
+                let params = code_params(self.given(Field::Code));
+                self.request(async move {
+                    Msg::SignedIn(controller.attempt_first_factor(&attempt, params).await)
+                })
+            }
+            Screen::SignUpForm => {
+                let params = SignUpParams {
+                    email_address: self.given(Field::Email),
+                    password: Some(self.value(Field::Password).to_string())
+                        .filter(|p| !p.is_empty()),
+                    first_name: self.given(Field::FirstName),
+                    last_name: self.given(Field::LastName),
+                };
+                self.request(async move {
+                    let created = controller.create_sign_up(params).await;
+                    // Verification required: send the code right away.
+                    let created = match created {
+                        Ok(s) if s.status == SignUpStatus::MissingRequirements => {
+                            controller.prepare_email_verification(&s.id).await
+                        }
+                        other => other,
+                    };
+                    Msg::SignedUp(created)
+                })
+            }
+            Screen::SignUpCode { attempt } => {
+                let code = self.given(Field::Code);
+                self.request(async move {
+                    Msg::SignedUp(controller.attempt_email_verification(&attempt, code).await)
+                })
+            }
+        }
+    }
+
+    /// A sign-in answered.
+    fn signed_in(&mut self, env: &Env, answer: Result<SignIn, ClerkError>) -> Step<Msg> {
+        let after = self.props.after_sign_in_url.clone();
+        match answer {
+            Ok(s) => match (s.status, s.created_session_id) {
+                (SignInStatus::Complete, Some(session)) => self.finish(env, session, after),
+                (SignInStatus::NeedsFirstFactor, _)
+                    if sent_code(s.first_factor_verification.as_ref()) =>
+                {
+                    self.values.retain(|(f, _)| *f != Field::Code);
+                    self.go(Screen::SignInCode { attempt: s.id })
+                }
+                (SignInStatus::NeedsFirstFactor, _) => self.password_required(env),
+                _ => self.fail(&unsupported()),
+            },
+            Err(e) => match e
+                .session_id_meta()
+                .filter(|_| e.is_code(codes::IDENTIFIER_ALREADY_SIGNED_IN))
+            {
+                // Already signed in on this client: switch to it instead of showing an error.
+                Some(session) => self.finish(env, session.to_string(), after),
+                None => self.fail(&e),
+            },
+        }
+    }
+
+    /// A sign-up answered.
+    fn signed_up(&mut self, env: &Env, answer: Result<SignUp, ClerkError>) -> Step<Msg> {
+        match answer {
+            Ok(s) => match (s.status, s.created_session_id) {
+                (SignUpStatus::Complete, Some(session)) => {
+                    let after = self.props.after_sign_up_url.clone();
+                    self.finish(env, session, after)
+                }
+                (SignUpStatus::MissingRequirements, _)
+                    if !matches!(self.screen, Screen::SignUpCode { .. }) =>
+                {
+                    self.values.retain(|(f, _)| *f != Field::Code);
+                    self.go(Screen::SignUpCode { attempt: s.id })
+                }
+                (SignUpStatus::MissingRequirements, _) => {
+                    self.busy = false;
+                    Step::render()
+                }
+                _ => self.fail(&unsupported()),
+            },
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// "Resend code" for the current code screen.
+    fn resend(&mut self, env: &Env) -> Step<Msg> {
+        let controller = env.controller.clone();
+        match self.screen.clone() {
+            Screen::SignInCode { attempt } => self.request(async move {
+                let params = FactorParams {
+                    strategy: Some("email_code".into()),
+                    ..FactorParams::default()
+                };
+                Msg::Resent(
+                    controller
+                        .prepare_first_factor(&attempt, params)
+                        .await
+                        .map(|_| ()),
+                )
+            }),
+            Screen::SignUpCode { attempt } => self.request(async move {
+                Msg::Resent(
+                    controller
+                        .prepare_email_verification(&attempt)
+                        .await
+                        .map(|_| ()),
+                )
+            }),
+            _ => Step::quiet(),
+        }
+    }
+
+    /// "Sign up" / "Sign in": the URL if one is configured, else the other screen in place.
+    fn switch_component(&mut self, url: Option<String>, screen: Screen) -> Step<Msg> {
+        match url {
+            Some(url) => Step::quiet().then(Effect::run(move || page::navigate(&url))),
+            None => self.go(screen),
+        }
+    }
+}
+
+/// Whether a sign-in's first factor is an emailed code that was sent.
+fn sent_code(verification: Option<&Verification>) -> bool {
+    verification.and_then(|v| v.strategy.as_deref()) == Some("email_code")
+}
+
+/// `attemptFirstFactor` parameters for an emailed code.
+fn code_params(code: Option<String>) -> FactorParams {
+    FactorParams {
+        strategy: Some("email_code".into()),
+        code,
+        ..FactorParams::default()
+    }
+}
+
+/// The error for an attempt status these components cannot finish (a second factor, an unknown status).
+fn unsupported() -> ClerkError {
+    ClerkError::single(
+        0,
+        "unsupported_status",
+        "This sign-in needs a step these components do not support.",
+    )
+}
+
+impl Component for Flow {
+    type Msg = Msg;
+    const ROOT_CLASS: &'static str = "cw-root cw-flow";
+
+    fn decode(&self, event: &UiEvent) -> Option<Msg> {
+        let kind = event.kind();
+        if kind == "input" {
+            let (name, value) = event.input()?;
+            let field = Field::ALL.into_iter().find(|f| f.name() == name)?;
+            return Some(Msg::Input(field, value));
+        }
+        if kind == "error" {
+            return event.image_src().map(Msg::ImageFailed);
+        }
+        if kind == "submit" {
+            event.prevent_default();
+            return Some(Msg::Submit);
+        }
+        if kind == "keydown" && self.modal.is_some() {
+            let msg = match event.key()?.as_str() {
+                "Escape" => Msg::Close,
+                "Tab" => Msg::Tab(event.shift()),
+                _ => return None,
+            };
+            event.prevent_default();
+            return Some(msg);
+        }
+        if kind != "click" {
+            return None;
+        }
+        let (action, arg) = event.action()?;
+        Some(match action.as_str() {
+            "email-code" => Msg::EmailCode,
+            "resend" => Msg::Resend,
+            "continue" => Msg::ContinueAs(arg?),
+            "use-another" => Msg::UseAnother,
+            "back" => Msg::Back,
+            "to-sign-up" => Msg::ToSignUp,
+            "to-sign-in" => Msg::ToSignIn,
+            "close" => Msg::Close,
+            "backdrop" if !event.within("dialog") => Msg::Close,
+            _ => return None,
+        })
+    }
+
+    fn state_changed(&self) -> Msg {
+        Msg::StateChanged
+    }
+
+    fn update(&mut self, msg: Msg, env: &Env) -> Step<Msg> {
+        match msg {
+            Msg::Input(field, value) => {
+                self.values.retain(|(f, _)| *f != field);
+                self.values.push((field, value));
+                Step::quiet()
+            }
+            Msg::Submit | Msg::EmailCode | Msg::Resend if self.busy => Step::quiet(),
+            Msg::Submit => self.submit(env),
+            Msg::EmailCode => {
+                let controller = env.controller.clone();
+                let params = SignInParams {
+                    identifier: self.given(Field::Email),
+                    strategy: Some("email_code".into()),
+                    ..SignInParams::default()
+                };
+                self.request(async move { Msg::SignedIn(controller.create_sign_in(params).await) })
+            }
+            Msg::Resend => self.resend(env),
+            Msg::ContinueAs(session) => {
+                let after = self.props.after_sign_in_url.clone();
+                self.finish(env, session, after)
+            }
+            Msg::UseAnother => self.go(Screen::SignInForm),
+            Msg::Back => match self.screen {
+                Screen::SignInCode { .. } => self.go(Screen::SignInForm),
+                Screen::SignUpCode { .. } => self.go(Screen::SignUpForm),
+                _ => self.go(Screen::Start),
+            },
+            Msg::ToSignUp => {
+                self.switch_component(self.props.sign_up_url.clone(), Screen::SignUpForm)
+            }
+            Msg::ToSignIn => self.switch_component(self.props.sign_in_url.clone(), Screen::Start),
+            Msg::Close if self.modal.is_some() => Step::quiet().then(Effect::Close),
+            Msg::Close => Step::quiet(),
+            Msg::Tab(back) => Step::quiet().then(Effect::Focus(Focus::Cycle {
+                part: "dialog",
+                back,
+            })),
+            Msg::SignedIn(answer) => self.signed_in(env, answer),
+            Msg::SignedUp(answer) => self.signed_up(env, answer),
+            Msg::Resent(Ok(())) => {
+                self.busy = false;
+                Step::render()
+            }
+            Msg::Resent(Err(e)) => self.fail(&e),
+            Msg::ImageFailed(url) if !self.failed_images.contains(&url) => {
+                self.failed_images.push(url);
+                Step::render()
+            }
+            Msg::ImageFailed(_) => Step::quiet(),
+            Msg::StateChanged => Step::render(),
+        }
+    }
+
+    fn view(&self, env: &Env) -> Result<Vec<El>, JsValue> {
+        let content = if self.screen.is_sign_up() {
+            sign_up::view(self, env)?
+        } else {
+            sign_in::view(self, env)?
+        };
+        Ok(vec![super::modal::frame(self, env, content)?])
+    }
+
+    fn unmounted(&self) {
+        if let Some(Some(previous)) = &self.modal {
+            super::focus::return_to(previous);
+        }
+    }
+}

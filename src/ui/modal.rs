@@ -1,0 +1,78 @@
+//! The card around SignIn/SignUp, and the modal (`openSignIn`, `openSignUp`): a backdrop with a `role="dialog"`
+//! card named "Sign in"/"Sign up", appended to `<body>`. Focus moves in on open, Tab cycles inside, Escape, the
+//! close button and a click on the backdrop close it, and the focus returns to where it was.
+
+use super::dom::El;
+use super::flow::Flow;
+use super::focus::{self, Focus};
+use super::localization::Text;
+use super::props::FlowProps;
+use super::runtime::{Env, Runtime};
+use super::screens::Start;
+use super::Kind;
+use crate::adapters::page;
+use wasm_bindgen::JsValue;
+
+/// The card holding the flow's `content`; inside a modal, the dialog on its backdrop.
+pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> Result<El, JsValue> {
+    let s = &env.strings;
+    let card = env
+        .dom
+        .el("div")?
+        .class("cw-card")
+        .attr("data-cw-part", "dialog");
+    if flow.modal.is_none() {
+        return Ok(card.children(content));
+    }
+    let name = if flow.screen.is_sign_up() {
+        Text::SignUp
+    } else {
+        Text::SignIn
+    };
+    let close = env
+        .dom
+        .button("close", "cw-close")?
+        .attr("aria-label", s.get(Text::Close))
+        .attr("data-cw-key", "close")
+        .child(env.dom.el("span")?.attr("aria-hidden", "true").text("×"));
+    let dialog = card
+        .attr("role", "dialog")
+        .attr("aria-modal", "true")
+        .attr("aria-label", s.get(name))
+        .child(close)
+        .children(content);
+    Ok(env
+        .dom
+        .el("div")?
+        .class("cw-overlay")
+        .attr("data-cw-action", "backdrop")
+        .child(dialog))
+}
+
+/// Opens a modal flow (closing any open one first); `add_account` skips the account chooser.
+pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) {
+    super::unmount_where(|e| matches!(e.kind, Kind::Modal(_)));
+    let doc = env.dom.document().clone();
+    let Some(body) = doc.body() else {
+        return;
+    };
+    let restore = focus::origin(&doc);
+    let host = match env.dom.el("div") {
+        Ok(host) => host.class("cw-modal-host").build(),
+        Err(_) => return,
+    };
+    if body.append_with_node_1(&host).is_err() {
+        return;
+    }
+    let flow = Flow::new(props, start, Some(restore), add_account);
+    match Runtime::start(env, host.clone(), true, flow) {
+        Ok(runtime) => {
+            runtime.focus(Focus::First("dialog"));
+            super::register(host, Kind::Modal(start), runtime);
+        }
+        Err(e) => {
+            host.remove();
+            page::warn(&format!("could not open the modal: {e:?}"));
+        }
+    }
+}

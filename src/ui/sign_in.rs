@@ -1,0 +1,101 @@
+//! SignIn's screens: the account chooser (multi-session mode with accounts signed in), the email + password form
+//! with "Email me a code", and the emailed-code step.
+
+use super::avatar::{self, Account};
+use super::dom::El;
+use super::flow::Flow;
+use super::form::{self, Input};
+use super::localization::Text;
+use super::runtime::Env;
+use super::screens::{shows_chooser, Field, Screen};
+use crate::core::wire::Session;
+use wasm_bindgen::JsValue;
+
+/// The current SignIn screen.
+pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
+    let sessions = env.controller.signed_in_sessions();
+    let multi = env.controller.is_multi_session();
+    if shows_chooser(&flow.screen, flow.add_account, multi, sessions.len()) {
+        return chooser(flow, env, &sessions);
+    }
+    if let Screen::SignInCode { .. } = flow.screen {
+        return form::code_screen(flow, env, Text::SignIn);
+    }
+    let chooser_behind = shows_chooser(&Screen::Start, flow.add_account, multi, sessions.len());
+    password_form(flow, env, chooser_behind)
+}
+
+/// "Choose an account": one button per signed-in account, then "Use another account".
+fn chooser(flow: &Flow, env: &Env, sessions: &[Session]) -> Result<Vec<El>, JsValue> {
+    let (dom, s) = (&env.dom, &env.strings);
+    let mut choices = dom.el("div")?.class("cw-choices");
+    for (i, session) in sessions.iter().enumerate() {
+        let account = Account::of(session);
+        let button = avatar::row(dom, &account, "button", false, &flow.failed_images)?
+            .attr("type", "button")
+            .attr("data-cw-action", "continue")
+            .attr("data-cw-arg", &account.session_id)
+            .attr("data-cw-key", &format!("continue:{}", account.session_id))
+            .attr(
+                "aria-label",
+                &s.with_email(Text::ContinueAs, account.email_or_empty()),
+            );
+        choices = choices.child(if i == 0 {
+            button.attr("data-cw-autofocus", "")
+        } else {
+            button
+        });
+    }
+    let another = dom
+        .button("use-another", "cw-item")?
+        .attr("data-cw-key", "use-another")
+        .child(
+            dom.el("span")?
+                .class("cw-icon")
+                .attr("aria-hidden", "true")
+                .text("+"),
+        )
+        .child(dom.el("span")?.text(s.get(Text::UseAnotherAccount)));
+    Ok(vec![
+        form::title(env, s.get(Text::ChooseAnAccount))?,
+        choices.child(another),
+        form::footer(env, Text::NoAccount, "to-sign-up", Text::SignUp)?,
+    ])
+}
+
+/// Email and password, "Sign in", "Email me a code" (and "Back" to the chooser when there is one).
+fn password_form(flow: &Flow, env: &Env, chooser_behind: bool) -> Result<Vec<El>, JsValue> {
+    let email = Input {
+        field: Field::Email,
+        label: Text::EmailAddress,
+        kind: "email",
+        autocomplete: "username",
+        autofocus: true,
+    };
+    let password = Input {
+        field: Field::Password,
+        label: Text::Password,
+        kind: "password",
+        autocomplete: "current-password",
+        autofocus: false,
+    };
+    let mut fields = vec![
+        form::field(flow, env, email)?,
+        form::field(flow, env, password)?,
+        form::submit(env, Text::SignIn)?,
+        form::secondary(env, "email-code", Text::EmailMeACode)?,
+    ];
+    if chooser_behind {
+        fields.push(form::secondary(env, "back", Text::Back)?);
+    }
+    let mut out = vec![form::title(env, env.strings.get(Text::SignIn))?];
+    out.extend(form::alert(flow, env)?);
+    out.push(form::form(flow, env, fields)?);
+    out.push(form::footer(
+        env,
+        Text::NoAccount,
+        "to-sign-up",
+        Text::SignUp,
+    )?);
+    Ok(out)
+}

@@ -1,0 +1,358 @@
+//! UserButton: the active account's avatar as a menu trigger; its panel shows the account, "Manage account",
+//! "Sign out", and in multi-session mode the other accounts to switch to, "Add account" and "Sign out of all
+//! accounts". Signed out, it renders nothing until an account signs in.
+
+use super::avatar::{self, Account};
+use super::dom::El;
+use super::events::UiEvent;
+use super::focus::Focus;
+use super::localization::Text;
+use super::props::{FlowProps, UserButtonProps};
+use super::runtime::{Component, Effect, Env, Mounted, Runtime, Step};
+use crate::adapters::page;
+use crate::core::state::sign_out_redirect;
+use crate::core::ClerkError;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::Element;
+
+/// The UserButton's state.
+pub(crate) struct UserButton {
+    /// The props.
+    props: UserButtonProps,
+    /// Whether the panel is open.
+    open: bool,
+    /// Image URLs that failed to load (initials are shown instead).
+    failed_images: Vec<String>,
+}
+
+/// What happens to a UserButton.
+pub(crate) enum Msg {
+    /// The trigger was clicked (or Enter/Space pressed on it).
+    Toggle,
+    /// Escape inside the component.
+    Escape,
+    /// A pointer went down outside the component.
+    Outside,
+    /// Tab / Shift+Tab inside the panel.
+    Tab {
+        /// Shift+Tab.
+        back: bool,
+    },
+    /// "Switch to …".
+    Switch(String),
+    /// "Sign out".
+    SignOut,
+    /// "Sign out of all accounts".
+    SignOutAll,
+    /// A sign-out finished.
+    SignedOut {
+        /// It was "Sign out of all accounts".
+        all: bool,
+        /// The outcome.
+        result: Result<(), ClerkError>,
+    },
+    /// "Add account".
+    AddAccount,
+    /// "Manage account".
+    Manage,
+    /// An avatar image failed to load.
+    ImageFailed(String),
+    /// The viewport scrolled or resized.
+    Layout,
+    /// The instance's state changed.
+    StateChanged,
+}
+
+/// Mounts a UserButton into `host`.
+pub(crate) fn mount(
+    env: Env,
+    host: &Element,
+    props: &JsValue,
+    options: &JsValue,
+) -> Result<Rc<dyn Mounted>, JsValue> {
+    let props = UserButtonProps::read(props, options);
+    let open = props.default_open;
+    let component = UserButton {
+        props,
+        open,
+        failed_images: Vec::new(),
+    };
+    Ok(Runtime::start(env, host.clone(), false, component)?)
+}
+
+impl UserButton {
+    /// Closes the panel and puts the focus back on the trigger.
+    fn close(&mut self) -> Step<Msg> {
+        self.open = false;
+        Step::render().then(Effect::Focus(Focus::Key("trigger".into())))
+    }
+
+    /// The panel for the active `account`.
+    fn panel(&self, env: &Env, account: &Account) -> Result<El, JsValue> {
+        let (dom, s) = (&env.dom, &env.strings);
+        let mut actions = dom.el("div")?.class("cw-actions");
+        if self.props.user_profile_url.is_some() {
+            actions = actions.child(
+                dom.button("manage", "cw-pill")?
+                    .attr("data-cw-key", "manage")
+                    .text(s.get(Text::ManageAccount)),
+            );
+        }
+        actions = actions.child(
+            dom.button("sign-out", "cw-pill")?
+                .attr("data-cw-key", "sign-out")
+                .text(s.get(Text::SignOut)),
+        );
+        let panel = dom
+            .el("div")?
+            .class("cw-panel")
+            .attr("role", "dialog")
+            .attr("aria-label", s.get(Text::AccountPanel))
+            .attr("id", &env.id("panel"))
+            .attr("data-cw-part", "panel")
+            .child(avatar::row(
+                &env.dom,
+                account,
+                "div",
+                true,
+                &self.failed_images,
+            )?)
+            .child(actions);
+        if !env.controller.is_multi_session() {
+            return Ok(panel);
+        }
+        let sessions = env.controller.signed_in_sessions();
+        let others: Vec<Account> = sessions
+            .iter()
+            .filter(|session| session.id != account.session_id)
+            .map(Account::of)
+            .collect();
+        let mut panel = panel;
+        if !others.is_empty() {
+            let mut group = dom
+                .el("div")?
+                .class("cw-group")
+                .attr("role", "group")
+                .attr("aria-label", s.get(Text::SwitchAccount));
+            for other in &others {
+                let button = avatar::row(dom, other, "button", false, &self.failed_images)?
+                    .attr("type", "button")
+                    .attr("data-cw-action", "switch")
+                    .attr("data-cw-arg", &other.session_id)
+                    .attr("data-cw-key", &format!("switch:{}", other.session_id))
+                    .attr(
+                        "aria-label",
+                        &s.with_email(Text::SwitchTo, other.email_or_empty()),
+                    );
+                group = group.child(button);
+            }
+            panel = panel.child(group);
+        }
+        let add = dom
+            .button("add-account", "cw-item cw-item-plain")?
+            .attr("data-cw-key", "add-account")
+            .child(
+                dom.el("span")?
+                    .class("cw-icon")
+                    .attr("aria-hidden", "true")
+                    .text("+"),
+            )
+            .child(dom.el("span")?.text(s.get(Text::AddAccount)));
+        panel = panel.child(add);
+        if sessions.len() >= 2 {
+            let all = dom
+                .button("sign-out-all", "cw-item cw-item-plain")?
+                .attr("data-cw-key", "sign-out-all");
+            panel = panel.child(all.text(s.get(Text::SignOutAll)));
+        }
+        Ok(panel)
+    }
+}
+
+impl Component for UserButton {
+    type Msg = Msg;
+    const ROOT_CLASS: &'static str = "cw-root cw-user-button";
+
+    fn decode(&self, event: &UiEvent) -> Option<Msg> {
+        let action = event.action();
+        let action = action.as_ref().map(|(a, arg)| (a.as_str(), arg.clone()));
+        match (event.kind().as_str(), action) {
+            ("click", Some(("toggle", _))) => Some(Msg::Toggle),
+            ("click", Some(("switch", Some(id)))) => Some(Msg::Switch(id)),
+            ("click", Some(("sign-out", _))) => Some(Msg::SignOut),
+            ("click", Some(("sign-out-all", _))) => Some(Msg::SignOutAll),
+            ("click", Some(("add-account", _))) => Some(Msg::AddAccount),
+            ("click", Some(("manage", _))) => Some(Msg::Manage),
+            ("keydown", action) => {
+                let key = event.key()?;
+                let on_trigger = matches!(action, Some(("toggle", _)));
+                let msg = match key.as_str() {
+                    // Handled here (not by the button's own activation) so the keys work the same for every input
+                    // method; preventing the default stops the browser's extra click.
+                    "Enter" | " " if on_trigger => Msg::Toggle,
+                    "Escape" if self.open => Msg::Escape,
+                    "Tab" if self.open && event.within("panel") => Msg::Tab {
+                        back: event.shift(),
+                    },
+                    _ => return None,
+                };
+                event.prevent_default();
+                Some(msg)
+            }
+            ("error", _) => event.image_src().map(Msg::ImageFailed),
+            _ => None,
+        }
+    }
+
+    fn decode_outside(&self, event: &UiEvent, root: &Element) -> Option<Msg> {
+        match event.kind().as_str() {
+            "pointerdown" if !event.inside(root) => Some(Msg::Outside),
+            "scroll" | "resize" => Some(Msg::Layout),
+            _ => None,
+        }
+    }
+
+    fn listens_outside(&self) -> bool {
+        self.open
+    }
+
+    fn state_changed(&self) -> Msg {
+        Msg::StateChanged
+    }
+
+    fn update(&mut self, msg: Msg, env: &Env) -> Step<Msg> {
+        let controller = env.controller.clone();
+        match msg {
+            Msg::Toggle if self.open => self.close(),
+            Msg::Toggle => {
+                self.open = true;
+                Step::render().then(Effect::Focus(Focus::First("panel")))
+            }
+            Msg::Escape => self.close(),
+            Msg::Outside => {
+                self.open = false;
+                Step::render()
+            }
+            Msg::Tab { back } => Step::quiet().then(Effect::Focus(Focus::Cycle {
+                part: "panel",
+                back,
+            })),
+            Msg::Switch(id) => {
+                let after = self.props.after_switch_session_url.clone();
+                self.close()
+                    .then(Effect::run(move || match controller.switch_to(Some(&id)) {
+                        Ok(()) => after.iter().for_each(|url| page::navigate(url)),
+                        Err(e) => page::warn(&format!("could not switch accounts: {e}")),
+                    }))
+            }
+            Msg::SignOut => self.close().then(Effect::spawn(async move {
+                let result = controller.sign_out_active().await;
+                Msg::SignedOut { all: false, result }
+            })),
+            Msg::SignOutAll => self.close().then(Effect::spawn(async move {
+                let result = controller.sign_out_all().await;
+                Msg::SignedOut { all: true, result }
+            })),
+            Msg::SignedOut { all, result } => {
+                if let Err(e) = result {
+                    page::warn(&format!("could not sign out: {e}"));
+                    return Step::quiet();
+                }
+                let remaining = controller.signed_in_sessions().len();
+                let target = sign_out_redirect(
+                    !all,
+                    remaining,
+                    self.props
+                        .after_multi_session_single_sign_out_url
+                        .as_deref(),
+                    self.props.after_sign_out_url.as_deref(),
+                )
+                .map(str::to_string);
+                Step::quiet().then(Effect::run(move || {
+                    target.iter().for_each(|url| page::navigate(url))
+                }))
+            }
+            Msg::AddAccount => {
+                let url = self.props.sign_in_url.clone();
+                let env = env.clone();
+                self.close().then(Effect::run(move || match url {
+                    Some(url) => page::navigate(&url),
+                    None => {
+                        super::modal::open(env, FlowProps::default(), super::Start::SignIn, true)
+                    }
+                }))
+            }
+            Msg::Manage => {
+                let url = self.props.user_profile_url.clone();
+                self.close().then(Effect::run(move || {
+                    url.iter().for_each(|url| page::navigate(url))
+                }))
+            }
+            Msg::ImageFailed(url) => {
+                if self.failed_images.contains(&url) {
+                    return Step::quiet();
+                }
+                self.failed_images.push(url);
+                Step::render()
+            }
+            Msg::Layout => Step::quiet().then(Effect::Layout),
+            Msg::StateChanged => {
+                if env.controller.active_session().is_none() {
+                    self.open = false;
+                }
+                Step::render()
+            }
+        }
+    }
+
+    fn view(&self, env: &Env) -> Result<Vec<El>, JsValue> {
+        let Some(session) = env.controller.active_session() else {
+            return Ok(Vec::new());
+        };
+        let account = Account::of(&session);
+        let (dom, s) = (&env.dom, &env.strings);
+        let label = if self.open {
+            Text::CloseUserMenu
+        } else {
+            Text::OpenUserMenu
+        };
+        let mut trigger = dom
+            .button("toggle", "cw-trigger")?
+            .attr("data-cw-key", "trigger")
+            .attr("data-cw-part", "trigger")
+            .attr("aria-label", s.get(label))
+            .attr("aria-haspopup", "dialog")
+            .attr("aria-expanded", if self.open { "true" } else { "false" })
+            .child(avatar::view(dom, &account, false, &self.failed_images)?);
+        if self.open {
+            trigger = trigger.attr("aria-controls", &env.id("panel"));
+        }
+        if self.props.show_name {
+            trigger = trigger.child(
+                dom.el("span")?
+                    .class("cw-trigger-name cw-ellipsis")
+                    .text(account.label()),
+            );
+        }
+        let mut out = vec![trigger];
+        if self.open {
+            out.push(self.panel(env, &account)?);
+        }
+        Ok(out)
+    }
+
+    fn layout(&self, root: &Element) {
+        if !self.open {
+            return;
+        }
+        let part = |name: &str| {
+            root.query_selector(&format!("[data-cw-part=\"{name}\"]"))
+                .ok()
+                .flatten()
+        };
+        if let (Some(panel), Some(trigger)) = (part("panel"), part("trigger")) {
+            super::position::anchor(&panel, &trigger);
+        }
+    }
+}
