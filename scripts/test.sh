@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: toolchain setup, native tests (SDK core + server over real HTTP),
 # then the SDK's browser tests in headless Chrome and Firefox against a real server on a free port with a
-# throw-away database. The server is stopped on exit, also on failure. The last line sums every runner's results.
+# throw-away database, then the end-to-end journeys (tests/e2e/) in Chromium against the real server binary. The
+# server is stopped on exit, also on failure. The last line sums every runner's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,5 +62,20 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
+echo "== npm package: npm run build, npm pack into the Vite and React apps, vite build, tsc --noEmit"
+bash scripts/build.sh
+bash scripts/build-apps.sh
+
+echo "== tier 3: end-to-end journeys (node --test tests/e2e/: Playwright + Chromium against the real server)"
+# pkg/ (with clerk.browser.js) and the apps were built just above, the server binary in tier 2. One test file at a
+# time: each starts its own server and browser, and the journeys measure timings.
+e2e_started=$(date +%s)
+status=0
+node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ 2>&1 | tee -a "$log" || status=$?
+echo "end-to-end tier: $(( $(date +%s) - e2e_started )) s"
+[ "$status" -eq 0 ] || exit "$status"
+
+# cargo's "test result: … N passed; M failed" lines and node's TAP "# pass N" / "# fail N" closing lines.
 awk '/^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass [0-9]+$/ { p += $3 } /^# fail [0-9]+$/ { f += $3 }
      END { printf "all test tiers: %d passed, %d failed\n", p, f }' "$log"
