@@ -41,7 +41,7 @@ done
 if [ ${#apt_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi
   "${apt[@]}" update -qq
-  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "${apt_missing[@]}" >/dev/null
   installed+=("debian: ${apt_missing[*]}")
 fi
 if dpkg-query -W -f='${Status}' binaryen 2>/dev/null | grep -q "install ok installed"; then
