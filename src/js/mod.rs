@@ -1,6 +1,7 @@
 //! The JavaScript API (wasm-bindgen classes with ClerkJS's camelCase names). A façade only: each method converts
 //! its arguments, forwards to the controller and converts the answer; errors become JS `Error`s in `error.rs` only.
 
+mod attempt;
 mod clerk;
 mod client;
 mod components;

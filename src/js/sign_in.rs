@@ -1,13 +1,11 @@
 //! `SignIn`: adding an account with a password or an emailed code.
 
-use super::error::promise;
+use super::attempt::Attempt;
 use super::object::{array, date, get_string, object, string_or_null};
 use crate::clerk::{Controller, FactorParams, SignInParams};
 use crate::core::wire::{self, SignInStatus};
 use crate::core::ClerkError;
 use js_sys::Promise;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A sign-in attempt (`client.signIn`). Like ClerkJS's resource it updates in place: after `create(...)` the same
@@ -16,8 +14,8 @@ use wasm_bindgen::prelude::*;
 pub struct SignIn {
     /// The instance.
     controller: Controller,
-    /// The attempt, shared with the objects returned by its methods; `None` before `create(...)`.
-    data: Rc<RefCell<Option<wire::SignIn>>>,
+    /// The attempt, shared with the objects returned by its methods.
+    attempt: Attempt<wire::SignIn>,
 }
 
 impl SignIn {
@@ -25,22 +23,18 @@ impl SignIn {
     pub(super) fn new(controller: &Controller, data: Option<wire::SignIn>) -> Self {
         SignIn {
             controller: controller.clone(),
-            data: Rc::new(RefCell::new(data)),
+            attempt: Attempt::new(data),
         }
     }
 
     /// Reads a field of the attempt.
     fn field(&self, f: impl FnOnce(&wire::SignIn) -> JsValue) -> JsValue {
-        self.data.borrow().as_ref().map_or(JsValue::NULL, f)
+        self.attempt.field(f)
     }
 
     /// The attempt's id, or `attempt_not_started` before `create(...)`.
     fn attempt_id(&self) -> Result<String, ClerkError> {
-        self.data
-            .borrow()
-            .as_ref()
-            .map(|s| s.id.clone())
-            .ok_or_else(|| ClerkError::attempt_not_started("signIn"))
+        self.attempt.id("signIn", |s| s.id.clone())
     }
 
     /// Awaits a controller call, stores the attempt it answers and resolves with this object's twin.
@@ -48,11 +42,10 @@ impl SignIn {
     where
         F: std::future::Future<Output = Result<wire::SignIn, ClerkError>> + 'static,
     {
-        let (controller, data) = (self.controller.clone(), self.data.clone());
-        promise(async move {
-            let answer = call.await?;
-            *data.borrow_mut() = Some(answer);
-            Ok(SignIn { controller, data })
+        let controller = self.controller.clone();
+        self.attempt.run(call, move |attempt| SignIn {
+            controller,
+            attempt,
         })
     }
 }
@@ -111,11 +104,7 @@ impl SignIn {
     /// `[{ strategy, safeIdentifier, emailAddressId }]` (empty before `create(...)`).
     #[wasm_bindgen(getter, js_name = supportedFirstFactors, unchecked_return_type = "{ strategy: string; safeIdentifier: string | null; emailAddressId: string | null }[]")]
     pub fn supported_first_factors(&self) -> JsValue {
-        let factors = self
-            .data
-            .borrow()
-            .as_ref()
-            .map(|s| s.supported_first_factors.clone());
+        let factors = self.attempt.read(|s| s.supported_first_factors.clone());
         array(factors.unwrap_or_default().iter().map(|f| {
             object(&[
                 ("strategy", JsValue::from_str(&f.strategy)),

@@ -1,14 +1,12 @@
 //! `SignUp`: adding an account by creating a user, with optional email verification by code.
 
-use super::error::promise;
+use super::attempt::Attempt;
 use super::object::{array, get_string, object, string_or_null};
 use super::sign_in::verification_to_js;
 use crate::clerk::{Controller, SignUpParams};
 use crate::core::wire::{self, SignUpStatus};
 use crate::core::ClerkError;
 use js_sys::Promise;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A sign-up attempt (`client.signUp`); updates in place like [`super::SignIn`].
@@ -16,8 +14,8 @@ use wasm_bindgen::prelude::*;
 pub struct SignUp {
     /// The instance.
     controller: Controller,
-    /// The attempt, shared with the objects returned by its methods; `None` before `create(...)`.
-    data: Rc<RefCell<Option<wire::SignUp>>>,
+    /// The attempt, shared with the objects returned by its methods.
+    attempt: Attempt<wire::SignUp>,
 }
 
 impl SignUp {
@@ -25,22 +23,18 @@ impl SignUp {
     pub(super) fn new(controller: &Controller, data: Option<wire::SignUp>) -> Self {
         SignUp {
             controller: controller.clone(),
-            data: Rc::new(RefCell::new(data)),
+            attempt: Attempt::new(data),
         }
     }
 
     /// Reads a field of the attempt.
     fn field(&self, f: impl FnOnce(&wire::SignUp) -> JsValue) -> JsValue {
-        self.data.borrow().as_ref().map_or(JsValue::NULL, f)
+        self.attempt.field(f)
     }
 
     /// The attempt's id, or `attempt_not_started` before `create(...)`.
     fn attempt_id(&self) -> Result<String, ClerkError> {
-        self.data
-            .borrow()
-            .as_ref()
-            .map(|s| s.id.clone())
-            .ok_or_else(|| ClerkError::attempt_not_started("signUp"))
+        self.attempt.id("signUp", |s| s.id.clone())
     }
 
     /// Awaits a controller call, stores the attempt it answers and resolves with this object's twin.
@@ -48,11 +42,10 @@ impl SignUp {
     where
         F: std::future::Future<Output = Result<wire::SignUp, ClerkError>> + 'static,
     {
-        let (controller, data) = (self.controller.clone(), self.data.clone());
-        promise(async move {
-            let answer = call.await?;
-            *data.borrow_mut() = Some(answer);
-            Ok(SignUp { controller, data })
+        let controller = self.controller.clone();
+        self.attempt.run(call, move |attempt| SignUp {
+            controller,
+            attempt,
         })
     }
 }
@@ -89,11 +82,7 @@ impl SignUp {
     /// Fields still to verify (`["email_address"]` while the code is pending).
     #[wasm_bindgen(getter, js_name = unverifiedFields, unchecked_return_type = "string[]")]
     pub fn unverified_fields(&self) -> JsValue {
-        let fields = self
-            .data
-            .borrow()
-            .as_ref()
-            .map(|s| s.unverified_fields.clone());
+        let fields = self.attempt.read(|s| s.unverified_fields.clone());
         array(
             fields
                 .unwrap_or_default()
