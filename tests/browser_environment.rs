@@ -31,12 +31,16 @@ async fn get_json(path: &str) -> (u16, js_sys::Object) {
         .expect("the server answers")
         .dyn_into()
         .expect("a Response");
-    let body = JsFuture::from(response.json().expect("json()")).await.expect("a JSON body");
+    let body = JsFuture::from(response.json().expect("json()"))
+        .await
+        .expect("a JSON body");
     (response.status(), body.dyn_into().expect("an object"))
 }
 
 fn field(obj: &js_sys::Object, path: &[&str]) -> wasm_bindgen::JsValue {
-    path.iter().fold(obj.clone().into(), |v, key| js_sys::Reflect::get(&v, &(*key).into()).expect("readable"))
+    path.iter().fold(obj.clone().into(), |v, key| {
+        js_sys::Reflect::get(&v, &(*key).into()).expect("readable")
+    })
 }
 
 #[wasm_bindgen_test]
@@ -45,18 +49,30 @@ async fn environment_comes_from_the_real_server() {
     common::fresh_page().await;
     let (status, env) = get_json("/v1/environment").await;
     assert_eq!(status, 200);
-    assert_eq!(field(&env, &["auth_config", "single_session_mode"]).as_bool(), Some(false));
+    assert_eq!(
+        field(&env, &["auth_config", "single_session_mode"]).as_bool(),
+        Some(false)
+    );
     let factors = js_sys::Array::from(&field(&env, &["auth_config", "first_factors"]));
     let factors: Vec<String> = factors.iter().filter_map(|f| f.as_string()).collect();
-    assert_eq!(factors, vec!["password".to_string(), "email_code".to_string()]);
-    assert_eq!(field(&env, &["user_settings", "password", "min_length"]).as_f64(), Some(8.0));
+    assert_eq!(
+        factors,
+        vec!["password".to_string(), "email_code".to_string()]
+    );
+    assert_eq!(
+        field(&env, &["user_settings", "password", "min_length"]).as_f64(),
+        Some(8.0)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn an_unknown_client_is_empty_and_errors_are_clerk_shaped_json() {
     let (status, client) = get_json("/v1/client").await;
     assert_eq!(status, 200);
-    assert!(field(&client, &["response"]).is_null(), "no token means no client");
+    assert!(
+        field(&client, &["response"]).is_null(),
+        "no token means no client"
+    );
 
     let (status, err) = get_json("/v1/no_such_route").await;
     assert_eq!(status, 404);

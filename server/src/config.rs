@@ -31,13 +31,21 @@ pub struct Config {
     #[arg(long, env = "CLERK_ADDR", default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
     /// SQLite database URL (file created, with its folder, and migrated on start).
-    #[arg(long, env = "CLERK_DATABASE_URL", default_value = "sqlite://.data/dev.db")]
+    #[arg(
+        long,
+        env = "CLERK_DATABASE_URL",
+        default_value = "sqlite://.data/dev.db"
+    )]
     pub database_url: String,
     /// Folder of the generated RSA signing key (jwt_rsa.pem) and secret key (secret_key).
     #[arg(long, env = "CLERK_DATA_DIR", default_value = ".data")]
     pub data_dir: PathBuf,
     /// CORS origin allowed to call the API (repeatable; the env var is comma-separated).
-    #[arg(long = "allowed-origin", env = "CLERK_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long = "allowed-origin",
+        env = "CLERK_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
     pub allowed_origins: Vec<String>,
     /// Folder served at `/`.
     #[arg(long, env = "CLERK_STATIC_DIR", default_value = "www")]
@@ -64,7 +72,11 @@ pub struct Config {
     #[arg(long, env = "CLERK_SESSION_LIFETIME_SECS", default_value_t = 604_800)]
     pub session_lifetime_secs: u64,
     /// A session is abandoned after this long without activity.
-    #[arg(long, env = "CLERK_SESSION_INACTIVITY_SECS", default_value_t = 2_592_000)]
+    #[arg(
+        long,
+        env = "CLERK_SESSION_INACTIVITY_SECS",
+        default_value_t = 2_592_000
+    )]
     pub session_inactivity_secs: u64,
     /// Lifetime of an email code.
     #[arg(long, env = "CLERK_CODE_TTL_SECS", default_value_t = 600)]
@@ -104,8 +116,18 @@ mod tests {
     #[test]
     fn flags() {
         let c = Config::try_parse_from([
-            "x", "--addr", "127.0.0.1:0", "--dev", "--session-mode", "single", "--allowed-origin", "http://a",
-            "--allowed-origin", "http://b", "--secret-key", "sk_test_abc",
+            "x",
+            "--addr",
+            "127.0.0.1:0",
+            "--dev",
+            "--session-mode",
+            "single",
+            "--allowed-origin",
+            "http://a",
+            "--allowed-origin",
+            "http://b",
+            "--secret-key",
+            "sk_test_abc",
         ])
         .expect("parse");
         assert_eq!(c.session_mode, Some(SessionMode::Single));

@@ -81,7 +81,10 @@ pub enum ApiError {
 impl ApiError {
     /// A `form_param_format_invalid` error for `param`.
     pub fn invalid(param: &'static str, reason: impl Into<String>) -> Self {
-        Self::ParamInvalid { param: Some(param), reason: reason.into() }
+        Self::ParamInvalid {
+            param: Some(param),
+            reason: reason.into(),
+        }
     }
 
     /// The error an otherwise bodiless response with this status stands for.
@@ -92,8 +95,13 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE => Self::BodyTooLarge,
             StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => Self::RequestTimeout,
             StatusCode::UNAUTHORIZED => Self::AuthenticationInvalid,
-            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests { retry_after_secs: 1 },
-            s if s.is_client_error() => Self::ParamInvalid { param: None, reason: "The request is invalid.".into() },
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            s if s.is_client_error() => Self::ParamInvalid {
+                param: None,
+                reason: "The request is invalid.".into(),
+            },
             s => Self::Internal(format!("upstream status {s}")),
         }
     }
@@ -141,26 +149,58 @@ impl ApiError {
         let (short, long): (&str, String) = match self {
             Self::ParamMissing(p) => ("is missing", format!("{p} must be included.")),
             Self::ParamInvalid { reason, .. } => ("is invalid", reason.clone()),
-            Self::PasswordIncorrect => ("Password is incorrect", "Password is incorrect. Try again, or use another method.".into()),
-            Self::IdentifierNotFound => ("Couldn't find your account.", "Couldn't find your account.".into()),
-            Self::IdentifierExists => ("That email address is taken.", "That email address is taken. Please try another.".into()),
-            Self::PasswordTooShort => ("Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.".into()),
+            Self::PasswordIncorrect => (
+                "Password is incorrect",
+                "Password is incorrect. Try again, or use another method.".into(),
+            ),
+            Self::IdentifierNotFound => (
+                "Couldn't find your account.",
+                "Couldn't find your account.".into(),
+            ),
+            Self::IdentifierExists => (
+                "That email address is taken.",
+                "That email address is taken. Please try another.".into(),
+            ),
+            Self::PasswordTooShort => (
+                "Passwords must be 8 characters or more.",
+                "Passwords must be 8 characters or more.".into(),
+            ),
             Self::CodeIncorrect => ("Incorrect code", "Incorrect code".into()),
-            Self::VerificationExpired => ("Verification expired", "This verification has expired. Request a new code.".into()),
+            Self::VerificationExpired => (
+                "Verification expired",
+                "This verification has expired. Request a new code.".into(),
+            ),
             Self::VerificationFailed(reason) => ("Verification failed", reason.clone()),
-            Self::TooManyRequests { retry_after_secs } => {
-                ("Too many requests", format!("Too many requests. Try again in {retry_after_secs} seconds."))
-            }
+            Self::TooManyRequests { retry_after_secs } => (
+                "Too many requests",
+                format!("Too many requests. Try again in {retry_after_secs} seconds."),
+            ),
             Self::SessionExists => ("Session already exists", "You're already signed in.".into()),
-            Self::IdentifierAlreadySignedIn { .. } => {
-                ("Identifier already signed in", "This account is already signed in on this client.".into())
-            }
+            Self::IdentifierAlreadySignedIn { .. } => (
+                "Identifier already signed in",
+                "This account is already signed in on this client.".into(),
+            ),
             Self::NotFound => ("not found", "The requested resource was not found.".into()),
-            Self::AuthenticationInvalid => ("Invalid authentication", "The request could not be authenticated.".into()),
-            Self::BodyTooLarge => ("Request body too large", "The request body exceeds 16 KiB.".into()),
-            Self::MethodNotAllowed => ("Method not allowed", "This method is not allowed on this path.".into()),
-            Self::RequestTimeout => ("Request timeout", "The request took too long to process.".into()),
-            Self::Internal(_) => ("Oops, an unexpected error occurred", "There was an internal error on our servers.".into()),
+            Self::AuthenticationInvalid => (
+                "Invalid authentication",
+                "The request could not be authenticated.".into(),
+            ),
+            Self::BodyTooLarge => (
+                "Request body too large",
+                "The request body exceeds 16 KiB.".into(),
+            ),
+            Self::MethodNotAllowed => (
+                "Method not allowed",
+                "This method is not allowed on this path.".into(),
+            ),
+            Self::RequestTimeout => (
+                "Request timeout",
+                "The request took too long to process.".into(),
+            ),
+            Self::Internal(_) => (
+                "Oops, an unexpected error occurred",
+                "There was an internal error on our servers.".into(),
+            ),
         };
         (short.to_string(), long)
     }
@@ -169,13 +209,21 @@ impl ApiError {
     fn meta(&self) -> Meta {
         match self {
             Self::ParamMissing(p) => Meta::param(p),
-            Self::ParamInvalid { param, .. } => Meta { param_name: param.map(str::to_string), session_id: None },
+            Self::ParamInvalid { param, .. } => Meta {
+                param_name: param.map(str::to_string),
+                session_id: None,
+            },
             Self::PasswordIncorrect => Meta::param("password"),
             Self::IdentifierNotFound => Meta::param("identifier"),
             Self::IdentifierExists => Meta::param("email_address"),
             Self::PasswordTooShort => Meta::param("password"),
-            Self::CodeIncorrect | Self::VerificationExpired | Self::VerificationFailed(_) => Meta::param("code"),
-            Self::IdentifierAlreadySignedIn { session_id } => Meta { param_name: None, session_id: Some(session_id.clone()) },
+            Self::CodeIncorrect | Self::VerificationExpired | Self::VerificationFailed(_) => {
+                Meta::param("code")
+            }
+            Self::IdentifierAlreadySignedIn { session_id } => Meta {
+                param_name: None,
+                session_id: Some(session_id.clone()),
+            },
             _ => Meta::default(),
         }
     }
@@ -192,7 +240,10 @@ struct Meta {
 
 impl Meta {
     fn param(name: &str) -> Self {
-        Self { param_name: Some(name.to_string()), session_id: None }
+        Self {
+            param_name: Some(name.to_string()),
+            session_id: None,
+        }
     }
 }
 
@@ -220,12 +271,20 @@ impl IntoResponse for ApiError {
         }
         let (message, long_message) = self.messages();
         let body = ErrorBody {
-            errors: [ErrorEntry { code: self.code(), message, long_message, meta: self.meta() }],
+            errors: [ErrorEntry {
+                code: self.code(),
+                message,
+                long_message,
+                meta: self.meta(),
+            }],
             clerk_trace_id: trace_id,
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
         if let Self::TooManyRequests { retry_after_secs } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs.max(1)),
+            );
         }
         response
     }
@@ -248,14 +307,29 @@ mod tests {
     fn statuses_and_codes() {
         assert_eq!(ApiError::NotFound.status(), StatusCode::NOT_FOUND);
         assert_eq!(ApiError::ParamMissing("x").code(), "form_param_missing");
-        assert_eq!(ApiError::from_status(StatusCode::METHOD_NOT_ALLOWED).code(), "method_not_allowed");
-        assert_eq!(ApiError::RequestTimeout.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            ApiError::from_status(StatusCode::METHOD_NOT_ALLOWED).code(),
+            "method_not_allowed"
+        );
+        assert_eq!(
+            ApiError::RequestTimeout.status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 
     #[test]
     fn too_many_requests_sets_retry_after() {
-        let response = ApiError::TooManyRequests { retry_after_secs: 42 }.into_response();
+        let response = ApiError::TooManyRequests {
+            retry_after_secs: 42,
+        }
+        .into_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("42"));
+        assert_eq!(
+            response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("42")
+        );
     }
 }

@@ -63,7 +63,9 @@ fn percent_decode(input: &[u8]) -> Option<String> {
 
 /// The value of one hex digit.
 fn hex_value(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    char::from(b)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 /// Read a body up to [`BODY_LIMIT`]; 413 when larger.
@@ -76,7 +78,10 @@ pub async fn read_limited(body: axum::body::Body) -> ApiResult<Bytes> {
             }
             source = e.source();
         }
-        ApiError::ParamInvalid { param: None, reason: "The request body could not be read.".into() }
+        ApiError::ParamInvalid {
+            param: None,
+            reason: "The request body could not be read.".into(),
+        }
     })
 }
 
@@ -105,7 +110,10 @@ impl Form {
 
     /// A non-empty parameter value.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.params
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// A required non-empty parameter, else `form_param_missing`.
@@ -116,9 +124,10 @@ impl Form {
     /// An optional text of at most `max_chars` characters, else `form_param_format_invalid`.
     pub fn text(&self, name: &'static str, max_chars: usize) -> ApiResult<Option<&str>> {
         match self.get(name) {
-            Some(v) if v.chars().count() > max_chars => {
-                Err(ApiError::invalid(name, format!("{name} must be at most {max_chars} characters.")))
-            }
+            Some(v) if v.chars().count() > max_chars => Err(ApiError::invalid(
+                name,
+                format!("{name} must be at most {max_chars} characters."),
+            )),
             other => Ok(other),
         }
     }
@@ -129,7 +138,10 @@ impl Form {
             None => Ok(None),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(_) => Err(ApiError::invalid(name, format!("{name} must be true or false."))),
+            Some(_) => Err(ApiError::invalid(
+                name,
+                format!("{name} must be true or false."),
+            )),
         }
     }
 }
@@ -151,11 +163,18 @@ mod tests {
 
     #[test]
     fn parses_urlencoded() {
-        let form = Form::parse(true, b"identifier=ada%40example.com&password=a+b&empty=&identifier=other").expect("parse");
+        let form = Form::parse(
+            true,
+            b"identifier=ada%40example.com&password=a+b&empty=&identifier=other",
+        )
+        .expect("parse");
         assert_eq!(form.get("identifier"), Some("ada@example.com"));
         assert_eq!(form.get("password"), Some("a b"));
         assert_eq!(form.get("empty"), None);
-        assert_eq!(form.required("missing").map_err(|e| e.code()), Err("form_param_missing"));
+        assert_eq!(
+            form.required("missing").map_err(|e| e.code()),
+            Err("form_param_missing")
+        );
     }
 
     #[test]
@@ -180,8 +199,18 @@ mod tests {
     #[test]
     fn empty_body_needs_no_content_type() {
         assert!(Form::parse(false, b"").is_ok());
-        assert_eq!(Form::parse(false, b"{\"a\":1}").map(|_| ()).map_err(|e| e.code()), Err("form_param_format_invalid"));
-        assert_eq!(Form::parse(true, &[0x61, 0x3d, 0xff]).map(|_| ()).map_err(|e| e.code()), Err("form_param_format_invalid"));
+        assert_eq!(
+            Form::parse(false, b"{\"a\":1}")
+                .map(|_| ())
+                .map_err(|e| e.code()),
+            Err("form_param_format_invalid")
+        );
+        assert_eq!(
+            Form::parse(true, &[0x61, 0x3d, 0xff])
+                .map(|_| ())
+                .map_err(|e| e.code()),
+            Err("form_param_format_invalid")
+        );
     }
 
     #[test]
@@ -199,9 +228,15 @@ mod tests {
     fn content_type_detection() {
         let mut headers = HeaderMap::new();
         assert!(!is_form_content_type(&headers));
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("Application/X-WWW-Form-Urlencoded; charset=UTF-8"),
+        );
         assert!(is_form_content_type(&headers));
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         assert!(!is_form_content_type(&headers));
     }
 }

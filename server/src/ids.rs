@@ -8,7 +8,11 @@ const ID_RANDOM_LEN: usize = 27;
 
 /// A fresh resource id: `prefix` (e.g. `"sess_"`) followed by random alphanumerics.
 pub fn new_id(prefix: &str) -> String {
-    let random: String = rand::thread_rng().sample_iter(&Alphanumeric).take(ID_RANDOM_LEN).map(char::from).collect();
+    let random: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(ID_RANDOM_LEN)
+        .map(char::from)
+        .collect();
     format!("{prefix}{random}")
 }
 
@@ -28,10 +32,12 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// A six-digit one-time code, uniformly distributed.

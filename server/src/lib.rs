@@ -86,17 +86,26 @@ impl Server {
             .await
             .map_err(|e| StartupError::Setup(format!("key task: {e}")))?
             .map_err(StartupError::Setup)?;
-        let secret_key = SecretKey::load_or_create(config.secret_key.as_deref(), &config.data_dir).map_err(StartupError::Setup)?;
+        let secret_key = SecretKey::load_or_create(config.secret_key.as_deref(), &config.data_dir)
+            .map_err(StartupError::Setup)?;
         auth::password::warm_up().await;
         let demo_users = if config.seed_demo {
-            seed::seed_demo_users(store.as_ref()).await.map_err(StartupError::Setup)?
+            seed::seed_demo_users(store.as_ref())
+                .await
+                .map_err(StartupError::Setup)?
         } else {
             Vec::new()
         };
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
-            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
-        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+            .map_err(|source| StartupError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
         let dev_mailer = Arc::new(DevMailer::new());
         let state = Arc::new(AppState::new(AppParts {
             store: store.clone(),
@@ -119,12 +128,22 @@ impl Server {
                 code_ms: secs_to_ms(config.code_ttl_secs),
             },
         }));
-        Ok(Self { listener, state, store, config, demo_users, local_addr })
+        Ok(Self {
+            listener,
+            state,
+            store,
+            config,
+            demo_users,
+            local_addr,
+        })
     }
 
     /// The lines printed on standard output at start, in order.
     pub fn startup_lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("clerk-wasm-server listening on http://{}", self.local_addr)];
+        let mut lines = vec![format!(
+            "clerk-wasm-server listening on http://{}",
+            self.local_addr
+        )];
         if self.config.dev {
             lines.push(format!("secret key: {}", self.state.secret_key.expose()));
         }
@@ -135,28 +154,47 @@ impl Server {
     }
 
     /// Serve until `shutdown` resolves, then finish in-flight requests and close the database.
-    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartupError> {
-        let router = routes::router(self.state.clone(), &self.config.static_dir, &self.config.pkg_dir, self.config.dev);
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let router = routes::router(
+            self.state.clone(),
+            &self.config.static_dir,
+            &self.config.pkg_dir,
+            self.config.dev,
+        );
         let timeout = Duration::from_secs(self.config.request_timeout_secs.max(1));
         let app = ServiceBuilder::new()
             .layer(axum::middleware::from_fn(middleware::log_requests))
             .layer(axum::middleware::from_fn(middleware::finish_response))
             .layer(cors_layer(self.state.origins.clone()))
-            .layer(axum::middleware::from_fn_with_state(timeout, middleware::timeout))
+            .layer(axum::middleware::from_fn_with_state(
+                timeout,
+                middleware::timeout,
+            ))
             .layer(CatchPanicLayer::custom(middleware::panic_response))
-            .layer(axum::middleware::from_fn(middleware::reject_declared_oversize))
+            .layer(axum::middleware::from_fn(
+                middleware::reject_declared_oversize,
+            ))
             .layer(axum::middleware::from_fn(middleware::method_override))
             .service(router);
-        let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         self.store.close().await;
         result.map_err(StartupError::Serve)
     }
 }
 
 /// Bind, print the startup lines on standard output, and serve until `shutdown` resolves.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartupError> {
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartupError> {
     let server = Server::bind(config).await?;
     {
         let mut out = std::io::stdout().lock();
@@ -195,7 +233,10 @@ pub async fn shutdown_signal() {
 }
 
 /// Stored settings (or the defaults), overridden by the command line, then persisted.
-async fn initial_settings(store: &dyn Store, config: &Config) -> Result<InstanceSettings, StartupError> {
+async fn initial_settings(
+    store: &dyn Store,
+    config: &Config,
+) -> Result<InstanceSettings, StartupError> {
     let mut settings = store.settings().await?.unwrap_or_default();
     if let Some(mode) = config.session_mode {
         settings.single_session_mode = mode == SessionMode::Single;
@@ -220,7 +261,13 @@ fn cors_layer(origins: Origins) -> CorsLayer {
         .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
             origin.to_str().is_ok_and(|o| origins.is_allowed(o))
         }))
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([header::AUTHORIZATION, header::RETRY_AFTER])
         .max_age(CORS_MAX_AGE)

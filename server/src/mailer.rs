@@ -55,7 +55,11 @@ impl DevMailer {
     /// Messages to `to` (case-insensitive), or all when `None`, oldest first.
     pub fn messages(&self, to: Option<&str>) -> Vec<OutboxMessage> {
         let outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
-        outbox.iter().filter(|m| to.is_none_or(|t| m.to.eq_ignore_ascii_case(t.trim()))).cloned().collect()
+        outbox
+            .iter()
+            .filter(|m| to.is_none_or(|t| m.to.eq_ignore_ascii_case(t.trim())))
+            .cloned()
+            .collect()
     }
 }
 
@@ -67,7 +71,12 @@ impl Mailer for DevMailer {
         if outbox.len() >= OUTBOX_CAPACITY {
             outbox.pop_front();
         }
-        outbox.push_back(OutboxMessage { to: to.to_string(), code: code.to_string(), purpose, sent_at: crate::ids::now_ms() });
+        outbox.push_back(OutboxMessage {
+            to: to.to_string(),
+            code: code.to_string(),
+            purpose,
+            sent_at: crate::ids::now_ms(),
+        });
         Ok(())
     }
 }
@@ -79,10 +88,23 @@ mod tests {
     #[tokio::test]
     async fn outbox_filters_by_recipient() {
         let mailer = DevMailer::new();
-        mailer.send_code("a@example.com", "111111", Purpose::SignIn).await.expect("send");
-        mailer.send_code("b@example.com", "222222", Purpose::SignUp).await.expect("send");
-        mailer.send_code("a@example.com", "333333", Purpose::SignIn).await.expect("send");
-        let codes: Vec<_> = mailer.messages(Some("A@example.com")).into_iter().map(|m| m.code).collect();
+        mailer
+            .send_code("a@example.com", "111111", Purpose::SignIn)
+            .await
+            .expect("send");
+        mailer
+            .send_code("b@example.com", "222222", Purpose::SignUp)
+            .await
+            .expect("send");
+        mailer
+            .send_code("a@example.com", "333333", Purpose::SignIn)
+            .await
+            .expect("send");
+        let codes: Vec<_> = mailer
+            .messages(Some("A@example.com"))
+            .into_iter()
+            .map(|m| m.code)
+            .collect();
         assert_eq!(codes, ["111111", "333333"]);
         assert_eq!(mailer.messages(None).len(), 3);
     }

@@ -52,7 +52,10 @@ pub async fn finish_response(req: Request, next: Next) -> Response {
             let mut json = ApiError::from_status(status).into_response();
             *json.status_mut() = status;
             for (name, value) in &parts.headers {
-                if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !json.headers().contains_key(name) {
+                if name != header::CONTENT_TYPE
+                    && name != header::CONTENT_LENGTH
+                    && !json.headers().contains_key(name)
+                {
                     json.headers_mut().append(name.clone(), value.clone());
                 }
             }
@@ -62,10 +65,19 @@ pub async fn finish_response(req: Request, next: Next) -> Response {
         response
     };
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    let is_html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
     if is_html {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
     }
     response
 }
@@ -108,14 +120,20 @@ pub fn parse_override(value: &str) -> ApiResult<Method> {
         "PATCH" => Ok(Method::PATCH),
         "PUT" => Ok(Method::PUT),
         "DELETE" => Ok(Method::DELETE),
-        _ => Err(ApiError::invalid(METHOD_PARAM, "_method must be PATCH, PUT or DELETE.")),
+        _ => Err(ApiError::invalid(
+            METHOD_PARAM,
+            "_method must be PATCH, PUT or DELETE.",
+        )),
     }
 }
 
 /// The `_method` value of a query string, if any.
 fn override_in_query(query: Option<&str>) -> Option<String> {
     let pairs = form::decode_pairs(query?.as_bytes())?;
-    pairs.into_iter().find(|(k, _)| k == METHOD_PARAM).map(|(_, v)| v)
+    pairs
+        .into_iter()
+        .find(|(k, _)| k == METHOD_PARAM)
+        .map(|(_, v)| v)
 }
 
 /// On a POST, take `_method` from the query string or the form body and rewrite the request method.
@@ -136,8 +154,12 @@ async fn apply_override(req: Request) -> ApiResult<Request> {
     let req = if found.is_none() && form::is_form_content_type(req.headers()) {
         let (parts, body) = req.into_parts();
         let bytes = form::read_limited(body).await?;
-        found = form::decode_pairs(&bytes)
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == METHOD_PARAM).map(|(_, v)| v));
+        found = form::decode_pairs(&bytes).and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == METHOD_PARAM)
+                .map(|(_, v)| v)
+        });
         Request::from_parts(parts, Body::from(bytes))
     } else {
         req
@@ -159,13 +181,19 @@ mod tests {
         assert_eq!(parse_override("PUT").ok(), Some(Method::PUT));
         assert_eq!(parse_override("Delete").ok(), Some(Method::DELETE));
         for bad in ["GET", "POST", "", "TRACE"] {
-            assert_eq!(parse_override(bad).map_err(|e| e.code()), Err("form_param_format_invalid"));
+            assert_eq!(
+                parse_override(bad).map_err(|e| e.code()),
+                Err("form_param_format_invalid")
+            );
         }
     }
 
     #[test]
     fn override_from_query() {
-        assert_eq!(override_in_query(Some("_is_native=1&_method=DELETE")).as_deref(), Some("DELETE"));
+        assert_eq!(
+            override_in_query(Some("_is_native=1&_method=DELETE")).as_deref(),
+            Some("DELETE")
+        );
         assert_eq!(override_in_query(Some("_is_native=1")), None);
         assert_eq!(override_in_query(None), None);
     }
@@ -173,6 +201,9 @@ mod tests {
     #[test]
     fn panic_payloads_become_500() {
         let response = panic_response(Box::new("boom"));
-        assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -126,7 +126,9 @@ impl Session {
     pub fn status_at(&self, now: i64, inactivity_ms: i64) -> SessionStatus {
         match self.status {
             SessionStatus::Active if now >= self.expire_at => SessionStatus::Expired,
-            SessionStatus::Active if now >= self.abandon_at(inactivity_ms) => SessionStatus::Abandoned,
+            SessionStatus::Active if now >= self.abandon_at(inactivity_ms) => {
+                SessionStatus::Abandoned
+            }
             other => other,
         }
     }
@@ -319,12 +321,22 @@ mod tests {
         assert_eq!(s.status_at(2_000, 5_000), SessionStatus::Active);
         assert_eq!(s.status_at(6_000, 5_000), SessionStatus::Abandoned);
         assert_eq!(s.status_at(10_000, 50_000), SessionStatus::Expired);
-        assert_eq!(session(SessionStatus::Removed).status_at(2_000, 5_000), SessionStatus::Removed);
+        assert_eq!(
+            session(SessionStatus::Removed).status_at(2_000, 5_000),
+            SessionStatus::Removed
+        );
     }
 
     #[test]
     fn names_round_trip() {
-        for s in ["active", "ended", "expired", "removed", "abandoned", "revoked"] {
+        for s in [
+            "active",
+            "ended",
+            "expired",
+            "removed",
+            "abandoned",
+            "revoked",
+        ] {
             assert_eq!(SessionStatus::parse(s).map(SessionStatus::as_str), Some(s));
         }
         assert_eq!(SessionStatus::parse("bogus"), None);

@@ -25,7 +25,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter allowing `limit` events per `window` and key.
     pub fn new(limit: usize, window: Duration) -> Self {
-        Self { limit, window, events: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            window,
+            events: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Err(retry_after_secs)` when `key` is at its limit at `now`; records nothing.
@@ -52,7 +56,10 @@ impl RateLimiter {
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         if events.len() >= PURGE_THRESHOLD {
             let window = self.window;
-            events.retain(|_, log| log.back().is_some_and(|last| now.saturating_duration_since(*last) < window));
+            events.retain(|_, log| {
+                log.back()
+                    .is_some_and(|last| now.saturating_duration_since(*last) < window)
+            });
         }
         let log = events.entry(key.to_string()).or_default();
         self.prune(log, now);
@@ -78,7 +85,10 @@ impl RateLimiter {
 
     /// Drop events that left the window.
     fn prune(&self, log: &mut VecDeque<Instant>, now: Instant) {
-        while log.front().is_some_and(|t| now.saturating_duration_since(*t) >= self.window) {
+        while log
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= self.window)
+        {
             log.pop_front();
         }
     }
@@ -110,7 +120,10 @@ mod tests {
             assert_eq!(limiter.check_at("k", t0), Ok(()));
         }
         limiter.record_at("k", t0);
-        assert_eq!(limiter.check_at("k", t0 + Duration::from_millis(500)), Err(10));
+        assert_eq!(
+            limiter.check_at("k", t0 + Duration::from_millis(500)),
+            Err(10)
+        );
     }
 
     #[test]

@@ -17,10 +17,17 @@ pub const DEMO_USERS: [(&str, &str, &str); 3] = [
 /// Create the demo users that do not exist yet; returns their emails in order.
 pub async fn seed_demo_users(store: &dyn Store) -> Result<Vec<&'static str>, String> {
     for (email, first, last) in DEMO_USERS {
-        if store.user_by_email(email).await.map_err(|e| e.to_string())?.is_some() {
+        if store
+            .user_by_email(email)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
             continue;
         }
-        let hash = password::hash(DEMO_PASSWORD.to_string()).await.map_err(|e| e.to_string())?;
+        let hash = password::hash(DEMO_PASSWORD.to_string())
+            .await
+            .map_err(|e| e.to_string())?;
         let now = ids::now_ms();
         let user = User {
             id: ids::new_id("user_"),
@@ -33,7 +40,9 @@ pub async fn seed_demo_users(store: &dyn Store) -> Result<Vec<&'static str>, Str
             created_at: now,
             updated_at: now,
         };
-        insert_ignoring_conflict(store, user).await.map_err(|e| e.to_string())?;
+        insert_ignoring_conflict(store, user)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Ok(DEMO_USERS.iter().map(|(email, _, _)| *email).collect())
 }

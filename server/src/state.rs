@@ -46,7 +46,11 @@ impl Origins {
     /// `allowed` exact origins (a trailing `/` is ignored); with `dev`, any `http://127.0.0.1:<port>` and
     /// `http://localhost:<port>` too.
     pub fn new(allowed: impl IntoIterator<Item = String>, dev: bool) -> Self {
-        let allowed = allowed.into_iter().map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect();
+        let allowed = allowed
+            .into_iter()
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty())
+            .collect();
         Self { allowed, dev }
     }
 
@@ -58,9 +62,13 @@ impl Origins {
 
 /// `http://127.0.0.1:<port>` or `http://localhost:<port>`.
 fn is_local_dev_origin(origin: &str) -> bool {
-    ["http://127.0.0.1:", "http://localhost:"].iter().any(|prefix| {
-        origin.strip_prefix(prefix).is_some_and(|port| !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()))
-    })
+    ["http://127.0.0.1:", "http://localhost:"]
+        .iter()
+        .any(|prefix| {
+            origin.strip_prefix(prefix).is_some_and(|port| {
+                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
 }
 
 /// Everything handlers share.

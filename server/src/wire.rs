@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::model::{InstanceSettings, Session, SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification};
+use crate::model::{
+    InstanceSettings, Session, SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification,
+};
 
 /// Minimum password length, published in the environment and enforced at sign-up.
 pub const PASSWORD_MIN_LENGTH: usize = 8;
@@ -76,7 +78,11 @@ impl From<&User> for UserJson {
                 id: u.email_id.clone(),
                 email_address: u.email.clone(),
                 verification: EmailVerificationState {
-                    status: if u.email_verified { "verified" } else { "unverified" },
+                    status: if u.email_verified {
+                        "verified"
+                    } else {
+                        "unverified"
+                    },
                     strategy: "email_code",
                 },
             }],
@@ -187,7 +193,12 @@ pub struct VerificationJson {
 
 impl From<&Verification> for VerificationJson {
     fn from(v: &Verification) -> Self {
-        Self { status: v.status.as_str(), strategy: v.strategy.clone(), attempts: v.attempts, expire_at: v.expire_at }
+        Self {
+            status: v.status.as_str(),
+            strategy: v.strategy.clone(),
+            attempts: v.attempts,
+            expire_at: v.expire_at,
+        }
     }
 }
 
@@ -238,7 +249,11 @@ impl SignInJson {
     pub fn new(s: &SignIn, user: &User) -> Self {
         let mut factors = Vec::with_capacity(2);
         if user.password_hash.is_some() {
-            factors.push(FirstFactor { strategy: "password", safe_identifier: None, email_address_id: None });
+            factors.push(FirstFactor {
+                strategy: "password",
+                safe_identifier: None,
+                email_address_id: None,
+            });
         }
         factors.push(FirstFactor {
             strategy: "email_code",
@@ -316,8 +331,14 @@ impl From<&SignUp> for SignUpJson {
             required_fields: ["email_address", "password"],
             optional_fields: ["first_name", "last_name"],
             missing_fields: Vec::new(),
-            unverified_fields: if verified { Vec::new() } else { vec!["email_address"] },
-            verifications: SignUpVerifications { email_address: s.verification.as_ref().map(VerificationJson::from) },
+            unverified_fields: if verified {
+                Vec::new()
+            } else {
+                vec!["email_address"]
+            },
+            verifications: SignUpVerifications {
+                email_address: s.verification.as_ref().map(VerificationJson::from),
+            },
             email_address: s.email.clone(),
             first_name: s.first_name.clone(),
             last_name: s.last_name.clone(),

@@ -461,14 +461,27 @@ async fn code_emails_to_one_address_are_capped() {
     let e = email("flood");
     s.client().sign_up(&e, PASSWORD).await;
     let c = s.client();
-    let si = c.post("/v1/client/sign_ins", &[("identifier", e.as_str())]).await.response().clone();
-    let prepare = format!("/v1/client/sign_ins/{}/prepare_first_factor", si["id"].as_str().unwrap());
+    let si = c
+        .post("/v1/client/sign_ins", &[("identifier", e.as_str())])
+        .await
+        .response()
+        .clone();
+    let prepare = format!(
+        "/v1/client/sign_ins/{}/prepare_first_factor",
+        si["id"].as_str().unwrap()
+    );
     for _ in 0..10 {
-        c.post(&prepare, &[("strategy", "email_code")]).await.response();
+        c.post(&prepare, &[("strategy", "email_code")])
+            .await
+            .response();
     }
     assert_eq!(s.outbox(&e).await.len(), 10, "ten codes were sent");
     let refused = c.post(&prepare, &[("strategy", "email_code")]).await;
     refused.expect_error(429, "too_many_requests");
     retry_after(&refused);
-    assert_eq!(s.outbox(&e).await.len(), 10, "the eleventh code was not sent");
+    assert_eq!(
+        s.outbox(&e).await.len(),
+        10,
+        "the eleventh code was not sent"
+    );
 }

@@ -7,10 +7,10 @@ use super::Controller;
 use crate::adapters::http::{self, Request};
 use crate::adapters::timer::sleep;
 use crate::core::backoff;
+use crate::core::json::FromJson;
 use crate::core::storage::decode_client_token;
 use crate::core::wire::{parse_envelope, Envelope, WireObject};
 use crate::core::ClerkError;
-use serde::de::DeserializeOwned;
 
 /// Parses an answer's status and body.
 pub type Parse<T> = fn(u16, &str) -> Result<T, ClerkError>;
@@ -115,7 +115,7 @@ impl Controller {
         request: Request,
     ) -> Result<Answer<Envelope<T>>, ClerkError>
     where
-        T: DeserializeOwned + WireObject,
+        T: FromJson + WireObject,
     {
         self.call_for_client(request, parse_envelope::<T>).await
     }
@@ -123,7 +123,7 @@ impl Controller {
     /// Sends a mutation, applies the client riding along and returns the resource.
     pub(super) async fn mutate<T>(&self, request: Request) -> Result<T, ClerkError>
     where
-        T: DeserializeOwned + WireObject,
+        T: FromJson + WireObject,
     {
         let Answer {
             value: Envelope { response, client },

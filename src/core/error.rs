@@ -3,7 +3,7 @@
 //! Adapters convert it to a JS `Error` (with `errors`, `status`) in exactly one place; callers use the predicates
 //! (`is_code`, `is_timeout`, ...) instead of matching on strings.
 
-use serde::{Deserialize, Serialize};
+use super::json::json_struct;
 use std::fmt;
 
 /// The `status` of an error that did not come from an HTTP response (transport failure or SDK rule).
@@ -38,36 +38,37 @@ pub mod codes {
 }
 
 /// `meta` of one error item: which form field or session the error is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorMeta {
     /// The form parameter the error is about (`identifier`, `password`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param_name: Option<String>,
     /// The session the error is about (`identifier_already_signed_in`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
 /// One item of an error response's `errors` array.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiErrorItem {
     /// Machine-readable code, e.g. `form_password_incorrect`.
     pub code: String,
     /// Short human-readable message.
-    #[serde(default)]
     pub message: String,
     /// Longer human-readable message, when the server gives one.
-    #[serde(default)]
     pub long_message: Option<String>,
     /// What the error is about.
-    #[serde(default, deserialize_with = "meta_or_default")]
     pub meta: ErrorMeta,
 }
 
-/// Accepts `meta: null` as well as a missing or present object.
-fn meta_or_default<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ErrorMeta, D::Error> {
-    Ok(Option::<ErrorMeta>::deserialize(d)?.unwrap_or_default())
-}
+json_struct!(ErrorMeta {
+    param_name: opt,
+    session_id: opt
+});
+json_struct!(ApiErrorItem {
+    code: req,
+    message: or_default,
+    long_message: opt,
+    meta: or_default
+});
 
 impl ApiErrorItem {
     /// An item with a code and message and no meta.

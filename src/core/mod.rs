@@ -7,6 +7,7 @@ mod b64;
 pub mod backoff;
 pub mod config;
 pub mod error;
+pub mod json;
 pub mod state;
 pub mod status;
 pub mod storage;

@@ -10,10 +10,9 @@
 //! The `v1` in the key is the layout of the keys; the snapshot `version` is the shape of a snapshot's data and
 //! can be upgraded in place through [`decode_snapshot_with`].
 
+use super::json::{json_struct, Fields, FromJson, Json, ObjectWriter, ToJson};
 use super::state::TabChoice;
 use super::wire::{from_json, to_json, Client};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -155,7 +154,7 @@ pub enum StorageIssue {
 }
 
 /// The stored form of a snapshot: data plus its shape version and when it was saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Persisted<T> {
     /// Shape version of `data` ([`SNAPSHOT_VERSION`] when written by this build).
     pub version: u32,
@@ -163,10 +162,32 @@ pub struct Persisted<T> {
     pub saved_at_ms: u64,
     /// Client snapshots: the [`token_fingerprint`] of the client token the client was fetched with (`None` for
     /// environments, and for client snapshots without a token, which no reader trusts).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_fingerprint: Option<String>,
     /// The snapshot (a `Client` or an `Environment`, in wire format).
     pub data: T,
+}
+
+impl<T: FromJson> FromJson for Persisted<T> {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let f = Fields::of(v)?;
+        Ok(Persisted {
+            version: f.req("version")?,
+            saved_at_ms: f.req("saved_at_ms")?,
+            token_fingerprint: f.opt("token_fingerprint")?,
+            data: f.req("data")?,
+        })
+    }
+}
+
+impl<T: ToJson> ToJson for Persisted<T> {
+    fn to_json(&self) -> Json {
+        ObjectWriter::new()
+            .put("version", &self.version)
+            .put("saved_at_ms", &self.saved_at_ms)
+            .some("token_fingerprint", &self.token_fingerprint)
+            .put("data", &self.data)
+            .done()
+    }
 }
 
 /// A decoded snapshot, saying whether it was upgraded (then the adapter writes it back in the current shape).
@@ -188,14 +209,15 @@ pub fn builtin_upgrades(_from: u32, _json: &str) -> Option<String> {
 }
 
 /// Only the version field, read before the data so a foreign shape is reported as a version, not as corruption.
-#[derive(Deserialize)]
 struct VersionProbe {
     /// The shape version.
     version: u32,
 }
 
+json_struct!(VersionProbe { version: req });
+
 /// Encodes a snapshot for storage; `Err(Oversized)` when it is too large to store.
-pub fn encode_snapshot<T: Serialize>(data: &T, now_ms: u64) -> Result<String, StorageIssue> {
+pub fn encode_snapshot<T: ToJson>(data: &T, now_ms: u64) -> Result<String, StorageIssue> {
     encode_persisted(data, None, now_ms)
 }
 
@@ -209,7 +231,7 @@ pub fn encode_client_snapshot(
 }
 
 /// Encodes a snapshot with its envelope; `Err(Oversized)` when it is too large to store.
-fn encode_persisted<T: Serialize>(
+fn encode_persisted<T: ToJson>(
     data: &T,
     token_fingerprint: Option<String>,
     now_ms: u64,
@@ -219,8 +241,7 @@ fn encode_persisted<T: Serialize>(
         saved_at_ms: now_ms,
         token_fingerprint,
         data,
-    })
-    .map_err(StorageIssue::Corrupt)?;
+    });
     if json.len() > MAX_PERSISTED_BYTES {
         return Err(StorageIssue::Oversized { bytes: json.len() });
     }
@@ -228,12 +249,12 @@ fn encode_persisted<T: Serialize>(
 }
 
 /// Decodes a stored snapshot with the built-in upgrades.
-pub fn decode_snapshot<T: DeserializeOwned>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
+pub fn decode_snapshot<T: FromJson>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
     decode_snapshot_with(raw, builtin_upgrades)
 }
 
 /// Decodes a stored snapshot, upgrading older versions step by step with `upgrade`.
-pub fn decode_snapshot_with<T: DeserializeOwned>(
+pub fn decode_snapshot_with<T: FromJson>(
     raw: &str,
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
@@ -380,7 +401,7 @@ where
 }
 
 /// Loads a snapshot (`keys.client` or `keys.environment`).
-pub fn load_snapshot<S: KeyValueStore + ?Sized, T: DeserializeOwned>(
+pub fn load_snapshot<S: KeyValueStore + ?Sized, T: FromJson>(
     store: &S,
     key: &str,
 ) -> Loaded<Decoded<T>> {

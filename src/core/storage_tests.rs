@@ -179,7 +179,7 @@ fn upgrade_v0(from: u32, json: &str) -> Option<String> {
         0 => {
             let old: Persisted<Client> =
                 from_json(&json.replace(r#""version":0"#, r#""version":1"#)).ok()?;
-            to_json(&old).ok()
+            Some(to_json(&old))
         }
         _ => None,
     }

@@ -1,25 +1,12 @@
-//! Serde types for the Frontend API's JSON, and the parse entry points (the only place `serde_json` is used).
+//! Types for the Frontend API's JSON, their JSON mappings, and the parse entry points.
 //!
 //! Lenient where Clerk is: unknown fields are ignored and optional fields default. Wrongly-shaped data (a missing
-//! id, a string where a list belongs, another resource's `object`) is an `Err`, never a panic.
+//! id, a string where a list belongs, another resource's `object`) is an `Err`, never a panic. The mappings are
+//! declared once per type with `json_struct!` (field name, and whether it is required, optional or defaulted);
+//! the parser and writer live in [`super::json`].
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-
-/// Accepts `null` as the type's default (Clerk sends `null` for empty lists and flags at times).
-fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
-    d: D,
-) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// A field that must be present but may be `null` (serde would otherwise treat a missing `Option` as `None`).
-fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Option::<T>::deserialize(d)
-}
+use super::json::{self, json_enum, json_struct, Fields, FromJson, Json, ToJson};
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
 pub trait WireObject {
@@ -38,8 +25,7 @@ fn check_object(found: Option<&str>, expected: &str) -> Result<(), String> {
 }
 
 /// Status of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionStatus {
     /// Signed in.
     Active,
@@ -54,13 +40,11 @@ pub enum SessionStatus {
     /// Revoked from the backend.
     Revoked,
     /// A status this SDK does not know; treated as signed out.
-    #[serde(other)]
     Unknown,
 }
 
 /// Status of a sign-in attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInStatus {
     /// The identifier is still missing.
     NeedsIdentifier,
@@ -71,92 +55,72 @@ pub enum SignInStatus {
     /// Done: `created_session_id` is set.
     Complete,
     /// A status this SDK does not know.
-    #[serde(other)]
     Unknown,
 }
 
 /// Status of a sign-up attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignUpStatus {
     /// Some field (e.g. a verified email) is still missing.
     MissingRequirements,
     /// Done: `created_session_id` and `created_user_id` are set.
     Complete,
     /// A status this SDK does not know.
-    #[serde(other)]
     Unknown,
 }
 
 /// A verification (`{status, strategy, attempts?, expire_at?}`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verification {
     /// `unverified`, `verified`, `failed`, `expired`, ...
-    #[serde(default)]
     pub status: Option<String>,
     /// `email_code`, `password`, ...
-    #[serde(default)]
     pub strategy: Option<String>,
     /// Attempts made on the current code.
-    #[serde(default)]
     pub attempts: Option<u32>,
     /// When the current code expires (Unix ms).
-    #[serde(default)]
     pub expire_at: Option<u64>,
 }
 
 /// An email address of a user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailAddress {
     /// Always `"email_address"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// `idn_…`.
     pub id: String,
     /// The address itself.
     pub email_address: String,
     /// Its verification state.
-    #[serde(default)]
     pub verification: Option<Verification>,
 }
 
 /// A user (full object, as carried inside a session).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     /// Always `"user"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// `user_…`.
     pub id: String,
     /// Given name.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Family name.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// Username, when the instance uses them.
-    #[serde(default)]
     pub username: Option<String>,
     /// Avatar URL.
-    #[serde(default)]
     pub image_url: Option<String>,
     /// Whether `image_url` is an uploaded image (not a generated default).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub has_image: bool,
     /// Id of the primary email address.
-    #[serde(default)]
     pub primary_email_address_id: Option<String>,
     /// All email addresses.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub email_addresses: Vec<EmailAddress>,
     /// Whether the user has a password.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub password_enabled: bool,
     /// Creation time (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub updated_at: u64,
 }
 
@@ -184,58 +148,44 @@ impl User {
 }
 
 /// The public part of a session's user, safe to show in account lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublicUserData {
     /// Given name.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Family name.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// Avatar URL.
-    #[serde(default)]
     pub image_url: Option<String>,
     /// Whether `image_url` is an uploaded image.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub has_image: bool,
     /// The identifier (email address) the user signed in with.
-    #[serde(default)]
     pub identifier: Option<String>,
     /// `user_…`.
-    #[serde(default)]
     pub user_id: Option<String>,
 }
 
 /// A session: one signed-in (or formerly signed-in) account on this client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Always `"session"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// `sess_…`.
     pub id: String,
     /// Signed in (`active`) or one of the signed-out states.
     pub status: SessionStatus,
     /// Last activity (Unix ms); orders the account list.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub last_active_at: u64,
     /// Hard expiry (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub expire_at: u64,
     /// Expiry through inactivity (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub abandon_at: u64,
     /// The full user.
-    #[serde(default)]
     pub user: Option<User>,
     /// The public part of the user.
-    #[serde(default)]
     pub public_user_data: Option<PublicUserData>,
     /// Creation time (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub updated_at: u64,
 }
 
@@ -258,39 +208,32 @@ impl WireObject for Session {
 }
 
 /// A first factor a sign-in may use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Factor {
     /// `password` or `email_code`.
     pub strategy: String,
     /// The masked identifier the code is sent to.
-    #[serde(default)]
     pub safe_identifier: Option<String>,
     /// The email address the code is sent to.
-    #[serde(default)]
     pub email_address_id: Option<String>,
 }
 
 /// A sign-in attempt (`object: "sign_in_attempt"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignIn {
     /// Always `"sign_in_attempt"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// `sia_…`.
     pub id: String,
     /// Where the attempt stands.
     pub status: SignInStatus,
     /// The identifier being signed in.
-    #[serde(default)]
     pub identifier: Option<String>,
     /// The factors this identifier may use.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub supported_first_factors: Vec<Factor>,
     /// State of the first-factor verification.
-    #[serde(default)]
     pub first_factor_verification: Option<Verification>,
     /// The new session, once complete.
-    #[serde(default)]
     pub created_session_id: Option<String>,
 }
 
@@ -302,37 +245,30 @@ impl WireObject for SignIn {
 }
 
 /// Verifications of a sign-up, by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignUpVerifications {
     /// The email address verification.
-    #[serde(default)]
     pub email_address: Option<Verification>,
 }
 
 /// A sign-up attempt (`object: "sign_up_attempt"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignUp {
     /// Always `"sign_up_attempt"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// `sua_…`.
     pub id: String,
     /// Where the attempt stands.
     pub status: SignUpStatus,
     /// The email address signing up.
-    #[serde(default)]
     pub email_address: Option<String>,
     /// Fields still to verify.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub unverified_fields: Vec<String>,
     /// Verification state by field.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub verifications: SignUpVerifications,
     /// The new session, once complete.
-    #[serde(default)]
     pub created_session_id: Option<String>,
     /// The new user, once complete.
-    #[serde(default)]
     pub created_user_id: Option<String>,
 }
 
@@ -344,30 +280,23 @@ impl WireObject for SignUp {
 }
 
 /// The client: this browser's set of sessions and in-progress sign-in/sign-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
     /// Always `"client"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// `client_…`.
     pub id: String,
     /// Sessions (the server lists only active ones; the SDK filters again).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub sessions: Vec<Session>,
     /// The current sign-in attempt.
-    #[serde(default)]
     pub sign_in: Option<SignIn>,
     /// The current sign-up attempt.
-    #[serde(default)]
     pub sign_up: Option<SignUp>,
     /// The session most recently made active on this client (by any tab).
-    #[serde(default)]
     pub last_active_session_id: Option<String>,
     /// Creation time (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub updated_at: u64,
 }
 
@@ -394,72 +323,61 @@ impl WireObject for Client {
 }
 
 /// `auth_config` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuthConfig {
     /// `true`: one account per client; `false`: multi-session.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub single_session_mode: bool,
     /// Identifiers users sign in with (`email_address`).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub identification_strategies: Vec<String>,
     /// First factors offered (`password`, `email_code`).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub first_factors: Vec<String>,
 }
 
 /// `display_config` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DisplayConfig {
     /// The application's name, for headings.
-    #[serde(default)]
     pub application_name: Option<String>,
 }
 
 /// `user_settings.password`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PasswordSettings {
     /// Minimum password length.
-    #[serde(default)]
     pub min_length: Option<u32>,
 }
 
 /// `user_settings.sign_up`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignUpSettings {
     /// Whether a sign-up must verify its email with a code.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub email_verification_required: bool,
 }
 
 /// `user_settings` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserSettings {
     /// Password rules.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub password: PasswordSettings,
     /// Sign-up rules.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub sign_up: SignUpSettings,
 }
 
 /// The instance settings from `GET /v1/environment` (not wrapped in an envelope).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
     /// Authentication settings, including the session mode (required: it tells an environment from other JSON).
     pub auth_config: AuthConfig,
     /// Display settings.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub display_config: DisplayConfig,
     /// User settings.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub user_settings: UserSettings,
 }
 
 /// A session JWT from `POST /v1/client/sessions/{id}/tokens`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// Always `"token"`.
-    #[serde(default)]
     pub object: Option<String>,
     /// The JWT.
     pub jwt: String,
@@ -473,50 +391,182 @@ impl WireObject for Token {
 }
 
 /// A mutation's answer: the resource and the whole client riding along.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope<T> {
     /// The resource (`null` e.g. for `GET /v1/client` with an unknown token).
-    #[serde(deserialize_with = "required_nullable")]
     pub response: Option<T>,
     /// The client after the mutation; the SDK replaces its client with it when present.
-    #[serde(default)]
     pub client: Option<Client>,
 }
 
 /// The body of a 4xx/5xx answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorBody {
     /// The error items.
     pub errors: Vec<ApiErrorItem>,
     /// Trace id for support.
-    #[serde(default)]
     pub clerk_trace_id: Option<String>,
 }
 
 /// The claims of a session JWT the SDK reads (no signature check: the server verifies tokens, not the SDK).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JwtClaims {
     /// The session id the token is for.
     pub sid: String,
     /// Expiry, Unix seconds.
     pub exp: u64,
     /// Issue time, Unix seconds.
-    #[serde(default)]
     pub iat: Option<u64>,
     /// The user id.
-    #[serde(default)]
     pub sub: Option<String>,
 }
 
-/// Parses JSON into `T`, with serde's message as the error (crate-internal: storage snapshots use it too).
-pub(crate) fn from_json<T: DeserializeOwned>(json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| e.to_string())
+json_enum!(SessionStatus {
+    Active = "active", Ended = "ended", Expired = "expired", Removed = "removed", Abandoned = "abandoned",
+    Revoked = "revoked",
+});
+json_enum!(SignInStatus {
+    NeedsIdentifier = "needs_identifier", NeedsFirstFactor = "needs_first_factor",
+    NeedsSecondFactor = "needs_second_factor", Complete = "complete",
+});
+json_enum!(SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete" });
+
+json_struct!(Verification {
+    status: opt,
+    strategy: opt,
+    attempts: opt,
+    expire_at: opt
+});
+json_struct!(EmailAddress {
+    object: opt,
+    id: req,
+    email_address: req,
+    verification: opt
+});
+json_struct!(User {
+    object: opt,
+    id: req,
+    first_name: opt,
+    last_name: opt,
+    username: opt,
+    image_url: opt,
+    has_image: or_default,
+    primary_email_address_id: opt,
+    email_addresses: or_default,
+    password_enabled: or_default,
+    created_at: or_default,
+    updated_at: or_default,
+});
+json_struct!(PublicUserData {
+    first_name: opt,
+    last_name: opt,
+    image_url: opt,
+    has_image: or_default,
+    identifier: opt,
+    user_id: opt,
+});
+json_struct!(Session {
+    object: opt,
+    id: req,
+    status: req,
+    last_active_at: or_default,
+    expire_at: or_default,
+    abandon_at: or_default,
+    user: opt,
+    public_user_data: opt,
+    created_at: or_default,
+    updated_at: or_default,
+});
+json_struct!(Factor {
+    strategy: req,
+    safe_identifier: opt,
+    email_address_id: opt
+});
+json_struct!(SignIn {
+    object: opt,
+    id: req,
+    status: req,
+    identifier: opt,
+    supported_first_factors: or_default,
+    first_factor_verification: opt,
+    created_session_id: opt,
+});
+json_struct!(SignUpVerifications { email_address: opt });
+json_struct!(SignUp {
+    object: opt,
+    id: req,
+    status: req,
+    email_address: opt,
+    unverified_fields: or_default,
+    verifications: or_default,
+    created_session_id: opt,
+    created_user_id: opt,
+});
+json_struct!(Client {
+    object: opt,
+    id: req,
+    sessions: or_default,
+    sign_in: opt,
+    sign_up: opt,
+    last_active_session_id: opt,
+    created_at: or_default,
+    updated_at: or_default,
+});
+json_struct!(AuthConfig {
+    single_session_mode: or_default,
+    identification_strategies: or_default,
+    first_factors: or_default
+});
+json_struct!(DisplayConfig {
+    application_name: opt
+});
+json_struct!(PasswordSettings { min_length: opt });
+json_struct!(SignUpSettings {
+    email_verification_required: or_default
+});
+json_struct!(UserSettings {
+    password: or_default,
+    sign_up: or_default
+});
+json_struct!(Environment {
+    auth_config: req,
+    display_config: or_default,
+    user_settings: or_default
+});
+json_struct!(Token {
+    object: opt,
+    jwt: req
+});
+json_struct!(ErrorBody {
+    errors: req,
+    clerk_trace_id: opt
+});
+json_struct!(JwtClaims {
+    sid: req,
+    exp: req,
+    iat: opt,
+    sub: opt
+});
+
+impl<T: FromJson> FromJson for Envelope<T> {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let f = Fields::of(v)?;
+        // `response` must be present even when `null`: that tells an envelope from other JSON.
+        Ok(Envelope {
+            response: f.req("response")?,
+            client: f.opt("client")?,
+        })
+    }
 }
 
-/// Encodes `T` as JSON, with serde's message as the error.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| e.to_string())
+/// Parses JSON into `T` (crate-internal: storage snapshots use it too).
+pub(crate) fn from_json<T: FromJson>(text: &str) -> Result<T, String> {
+    json::from_str(text)
+}
+
+/// Encodes `T` as JSON.
+pub(crate) fn to_json<T: ToJson + ?Sized>(value: &T) -> String {
+    json::to_string(value)
 }
 
 /// Whether `status` is a success (2xx).
@@ -525,7 +575,7 @@ fn is_success(status: u16) -> bool {
 }
 
 /// Parses a success body as `T`, or turns an error status into the error it carries.
-fn parse_ok<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ClerkError> {
+fn parse_ok<T: FromJson>(status: u16, body: &str) -> Result<T, ClerkError> {
     if !is_success(status) {
         return Err(parse_error(status, body));
     }
@@ -533,7 +583,7 @@ fn parse_ok<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ClerkErro
 }
 
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
-pub fn parse_envelope<T: DeserializeOwned + WireObject>(
+pub fn parse_envelope<T: FromJson + WireObject>(
     status: u16,
     body: &str,
 ) -> Result<Envelope<T>, ClerkError> {
@@ -583,7 +633,8 @@ pub fn parse_error(status: u16, body: &str) -> ClerkError {
 
 /// Parses the JSON of a JWT payload (already base64url-decoded).
 pub fn parse_jwt_claims(payload: &[u8]) -> Result<JwtClaims, ClerkError> {
-    serde_json::from_slice(payload).map_err(|e| {
+    let text = std::str::from_utf8(payload).map_err(|_| "not UTF-8".to_string());
+    text.and_then(from_json).map_err(|e| {
         ClerkError::single(
             NO_HTTP_STATUS,
             codes::INVALID_TOKEN,

@@ -28,14 +28,25 @@ impl ClientToken {
             return None;
         }
         let (client_id, secret) = value.split_once('.')?;
-        let id_ok = client_id.strip_prefix("client_").is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric()));
-        let secret_ok = !secret.is_empty() && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        (id_ok && secret_ok).then(|| Self { client_id: client_id.to_string(), secret: secret.to_string() })
+        let id_ok = client_id
+            .strip_prefix("client_")
+            .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let secret_ok = !secret.is_empty()
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        (id_ok && secret_ok).then(|| Self {
+            client_id: client_id.to_string(),
+            secret: secret.to_string(),
+        })
     }
 
     /// A fresh token for `client_id`.
     pub fn generate(client_id: &str) -> Self {
-        Self { client_id: client_id.to_string(), secret: URL_SAFE_NO_PAD.encode(ids::random_bytes::<32>()) }
+        Self {
+            client_id: client_id.to_string(),
+            secret: URL_SAFE_NO_PAD.encode(ids::random_bytes::<32>()),
+        }
     }
 
     /// The header value.
@@ -50,7 +61,10 @@ impl ClientToken {
 
     /// Whether the secret matches `stored_hash` (constant-time comparison).
     pub fn matches(&self, stored_hash: &str) -> bool {
-        self.secret_hash().as_bytes().ct_eq(stored_hash.as_bytes()).into()
+        self.secret_hash()
+            .as_bytes()
+            .ct_eq(stored_hash.as_bytes())
+            .into()
     }
 }
 
@@ -67,14 +81,28 @@ mod tests {
         assert_eq!(parsed, token);
         assert!(parsed.matches(&token.secret_hash()));
         assert!(!ClientToken::generate("client_abc123").matches(&token.secret_hash()));
-        assert_eq!(ClientToken::parse(&format!("Bearer {encoded}")), Some(token));
+        assert_eq!(
+            ClientToken::parse(&format!("Bearer {encoded}")),
+            Some(token)
+        );
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "client_abc", "client_.x", "sess_abc.xyz", "client_abc.", "client_abc.x y", "client_a b.c"] {
+        for bad in [
+            "",
+            "client_abc",
+            "client_.x",
+            "sess_abc.xyz",
+            "client_abc.",
+            "client_abc.x y",
+            "client_a b.c",
+        ] {
             assert_eq!(ClientToken::parse(bad), None, "{bad}");
         }
-        assert_eq!(ClientToken::parse(&format!("client_a.{}", "x".repeat(300))), None);
+        assert_eq!(
+            ClientToken::parse(&format!("client_a.{}", "x".repeat(300))),
+            None
+        );
     }
 }

@@ -55,12 +55,17 @@ impl JwtKeys {
     pub fn load_or_create(data_dir: &Path) -> Result<Self, String> {
         let path = data_dir.join(KEY_FILE);
         let key = match std::fs::read_to_string(&path) {
-            Ok(pem) => RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| format!("{}: invalid key: {e}", path.display()))?,
+            Ok(pem) => RsaPrivateKey::from_pkcs8_pem(&pem)
+                .map_err(|e| format!("{}: invalid key: {e}", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 tracing::info!("generating RSA signing key into {}", path.display());
-                let key = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS).map_err(|e| format!("RSA keygen: {e}"))?;
-                let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| format!("PEM encoding: {e}"))?;
-                super::write_private_file(&path, pem.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                let key = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS)
+                    .map_err(|e| format!("RSA keygen: {e}"))?;
+                let pem = key
+                    .to_pkcs8_pem(LineEnding::LF)
+                    .map_err(|e| format!("PEM encoding: {e}"))?;
+                super::write_private_file(&path, pem.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 key
             }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
@@ -70,13 +75,25 @@ impl JwtKeys {
 
     /// Build from an RSA private key.
     fn from_key(key: &RsaPrivateKey) -> Result<Self, String> {
-        let der = key.to_pkcs1_der().map_err(|e| format!("DER encoding: {e}"))?;
+        let der = key
+            .to_pkcs1_der()
+            .map_err(|e| format!("DER encoding: {e}"))?;
         let modulus = key.n().to_bytes_be();
         let n = URL_SAFE_NO_PAD.encode(&modulus);
         let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
-        let decoding = DecodingKey::from_rsa_components(&n, &e).map_err(|e| format!("public key: {e}"))?;
-        let kid = ids::hex(&Sha256::digest(&modulus)).chars().take(16).collect();
-        Ok(Self { encoding: EncodingKey::from_rsa_der(der.as_bytes()), decoding, kid, n, e })
+        let decoding =
+            DecodingKey::from_rsa_components(&n, &e).map_err(|e| format!("public key: {e}"))?;
+        let kid = ids::hex(&Sha256::digest(&modulus))
+            .chars()
+            .take(16)
+            .collect();
+        Ok(Self {
+            encoding: EncodingKey::from_rsa_der(der.as_bytes()),
+            decoding,
+            kid,
+            n,
+            e,
+        })
     }
 
     /// The key id in the JWT header and the JWKS.
@@ -95,11 +112,18 @@ impl JwtKeys {
     pub fn issue(&self, claims: &SessionClaims) -> Result<String, String> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| format!("JWT signing: {e}"))
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+            .map_err(|e| format!("JWT signing: {e}"))
     }
 
     /// Claims for a session token issued at `now_secs`.
-    pub fn claims(iss: &str, user_id: &str, session_id: &str, azp: Option<String>, now_secs: i64) -> SessionClaims {
+    pub fn claims(
+        iss: &str,
+        user_id: &str,
+        session_id: &str,
+        azp: Option<String>,
+        now_secs: i64,
+    ) -> SessionClaims {
         SessionClaims {
             iss: iss.to_string(),
             sub: user_id.to_string(),
@@ -118,7 +142,9 @@ impl JwtKeys {
         validation.validate_nbf = true;
         validation.set_issuer(&[issuer]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
-        jsonwebtoken::decode::<SessionClaims>(token, &self.decoding, &validation).ok().map(|data| data.claims)
+        jsonwebtoken::decode::<SessionClaims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|data| data.claims)
     }
 }
 
@@ -128,25 +154,35 @@ mod tests {
 
     #[test]
     fn issue_verify_and_reload() {
-        let dir = std::env::temp_dir().join(format!("jwt-test-{}", ids::hex(&ids::random_bytes::<8>())));
+        let dir =
+            std::env::temp_dir().join(format!("jwt-test-{}", ids::hex(&ids::random_bytes::<8>())));
         let keys = JwtKeys::load_or_create(&dir).expect("generate");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join(KEY_FILE)).expect("key file").permissions().mode();
+            let mode = std::fs::metadata(dir.join(KEY_FILE))
+                .expect("key file")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         assert_eq!(keys.kid().len(), 16);
         let now = ids::now_ms() / 1000;
         let claims = JwtKeys::claims("http://127.0.0.1:1", "user_1", "sess_1", None, now);
         let jwt = keys.issue(&claims).expect("sign");
-        assert_eq!(keys.verify(&jwt, "http://127.0.0.1:1"), Some(claims.clone()));
+        assert_eq!(
+            keys.verify(&jwt, "http://127.0.0.1:1"),
+            Some(claims.clone())
+        );
         assert_eq!(keys.verify(&jwt, "http://evil"), None);
         let reloaded = JwtKeys::load_or_create(&dir).expect("reload");
         assert_eq!(reloaded.kid(), keys.kid());
         assert!(reloaded.verify(&jwt, "http://127.0.0.1:1").is_some());
         let expired = JwtKeys::claims("http://127.0.0.1:1", "user_1", "sess_1", None, now - 120);
-        assert_eq!(keys.verify(&keys.issue(&expired).expect("sign"), "http://127.0.0.1:1"), None);
+        assert_eq!(
+            keys.verify(&keys.issue(&expired).expect("sign"), "http://127.0.0.1:1"),
+            None
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -40,7 +40,9 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
         tracing::error!("stored password hash is not a valid PHC string");
         return false;
     };
-    hasher().map(|h| h.verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+    hasher()
+        .map(|h| h.verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
 }
 
 /// Hash a password with a fresh salt.
@@ -56,7 +58,8 @@ pub async fn verify(password: String, hash: Option<String>) -> ApiResult<bool> {
     tokio::task::spawn_blocking(move || match hash {
         Some(hash) => verify_blocking(&password, &hash),
         None => {
-            let dummy = DUMMY_HASH.get_or_init(|| hash_blocking("dummy password for timing").unwrap_or_default());
+            let dummy = DUMMY_HASH
+                .get_or_init(|| hash_blocking("dummy password for timing").unwrap_or_default());
             let _ = verify_blocking(&password, dummy);
             false
         }

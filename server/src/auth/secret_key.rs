@@ -24,7 +24,9 @@ impl std::fmt::Debug for SecretKey {
 
 /// Whether `key` has an accepted prefix and some text after it.
 pub fn is_well_formed(key: &str) -> bool {
-    ["sk_test_", "sk_live_"].iter().any(|p| key.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
+    ["sk_test_", "sk_live_"]
+        .iter()
+        .any(|p| key.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }
 
 impl SecretKey {
@@ -32,7 +34,9 @@ impl SecretKey {
     pub fn load_or_create(given: Option<&str>, data_dir: &Path) -> Result<Self, String> {
         if let Some(key) = given {
             return if is_well_formed(key) {
-                Ok(Self { value: key.to_string() })
+                Ok(Self {
+                    value: key.to_string(),
+                })
             } else {
                 Err("the secret key must start with sk_test_ or sk_live_".into())
             };
@@ -42,9 +46,14 @@ impl SecretKey {
             Ok(text) => {
                 let key = text.trim();
                 if is_well_formed(key) {
-                    Ok(Self { value: key.to_string() })
+                    Ok(Self {
+                        value: key.to_string(),
+                    })
                 } else {
-                    Err(format!("{} does not hold a valid secret key", path.display()))
+                    Err(format!(
+                        "{} does not hold a valid secret key",
+                        path.display()
+                    ))
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -64,7 +73,9 @@ impl SecretKey {
 
     /// Whether `candidate` is the key; hashes first so the comparison is constant-time regardless of length.
     pub fn matches(&self, candidate: &str) -> bool {
-        Sha256::digest(candidate.as_bytes()).ct_eq(&Sha256::digest(self.value.as_bytes())).into()
+        Sha256::digest(candidate.as_bytes())
+            .ct_eq(&Sha256::digest(self.value.as_bytes()))
+            .into()
     }
 }
 
@@ -74,7 +85,8 @@ mod tests {
 
     #[test]
     fn generated_once_then_reused() {
-        let dir = std::env::temp_dir().join(format!("sk-test-{}", ids::hex(&ids::random_bytes::<8>())));
+        let dir =
+            std::env::temp_dir().join(format!("sk-test-{}", ids::hex(&ids::random_bytes::<8>())));
         let first = SecretKey::load_or_create(None, &dir).expect("generate");
         assert!(first.expose().starts_with("sk_test_") && first.expose().len() == 8 + 64);
         let second = SecretKey::load_or_create(None, &dir).expect("reload");

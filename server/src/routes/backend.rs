@@ -23,7 +23,10 @@ pub struct BackendAuth;
 impl FromRequestParts<Arc<AppState>> for BackendAuth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
         let key = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -40,13 +43,31 @@ impl FromRequestParts<Arc<AppState>> for BackendAuth {
 }
 
 /// `GET /v1/users`: all users, oldest first.
-pub async fn users(_: BackendAuth, State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec<UserJson>>> {
-    Ok(Json(state.store.users().await?.iter().map(UserJson::from).collect()))
+pub async fn users(
+    _: BackendAuth,
+    State(state): State<Arc<AppState>>,
+) -> ApiResult<Json<Vec<UserJson>>> {
+    Ok(Json(
+        state
+            .store
+            .users()
+            .await?
+            .iter()
+            .map(UserJson::from)
+            .collect(),
+    ))
 }
 
 /// `GET /v1/sessions?user_id=…`: that user's sessions, all statuses, newest first.
-pub async fn sessions(_: BackendAuth, State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let pairs = query.as_deref().and_then(|q| form::decode_pairs(q.as_bytes())).unwrap_or_default();
+pub async fn sessions(
+    _: BackendAuth,
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let pairs = query
+        .as_deref()
+        .and_then(|q| form::decode_pairs(q.as_bytes()))
+        .unwrap_or_default();
     let user_id = pairs
         .into_iter()
         .find(|(k, v)| k == "user_id" && !v.is_empty())
@@ -65,7 +86,11 @@ pub async fn sessions(_: BackendAuth, State(state): State<Arc<AppState>>, RawQue
 }
 
 /// `POST /v1/sessions/{id}/revoke`: revoked at once (its tokens can no longer be refreshed).
-pub async fn revoke(_: BackendAuth, State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn revoke(
+    _: BackendAuth,
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let now = ids::now_ms();
     let inactivity = state.lifetimes.inactivity_ms;
     let found = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
@@ -90,11 +115,20 @@ pub async fn revoke(_: BackendAuth, State(state): State<Arc<AppState>>, Path(id)
     }
     batch.push(Write::Session(session.clone()));
     state.store.apply(batch).await?;
-    Ok(Json(SessionJson::backend(&session, SessionStatus::Revoked, inactivity)).into_response())
+    Ok(Json(SessionJson::backend(
+        &session,
+        SessionStatus::Revoked,
+        inactivity,
+    ))
+    .into_response())
 }
 
 /// `PATCH /v1/instance`: `single_session_mode` and/or `email_verification_required`.
-pub async fn instance(_: BackendAuth, State(state): State<Arc<AppState>>, form: Form) -> ApiResult<Response> {
+pub async fn instance(
+    _: BackendAuth,
+    State(state): State<Arc<AppState>>,
+    form: Form,
+) -> ApiResult<Response> {
     let single = form.bool("single_session_mode")?;
     let verification = form.bool("email_verification_required")?;
     if single.is_none() && verification.is_none() {

@@ -20,7 +20,11 @@ pub async fn get(State(state): State<Arc<AppState>>, token: TokenHeader) -> ApiR
         Some(client) => Some(render_client(&state, client, ids::now_ms()).await?),
         None => None,
     };
-    Ok(Json(Envelope { response, client: None }).into_response())
+    Ok(Json(Envelope {
+        response,
+        client: None,
+    })
+    .into_response())
 }
 
 /// Create a fresh client; its token is in the `Authorization` response header.

@@ -28,7 +28,11 @@ impl<S: Send + Sync> FromRequestParts<S> for TokenHeader {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let token = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(ClientToken::parse);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(ClientToken::parse);
         Ok(Self(token))
     }
 }
@@ -41,7 +45,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip().to_string());
         Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
     }
 }
@@ -59,15 +66,29 @@ pub struct ClientCtx {
 impl ClientCtx {
     /// Lock and load the client named by the token; an unknown client or wrong secret gives no client.
     pub async fn load(state: &AppState, token: &TokenHeader) -> ApiResult<Self> {
-        let Some(token) = &token.0 else { return Ok(Self::empty()) };
+        let Some(token) = &token.0 else {
+            return Ok(Self::empty());
+        };
         let guard = state.client_locks.lock(&token.client_id).await;
-        let client = state.store.client(&token.client_id).await?.filter(|c| token.matches(&c.token_hash));
-        Ok(Self { client, new_token: None, _guard: Some(guard) })
+        let client = state
+            .store
+            .client(&token.client_id)
+            .await?
+            .filter(|c| token.matches(&c.token_hash));
+        Ok(Self {
+            client,
+            new_token: None,
+            _guard: Some(guard),
+        })
     }
 
     /// A context without a client.
     pub fn empty() -> Self {
-        Self { client: None, new_token: None, _guard: None }
+        Self {
+            client: None,
+            new_token: None,
+            _guard: None,
+        }
     }
 
     /// The caller's client, else 404 (used by routes addressing a resource of the client).
@@ -101,7 +122,11 @@ impl ClientCtx {
     }
 
     /// Answer `{"response": response, "client": <client>}` with the token header when the client is new.
-    pub async fn respond<T: Serialize>(&self, state: &AppState, response: T) -> ApiResult<Response> {
+    pub async fn respond<T: Serialize>(
+        &self,
+        state: &AppState,
+        response: T,
+    ) -> ApiResult<Response> {
         let client = match &self.client {
             Some(c) => Some(render_client(state, c, ids::now_ms()).await?),
             None => None,
@@ -120,7 +145,11 @@ impl ClientCtx {
 
     /// Add the `Authorization` header for a new client.
     fn with_token(&self, mut response: Response) -> Response {
-        if let Some(value) = self.new_token.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
+        if let Some(value) = self
+            .new_token
+            .as_deref()
+            .and_then(|t| HeaderValue::from_str(t).ok())
+        {
             response.headers_mut().insert(header::AUTHORIZATION, value);
         }
         response
@@ -128,10 +157,17 @@ impl ClientCtx {
 }
 
 /// The client's sessions that are active at `now`, oldest first.
-pub async fn active_sessions(state: &AppState, client_id: &str, now: i64) -> ApiResult<Vec<Session>> {
+pub async fn active_sessions(
+    state: &AppState,
+    client_id: &str,
+    now: i64,
+) -> ApiResult<Vec<Session>> {
     let inactivity = state.lifetimes.inactivity_ms;
     let sessions = state.store.client_sessions(client_id).await?;
-    Ok(sessions.into_iter().filter(|s| s.is_active_at(now, inactivity)).collect())
+    Ok(sessions
+        .into_iter()
+        .filter(|s| s.is_active_at(now, inactivity))
+        .collect())
 }
 
 /// The last-active session: the stored one if still active, else the most recently active one, else none.
@@ -139,12 +175,19 @@ pub fn pick_last_active(stored: Option<&str>, active: &[Session]) -> Option<Stri
     if let Some(id) = stored.filter(|id| active.iter().any(|s| s.id == *id)) {
         return Some(id.to_string());
     }
-    active.iter().max_by_key(|s| (s.last_active_at, s.created_at)).map(|s| s.id.clone())
+    active
+        .iter()
+        .max_by_key(|s| (s.last_active_at, s.created_at))
+        .map(|s| s.id.clone())
 }
 
 /// A user that must exist (a dangling reference is an internal error).
 pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
-    state.store.user(user_id).await?.ok_or_else(|| ApiError::Internal(format!("user {user_id} is missing")))
+    state
+        .store
+        .user(user_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("user {user_id} is missing")))
 }
 
 /// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
@@ -158,18 +201,36 @@ pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiRe
             users.insert(s.user_id.clone(), existing_user(state, &s.user_id).await?);
         }
         if let Some(user) = users.get(&s.user_id) {
-            sessions.push(SessionJson::frontend(s, s.status_at(now, inactivity), user, inactivity));
+            sessions.push(SessionJson::frontend(
+                s,
+                s.status_at(now, inactivity),
+                user,
+                inactivity,
+            ));
         }
     }
     let sign_in = match &client.sign_in_id {
-        Some(id) => match state.store.sign_in(id).await?.filter(|s| s.status != SignInStatus::Complete) {
-            Some(sign_in) => Some(SignInJson::new(&sign_in, &existing_user(state, &sign_in.user_id).await?)),
+        Some(id) => match state
+            .store
+            .sign_in(id)
+            .await?
+            .filter(|s| s.status != SignInStatus::Complete)
+        {
+            Some(sign_in) => Some(SignInJson::new(
+                &sign_in,
+                &existing_user(state, &sign_in.user_id).await?,
+            )),
             None => None,
         },
         None => None,
     };
     let sign_up = match &client.sign_up_id {
-        Some(id) => state.store.sign_up(id).await?.filter(|s| s.status != SignUpStatus::Complete).map(|s| SignUpJson::from(&s)),
+        Some(id) => state
+            .store
+            .sign_up(id)
+            .await?
+            .filter(|s| s.status != SignUpStatus::Complete)
+            .map(|s| SignUpJson::from(&s)),
         None => None,
     };
     Ok(ClientJson {
@@ -204,9 +265,19 @@ mod tests {
 
     #[test]
     fn last_active_falls_back_to_most_recent() {
-        let active = [session("sess_a", 10), session("sess_b", 30), session("sess_c", 20)];
-        assert_eq!(pick_last_active(Some("sess_c"), &active).as_deref(), Some("sess_c"));
-        assert_eq!(pick_last_active(Some("sess_gone"), &active).as_deref(), Some("sess_b"));
+        let active = [
+            session("sess_a", 10),
+            session("sess_b", 30),
+            session("sess_c", 20),
+        ];
+        assert_eq!(
+            pick_last_active(Some("sess_c"), &active).as_deref(),
+            Some("sess_c")
+        );
+        assert_eq!(
+            pick_last_active(Some("sess_gone"), &active).as_deref(),
+            Some("sess_b")
+        );
         assert_eq!(pick_last_active(None, &active).as_deref(), Some("sess_b"));
         assert_eq!(pick_last_active(Some("sess_a"), &[]), None);
     }

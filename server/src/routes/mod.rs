@@ -26,18 +26,36 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
     let mut api = Router::new()
         .route("/v1/environment", get(environment::environment))
         .route("/.well-known/jwks.json", get(environment::jwks))
-        .route("/v1/client", get(client::get).post(client::create).put(client::create))
-        .route("/v1/client/sessions", axum::routing::delete(sessions::end_all))
+        .route(
+            "/v1/client",
+            get(client::get).post(client::create).put(client::create),
+        )
+        .route(
+            "/v1/client/sessions",
+            axum::routing::delete(sessions::end_all),
+        )
         .route("/v1/client/sessions/{id}/touch", post(sessions::touch))
         .route("/v1/client/sessions/{id}/remove", post(sessions::remove))
         .route("/v1/client/sessions/{id}/end", post(sessions::end))
         .route("/v1/client/sessions/{id}/tokens", post(sessions::tokens))
         .route("/v1/client/sign_ins", post(sign_in::create))
-        .route("/v1/client/sign_ins/{id}/prepare_first_factor", post(sign_in::prepare_first_factor))
-        .route("/v1/client/sign_ins/{id}/attempt_first_factor", post(sign_in::attempt_first_factor))
+        .route(
+            "/v1/client/sign_ins/{id}/prepare_first_factor",
+            post(sign_in::prepare_first_factor),
+        )
+        .route(
+            "/v1/client/sign_ins/{id}/attempt_first_factor",
+            post(sign_in::attempt_first_factor),
+        )
         .route("/v1/client/sign_ups", post(sign_up::create))
-        .route("/v1/client/sign_ups/{id}/prepare_verification", post(sign_up::prepare_verification))
-        .route("/v1/client/sign_ups/{id}/attempt_verification", post(sign_up::attempt_verification))
+        .route(
+            "/v1/client/sign_ups/{id}/prepare_verification",
+            post(sign_up::prepare_verification),
+        )
+        .route(
+            "/v1/client/sign_ups/{id}/attempt_verification",
+            post(sign_up::attempt_verification),
+        )
         .route("/v1/users", get(backend::users))
         .route("/v1/sessions", get(backend::sessions))
         .route("/v1/sessions/{id}/revoke", post(backend::revoke))
@@ -50,7 +68,8 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
     for prefix in ["/v1", "/api", "/dev", "/.well-known"] {
         api = api.route(&format!("{prefix}/{{*rest}}"), any(not_found));
     }
-    api.with_state(state).merge(static_files::router(static_dir, pkg_dir))
+    api.with_state(state)
+        .merge(static_files::router(static_dir, pkg_dir))
 }
 
 /// 404 `resource_not_found`.

@@ -26,7 +26,10 @@ pub const PASSWORD: &str = "password";
 pub fn normalize_identifier(raw: &str, param: &'static str) -> ApiResult<String> {
     let value = raw.trim();
     if value.chars().count() > MAX_IDENTIFIER_LEN {
-        return Err(ApiError::invalid(param, format!("{param} must be at most {MAX_IDENTIFIER_LEN} characters.")));
+        return Err(ApiError::invalid(
+            param,
+            format!("{param} must be at most {MAX_IDENTIFIER_LEN} characters."),
+        ));
     }
     Ok(value.to_lowercase())
 }
@@ -36,14 +39,20 @@ pub fn normalize_email(raw: &str) -> ApiResult<String> {
     let email = normalize_identifier(raw, "email_address")?;
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !email.chars().any(char::is_whitespace)
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
         }
         None => false,
     };
     if valid {
         Ok(email)
     } else {
-        Err(ApiError::invalid("email_address", "email_address must be a valid email address."))
+        Err(ApiError::invalid(
+            "email_address",
+            "email_address must be a valid email address.",
+        ))
     }
 }
 
@@ -74,7 +83,12 @@ fn too_many(retry_after_secs: u64) -> ApiError {
 
 /// Whether the client may get a session for `user_id`: single-session mode allows none while one is active,
 /// multi-session mode refuses a second session of the same user.
-pub async fn check_can_add_session(state: &AppState, client: Option<&Client>, user_id: Option<&str>, now: i64) -> ApiResult<()> {
+pub async fn check_can_add_session(
+    state: &AppState,
+    client: Option<&Client>,
+    user_id: Option<&str>,
+    now: i64,
+) -> ApiResult<()> {
     let Some(client) = client else { return Ok(()) };
     let active = active_sessions(state, &client.id, now).await?;
     if state.settings().single_session_mode {
@@ -82,7 +96,9 @@ pub async fn check_can_add_session(state: &AppState, client: Option<&Client>, us
             return Err(ApiError::SessionExists);
         }
     } else if let Some(existing) = user_id.and_then(|u| active.iter().find(|s| s.user_id == u)) {
-        return Err(ApiError::IdentifierAlreadySignedIn { session_id: existing.id.clone() });
+        return Err(ApiError::IdentifierAlreadySignedIn {
+            session_id: existing.id.clone(),
+        });
     }
     Ok(())
 }
@@ -110,11 +126,20 @@ fn code_hash(code: &str) -> String {
 }
 
 /// Generate a code, send it to `to`, and return the fresh verification holding its hash.
-pub async fn prepare_code(state: &AppState, to: &str, purpose: Purpose, now: i64) -> ApiResult<Verification> {
+pub async fn prepare_code(
+    state: &AppState,
+    to: &str,
+    purpose: Purpose,
+    now: i64,
+) -> ApiResult<Verification> {
     state.limits.codes_sent.check(to).map_err(too_many)?;
     state.limits.codes_sent.record(to);
     let code = ids::one_time_code();
-    state.mailer.send_code(to, &code, purpose).await.map_err(|e| ApiError::Internal(format!("mailer: {e}")))?;
+    state
+        .mailer
+        .send_code(to, &code, purpose)
+        .await
+        .map_err(|e| ApiError::Internal(format!("mailer: {e}")))?;
     Ok(Verification {
         status: VerificationStatus::Unverified,
         strategy: EMAIL_CODE.to_string(),
@@ -139,8 +164,14 @@ pub enum CodeOutcome {
 
 /// Check `code` against the verification, updating its status and attempt count (persist it afterwards).
 pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
-    let Some(expected) = v.code_hash.clone() else { return CodeOutcome::Failed };
-    if matches!(v.status, VerificationStatus::Verified | VerificationStatus::Failed) || v.attempts >= MAX_CODE_ATTEMPTS {
+    let Some(expected) = v.code_hash.clone() else {
+        return CodeOutcome::Failed;
+    };
+    if matches!(
+        v.status,
+        VerificationStatus::Verified | VerificationStatus::Failed
+    ) || v.attempts >= MAX_CODE_ATTEMPTS
+    {
         v.status = VerificationStatus::Failed;
         return CodeOutcome::Failed;
     }
@@ -150,7 +181,8 @@ pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
     }
     v.attempts += 1;
     let given = code.trim();
-    let matches = given.len() <= MAX_CODE_LEN && bool::from(code_hash(given).as_bytes().ct_eq(expected.as_bytes()));
+    let matches = given.len() <= MAX_CODE_LEN
+        && bool::from(code_hash(given).as_bytes().ct_eq(expected.as_bytes()));
     if matches {
         v.status = VerificationStatus::Verified;
         CodeOutcome::Verified
@@ -165,7 +197,9 @@ pub fn code_error(outcome: CodeOutcome) -> ApiError {
         CodeOutcome::Verified => ApiError::Internal("code_error called on success".into()),
         CodeOutcome::Incorrect => ApiError::CodeIncorrect,
         CodeOutcome::Expired => ApiError::VerificationExpired,
-        CodeOutcome::Failed => ApiError::VerificationFailed("Too many failed attempts. Request a new code.".into()),
+        CodeOutcome::Failed => {
+            ApiError::VerificationFailed("Too many failed attempts. Request a new code.".into())
+        }
     }
 }
 
@@ -188,7 +222,11 @@ mod tests {
         let mut v = prepared("123456", 100);
         assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Verified);
         assert_eq!(v.status, VerificationStatus::Verified);
-        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Failed, "a code is single-use");
+        assert_eq!(
+            check_code(&mut v, "123456", 50),
+            CodeOutcome::Failed,
+            "a code is single-use"
+        );
     }
 
     #[test]
@@ -216,7 +254,10 @@ mod tests {
 
     #[test]
     fn emails_and_identifiers() {
-        assert_eq!(normalize_email(" Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
+        assert_eq!(
+            normalize_email(" Ada@Example.COM ").ok().as_deref(),
+            Some("ada@example.com")
+        );
         for bad in ["ada", "@example.com", "ada@", "a@b@c", "a b@c.d"] {
             assert!(normalize_email(bad).is_err(), "{bad}");
         }

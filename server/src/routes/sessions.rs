@@ -17,7 +17,11 @@ use crate::store::{Write, WriteBatch};
 use crate::wire::SessionJson;
 
 /// Mark the session active now and make it the client's last-active session.
-pub async fn touch(State(state): State<Arc<AppState>>, token: TokenHeader, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn touch(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let mut session = own_active_session(&state, &ctx, &id, now).await?;
@@ -27,18 +31,28 @@ pub async fn touch(State(state): State<Arc<AppState>>, token: TokenHeader, Path(
     client.last_active_session_id = Some(session.id.clone());
     client.updated_at = now;
     let mut batch = WriteBatch::new();
-    batch.push(ctx.client_write()?).push(Write::Session(session.clone()));
+    batch
+        .push(ctx.client_write()?)
+        .push(Write::Session(session.clone()));
     state.store.apply(batch).await?;
     respond_session(&state, &ctx, &session, now).await
 }
 
 /// Sign out of one session (`removed`).
-pub async fn remove(state: State<Arc<AppState>>, token: TokenHeader, id: Path<String>) -> ApiResult<Response> {
+pub async fn remove(
+    state: State<Arc<AppState>>,
+    token: TokenHeader,
+    id: Path<String>,
+) -> ApiResult<Response> {
     sign_out(state, token, id, SessionStatus::Removed).await
 }
 
 /// End one session (`ended`).
-pub async fn end(state: State<Arc<AppState>>, token: TokenHeader, id: Path<String>) -> ApiResult<Response> {
+pub async fn end(
+    state: State<Arc<AppState>>,
+    token: TokenHeader,
+    id: Path<String>,
+) -> ApiResult<Response> {
     sign_out(state, token, id, SessionStatus::Ended).await
 }
 
@@ -57,13 +71,22 @@ pub async fn tokens(
         .and_then(|v| v.to_str().ok())
         .filter(|origin| state.origins.is_allowed(origin) || *origin == state.issuer)
         .map(str::to_string);
-    let claims = JwtKeys::claims(&state.issuer, &session.user_id, &session.id, azp, now / 1000);
+    let claims = JwtKeys::claims(
+        &state.issuer,
+        &session.user_id,
+        &session.id,
+        azp,
+        now / 1000,
+    );
     let jwt = state.jwt.issue(&claims).map_err(ApiError::Internal)?;
     Ok(Json(serde_json::json!({ "object": "token", "jwt": jwt })).into_response())
 }
 
 /// `DELETE /v1/client/sessions`: end every active session; the client is kept.
-pub async fn end_all(State(state): State<Arc<AppState>>, token: TokenHeader) -> ApiResult<Response> {
+pub async fn end_all(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+) -> ApiResult<Response> {
     let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let client_id = ctx.ensure(now).id.clone();
@@ -92,24 +115,40 @@ async fn sign_out(
     let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let client_id = ctx.require()?.id.clone();
-    let mut session = state.store.session(&id).await?.filter(|s| s.client_id == client_id).ok_or(ApiError::NotFound)?;
+    let mut session = state
+        .store
+        .session(&id)
+        .await?
+        .filter(|s| s.client_id == client_id)
+        .ok_or(ApiError::NotFound)?;
     if session.is_active_at(now, state.lifetimes.inactivity_ms) {
         session.status = status;
         session.updated_at = now;
-        let remaining: Vec<Session> =
-            active_sessions(&state, &client_id, now).await?.into_iter().filter(|s| s.id != session.id).collect();
+        let remaining: Vec<Session> = active_sessions(&state, &client_id, now)
+            .await?
+            .into_iter()
+            .filter(|s| s.id != session.id)
+            .collect();
         let client = ctx.ensure(now);
-        client.last_active_session_id = pick_last_active(client.last_active_session_id.as_deref(), &remaining);
+        client.last_active_session_id =
+            pick_last_active(client.last_active_session_id.as_deref(), &remaining);
         client.updated_at = now;
         let mut batch = WriteBatch::new();
-        batch.push(ctx.client_write()?).push(Write::Session(session.clone()));
+        batch
+            .push(ctx.client_write()?)
+            .push(Write::Session(session.clone()));
         state.store.apply(batch).await?;
     }
     respond_session(&state, &ctx, &session, now).await
 }
 
 /// The caller's session `id` if active at `now`; 404 otherwise (unknown, foreign or inactive alike).
-async fn own_active_session(state: &AppState, ctx: &ClientCtx, id: &str, now: i64) -> ApiResult<Session> {
+async fn own_active_session(
+    state: &AppState,
+    ctx: &ClientCtx,
+    id: &str,
+    now: i64,
+) -> ApiResult<Session> {
     let client = ctx.require()?;
     state
         .store
@@ -120,9 +159,19 @@ async fn own_active_session(state: &AppState, ctx: &ClientCtx, id: &str, now: i6
 }
 
 /// `{"response": <session>, "client": <client>}`.
-async fn respond_session(state: &AppState, ctx: &ClientCtx, session: &Session, now: i64) -> ApiResult<Response> {
+async fn respond_session(
+    state: &AppState,
+    ctx: &ClientCtx,
+    session: &Session,
+    now: i64,
+) -> ApiResult<Response> {
     let inactivity = state.lifetimes.inactivity_ms;
     let user = existing_user(state, &session.user_id).await?;
-    let json = SessionJson::frontend(session, session.status_at(now, inactivity), &user, inactivity);
+    let json = SessionJson::frontend(
+        session,
+        session.status_at(now, inactivity),
+        &user,
+        inactivity,
+    );
     ctx.respond(state, json).await
 }

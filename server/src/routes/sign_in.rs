@@ -38,9 +38,16 @@ pub async fn create(
     let identifier = rules::normalize_identifier(form.required("identifier")?, "identifier")?;
     let strategy = form.get("strategy");
     if !matches!(strategy, None | Some(PASSWORD) | Some(EMAIL_CODE)) {
-        return Err(ApiError::invalid("strategy", "strategy must be password or email_code."));
+        return Err(ApiError::invalid(
+            "strategy",
+            "strategy must be password or email_code.",
+        ));
     }
-    let password = if strategy == Some(EMAIL_CODE) { None } else { form.get("password") };
+    let password = if strategy == Some(EMAIL_CODE) {
+        None
+    } else {
+        form.get("password")
+    };
     let Some(user) = state.store.user_by_email(&identifier).await? else {
         if let Some(password) = password {
             password::verify(password.to_string(), None).await?;
@@ -62,16 +69,27 @@ pub async fn create(
     };
     if let Some(password) = password {
         verify_password(&state, &user, password).await?;
-        return complete(&state, &mut ctx, sign_in, &user, password_verification(), now).await;
+        return complete(
+            &state,
+            &mut ctx,
+            sign_in,
+            &user,
+            password_verification(),
+            now,
+        )
+        .await;
     }
     if strategy == Some(EMAIL_CODE) {
-        sign_in.verification = Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?);
+        sign_in.verification =
+            Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?);
     }
     let client = ctx.ensure(now);
     client.sign_in_id = Some(sign_in.id.clone());
     client.updated_at = now;
     let mut batch = WriteBatch::new();
-    batch.push(ctx.client_write()?).push(Write::SignIn(sign_in.clone()));
+    batch
+        .push(ctx.client_write()?)
+        .push(Write::SignIn(sign_in.clone()));
     state.store.apply(batch).await?;
     ctx.respond(&state, SignInJson::new(&sign_in, &user)).await
 }
@@ -88,9 +106,17 @@ pub async fn prepare_first_factor(
     let mut sign_in = own_open_sign_in(&state, &ctx, &id).await?;
     let user = existing_user(&state, &sign_in.user_id).await?;
     match form.required("strategy")? {
-        EMAIL_CODE => sign_in.verification = Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?),
+        EMAIL_CODE => {
+            sign_in.verification =
+                Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?)
+        }
         PASSWORD => sign_in.verification = None,
-        _ => return Err(ApiError::invalid("strategy", "strategy must be password or email_code.")),
+        _ => {
+            return Err(ApiError::invalid(
+                "strategy",
+                "strategy must be password or email_code.",
+            ))
+        }
     }
     sign_in.updated_at = now;
     let mut batch = WriteBatch::new();
@@ -115,7 +141,15 @@ pub async fn attempt_first_factor(
             let password = form.required("password")?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
             verify_password(&state, &user, password).await?;
-            complete(&state, &mut ctx, sign_in, &user, password_verification(), now).await
+            complete(
+                &state,
+                &mut ctx,
+                sign_in,
+                &user,
+                password_verification(),
+                now,
+            )
+            .await
         }
         EMAIL_CODE => {
             let code = form.required("code")?;
@@ -123,7 +157,9 @@ pub async fn attempt_first_factor(
                 .verification
                 .clone()
                 .filter(|v| v.strategy == EMAIL_CODE && v.code_hash.is_some())
-                .ok_or_else(|| ApiError::VerificationFailed("No code was sent for this sign-in.".into()))?;
+                .ok_or_else(|| {
+                    ApiError::VerificationFailed("No code was sent for this sign-in.".into())
+                })?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
             rules::check_identifier_limit(&state, &user.email)?;
             let outcome = rules::check_code(&mut verification, code, now);
@@ -140,16 +176,26 @@ pub async fn attempt_first_factor(
             state.store.apply(batch).await?;
             Err(rules::code_error(outcome))
         }
-        _ => Err(ApiError::invalid("strategy", "strategy must be password or email_code.")),
+        _ => Err(ApiError::invalid(
+            "strategy",
+            "strategy must be password or email_code.",
+        )),
     }
 }
 
 /// The caller's sign-in `id` that is not yet complete (404 when not the caller's, 422 when complete).
 async fn own_open_sign_in(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiResult<SignIn> {
     let client = ctx.require()?;
-    let sign_in = state.store.sign_in(id).await?.filter(|s| s.client_id == client.id).ok_or(ApiError::NotFound)?;
+    let sign_in = state
+        .store
+        .sign_in(id)
+        .await?
+        .filter(|s| s.client_id == client.id)
+        .ok_or(ApiError::NotFound)?;
     if sign_in.status == SignInStatus::Complete {
-        return Err(ApiError::VerificationFailed("This sign-in is already complete.".into()));
+        return Err(ApiError::VerificationFailed(
+            "This sign-in is already complete.".into(),
+        ));
     }
     Ok(sign_in)
 }
@@ -157,7 +203,8 @@ async fn own_open_sign_in(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiRes
 /// Check a password under the per-identifier failure limit.
 async fn verify_password(state: &AppState, user: &User, password: &str) -> ApiResult<()> {
     rules::check_identifier_limit(state, &user.email)?;
-    let ok = password.len() <= MAX_PASSWORD_LEN && password::verify(password.to_string(), user.password_hash.clone()).await?;
+    let ok = password.len() <= MAX_PASSWORD_LEN
+        && password::verify(password.to_string(), user.password_hash.clone()).await?;
     if ok {
         Ok(())
     } else {
@@ -168,7 +215,13 @@ async fn verify_password(state: &AppState, user: &User, password: &str) -> ApiRe
 
 /// A verified password verification.
 fn password_verification() -> Verification {
-    Verification { status: VerificationStatus::Verified, strategy: PASSWORD.into(), attempts: 1, expire_at: None, code_hash: None }
+    Verification {
+        status: VerificationStatus::Verified,
+        strategy: PASSWORD.into(),
+        attempts: 1,
+        expire_at: None,
+        code_hash: None,
+    }
 }
 
 /// Finish the sign-in: new session, made last-active; the client's in-flight sign-in cleared.
@@ -188,7 +241,10 @@ async fn complete(
     sign_in.created_session_id = Some(session.id.clone());
     sign_in.updated_at = now;
     let mut batch = WriteBatch::new();
-    batch.push(ctx.client_write()?).push(Write::Session(session)).push(Write::SignIn(sign_in.clone()));
+    batch
+        .push(ctx.client_write()?)
+        .push(Write::Session(session))
+        .push(Write::SignIn(sign_in.clone()));
     state.store.apply(batch).await?;
     ctx.respond(state, SignInJson::new(&sign_in, user)).await
 }

@@ -44,9 +44,14 @@ pub async fn create(
         return Err(ApiError::PasswordTooShort);
     }
     if password_len > PASSWORD_MAX_LENGTH {
-        return Err(ApiError::invalid("password", format!("password must be at most {PASSWORD_MAX_LENGTH} characters.")));
+        return Err(ApiError::invalid(
+            "password",
+            format!("password must be at most {PASSWORD_MAX_LENGTH} characters."),
+        ));
     }
-    let first_name = form.text("first_name", NAME_MAX_LENGTH)?.map(str::to_string);
+    let first_name = form
+        .text("first_name", NAME_MAX_LENGTH)?
+        .map(str::to_string);
     let last_name = form.text("last_name", NAME_MAX_LENGTH)?.map(str::to_string);
     if state.store.user_by_email(&email).await?.is_some() {
         return Err(ApiError::IdentifierExists);
@@ -83,7 +88,9 @@ pub async fn create(
     client.sign_up_id = Some(sign_up.id.clone());
     client.updated_at = now;
     let mut batch = WriteBatch::new();
-    batch.push(ctx.client_write()?).push(Write::SignUp(sign_up.clone()));
+    batch
+        .push(ctx.client_write()?)
+        .push(Write::SignUp(sign_up.clone()));
     state.store.apply(batch).await?;
     ctx.respond(&state, SignUpJson::from(&sign_up)).await
 }
@@ -99,7 +106,8 @@ pub async fn prepare_verification(
     let ctx = ClientCtx::load(&state, &token).await?;
     let mut sign_up = own_open_sign_up(&state, &ctx, &id).await?;
     check_strategy(&form)?;
-    sign_up.verification = Some(rules::prepare_code(&state, &sign_up.email, Purpose::SignUp, now).await?);
+    sign_up.verification =
+        Some(rules::prepare_code(&state, &sign_up.email, Purpose::SignUp, now).await?);
     sign_up.updated_at = now;
     let mut batch = WriteBatch::new();
     batch.push(Write::SignUp(sign_up.clone()));
@@ -145,22 +153,38 @@ pub async fn attempt_verification(
 fn check_strategy(form: &Form) -> ApiResult<()> {
     match form.get("strategy") {
         None | Some(EMAIL_CODE) => Ok(()),
-        Some(_) => Err(ApiError::invalid("strategy", "strategy must be email_code.")),
+        Some(_) => Err(ApiError::invalid(
+            "strategy",
+            "strategy must be email_code.",
+        )),
     }
 }
 
 /// The caller's sign-up `id` that is not yet complete (404 when not the caller's, 422 when complete).
 async fn own_open_sign_up(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiResult<SignUp> {
     let client = ctx.require()?;
-    let sign_up = state.store.sign_up(id).await?.filter(|s| s.client_id == client.id).ok_or(ApiError::NotFound)?;
+    let sign_up = state
+        .store
+        .sign_up(id)
+        .await?
+        .filter(|s| s.client_id == client.id)
+        .ok_or(ApiError::NotFound)?;
     if sign_up.status == SignUpStatus::Complete {
-        return Err(ApiError::VerificationFailed("This sign-up is already complete.".into()));
+        return Err(ApiError::VerificationFailed(
+            "This sign-up is already complete.".into(),
+        ));
     }
     Ok(sign_up)
 }
 
 /// Create the user and a session in one transaction; the sign-up becomes complete.
-async fn complete(state: &AppState, ctx: &mut ClientCtx, mut sign_up: SignUp, email_verified: bool, now: i64) -> ApiResult<Response> {
+async fn complete(
+    state: &AppState,
+    ctx: &mut ClientCtx,
+    mut sign_up: SignUp,
+    email_verified: bool,
+    now: i64,
+) -> ApiResult<Response> {
     let user = User {
         id: ids::new_id("user_"),
         email_id: ids::new_id("idn_"),

@@ -5,13 +5,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{FromRow, Sqlite, Transaction};
 
 use super::{Store, StoreError, StoreResult, Write, WriteBatch};
 use crate::model::{
-    Client, InstanceSettings, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User, Verification,
-    VerificationStatus,
+    Client, InstanceSettings, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus,
+    User, Verification, VerificationStatus,
 };
 
 /// How long a connection waits on a lock held by another connection before giving up.
@@ -45,10 +47,14 @@ impl SqliteStore {
             .foreign_keys(true);
         let file = options.get_filename();
         if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| StoreError::Database(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Database(format!("cannot create {}: {e}", parent.display()))
+            })?;
         }
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
         sqlx::migrate!("./migrations")
             .run(&writer)
             .await
@@ -213,10 +219,12 @@ impl Store for SqliteStore {
             sqlx::query_as("SELECT single_session_mode, email_verification_required FROM instance_settings WHERE id = 1")
                 .fetch_optional(&self.reader)
                 .await?;
-        Ok(row.map(|(single_session_mode, email_verification_required)| InstanceSettings {
-            single_session_mode,
-            email_verification_required,
-        }))
+        Ok(row.map(
+            |(single_session_mode, email_verification_required)| InstanceSettings {
+                single_session_mode,
+                email_verification_required,
+            },
+        ))
     }
 
     async fn client(&self, id: &str) -> StoreResult<Option<Client>> {
@@ -228,55 +236,68 @@ impl Store for SqliteStore {
     }
 
     async fn user(&self, id: &str) -> StoreResult<Option<User>> {
-        let row: Option<UserRow> =
-            sqlx::query_as("SELECT * FROM users WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        let row: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
         Ok(row.map(User::from))
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        let row: Option<UserRow> =
-            sqlx::query_as("SELECT * FROM users WHERE email = ?").bind(email).fetch_optional(&self.reader).await?;
+        let row: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.reader)
+            .await?;
         Ok(row.map(User::from))
     }
 
     async fn users(&self) -> StoreResult<Vec<User>> {
-        let rows: Vec<UserRow> =
-            sqlx::query_as("SELECT * FROM users ORDER BY created_at, rowid").fetch_all(&self.reader).await?;
+        let rows: Vec<UserRow> = sqlx::query_as("SELECT * FROM users ORDER BY created_at, rowid")
+            .fetch_all(&self.reader)
+            .await?;
         Ok(rows.into_iter().map(User::from).collect())
     }
 
     async fn session(&self, id: &str) -> StoreResult<Option<Session>> {
-        let row: Option<SessionRow> =
-            sqlx::query_as("SELECT * FROM sessions WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        let row: Option<SessionRow> = sqlx::query_as("SELECT * FROM sessions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
         row.map(Session::try_from).transpose()
     }
 
     async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>> {
-        let rows: Vec<SessionRow> = sqlx::query_as("SELECT * FROM sessions WHERE client_id = ? ORDER BY created_at, rowid")
-            .bind(client_id)
-            .fetch_all(&self.reader)
-            .await?;
-        rows.into_iter().map(Session::try_from).collect()
-    }
-
-    async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
         let rows: Vec<SessionRow> =
-            sqlx::query_as("SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC")
-                .bind(user_id)
+            sqlx::query_as("SELECT * FROM sessions WHERE client_id = ? ORDER BY created_at, rowid")
+                .bind(client_id)
                 .fetch_all(&self.reader)
                 .await?;
         rows.into_iter().map(Session::try_from).collect()
     }
 
+    async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        let rows: Vec<SessionRow> = sqlx::query_as(
+            "SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(Session::try_from).collect()
+    }
+
     async fn sign_in(&self, id: &str) -> StoreResult<Option<SignIn>> {
-        let row: Option<SignInRow> =
-            sqlx::query_as("SELECT * FROM sign_ins WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        let row: Option<SignInRow> = sqlx::query_as("SELECT * FROM sign_ins WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
         row.map(SignIn::try_from).transpose()
     }
 
     async fn sign_up(&self, id: &str) -> StoreResult<Option<SignUp>> {
-        let row: Option<SignUpRow> =
-            sqlx::query_as("SELECT * FROM sign_ups WHERE id = ?").bind(id).fetch_optional(&self.reader).await?;
+        let row: Option<SignUpRow> = sqlx::query_as("SELECT * FROM sign_ups WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
         row.map(SignUp::try_from).transpose()
     }
 
@@ -319,8 +340,11 @@ fn verification(
     expire_at: Option<i64>,
     code_hash: Option<String>,
 ) -> StoreResult<Option<Verification>> {
-    let Some(status) = status else { return Ok(None) };
-    let status = VerificationStatus::parse(&status).ok_or_else(|| corrupt("verification_status", &status))?;
+    let Some(status) = status else {
+        return Ok(None);
+    };
+    let status = VerificationStatus::parse(&status)
+        .ok_or_else(|| corrupt("verification_status", &status))?;
     Ok(Some(Verification {
         status,
         strategy: strategy.unwrap_or_default(),
@@ -405,7 +429,8 @@ impl TryFrom<SessionRow> for Session {
     type Error = StoreError;
     fn try_from(r: SessionRow) -> StoreResult<Self> {
         Ok(Session {
-            status: SessionStatus::parse(&r.status).ok_or_else(|| corrupt("sessions.status", &r.status))?,
+            status: SessionStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("sessions.status", &r.status))?,
             id: r.id,
             client_id: r.client_id,
             user_id: r.user_id,
@@ -438,7 +463,8 @@ impl TryFrom<SignInRow> for SignIn {
     type Error = StoreError;
     fn try_from(r: SignInRow) -> StoreResult<Self> {
         Ok(SignIn {
-            status: SignInStatus::parse(&r.status).ok_or_else(|| corrupt("sign_ins.status", &r.status))?,
+            status: SignInStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("sign_ins.status", &r.status))?,
             verification: verification(
                 r.verification_status,
                 r.verification_strategy,
@@ -481,7 +507,8 @@ impl TryFrom<SignUpRow> for SignUp {
     type Error = StoreError;
     fn try_from(r: SignUpRow) -> StoreResult<Self> {
         Ok(SignUp {
-            status: SignUpStatus::parse(&r.status).ok_or_else(|| corrupt("sign_ups.status", &r.status))?,
+            status: SignUpStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("sign_ups.status", &r.status))?,
             verification: verification(
                 r.verification_status,
                 r.verification_strategy,
