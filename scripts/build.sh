@@ -7,5 +7,10 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 wasm-pack build --release --target web --out-dir pkg
 # The script-tag build: a tiny classic-script loader next to the ES module it imports (window.Clerk from the
 # data-clerk-* attributes of its <script> tag); it reuses clerk_wasm.js + clerk_wasm_bg.wasm, no second wasm build.
-cp src/browser/clerk.browser.js pkg/clerk.browser.js
+# Both are minified (esbuild, whitespace and local names only: property names and exports stay as they are), since
+# the script-tag page downloads them as they are; wasm-bindgen's glue is 65 KB unminified.
+esbuild pkg/clerk_wasm.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
+  --allow-overwrite --outfile=pkg/clerk_wasm.js
+esbuild src/browser/clerk.browser.js --minify --target=es2020 --legal-comments=none --log-level=warning \
+  --outfile=pkg/clerk.browser.js
 node scripts/package.mjs   # pkg/ as the npm package clerk-wasm (package.json, ESM entry, hand-written .d.ts)
