@@ -574,12 +574,51 @@ fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Parses a success body as `T`, or turns an error status into the error it carries.
-fn parse_ok<T: FromJson>(status: u16, body: &str) -> Result<T, ClerkError> {
+/// Parses a success body as JSON, or turns an error status into the error it carries. Not generic, so the parsing
+/// and error paths exist once in the binary whatever the resource.
+fn parse_ok_json(status: u16, body: &str) -> Result<Json, ClerkError> {
     if !is_success(status) {
         return Err(parse_error(status, body));
     }
-    from_json(body).map_err(|e| ClerkError::invalid_response(status, e))
+    json::parse(body).map_err(|e| ClerkError::invalid_response(status, e))
+}
+
+/// Parses a success body as `T`, or turns an error status into the error it carries.
+fn parse_ok<T: FromJson + WireCheck>(status: u16, body: &str) -> Result<T, ClerkError> {
+    let value = parse_ok_json(status, body)?;
+    T::from_json(&value)
+        .and_then(|v| v.wire_check().map(|()| v))
+        .map_err(|e| ClerkError::invalid_response(status, e))
+}
+
+/// The checks a parsed answer gets before it is used: the `object` discriminators (see [`WireObject`]).
+pub trait WireCheck {
+    /// `Err` when a resource in the value is another resource than expected.
+    fn wire_check(&self) -> Result<(), String>;
+}
+
+impl<T: WireObject> WireCheck for Envelope<T> {
+    fn wire_check(&self) -> Result<(), String> {
+        if let Some(r) = &self.response {
+            r.check()?;
+        }
+        match &self.client {
+            Some(c) => c.check(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl WireCheck for Token {
+    fn wire_check(&self) -> Result<(), String> {
+        self.check()
+    }
+}
+
+impl WireCheck for Environment {
+    fn wire_check(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
@@ -587,18 +626,7 @@ pub fn parse_envelope<T: FromJson + WireObject>(
     status: u16,
     body: &str,
 ) -> Result<Envelope<T>, ClerkError> {
-    let env: Envelope<T> = parse_ok(status, body)?;
-    let checked = env
-        .response
-        .as_ref()
-        .map_or(Ok(()), T::check)
-        .and_then(|()| match &env.client {
-            Some(c) => c.check(),
-            None => Ok(()),
-        });
-    checked
-        .map(|()| env)
-        .map_err(|e| ClerkError::invalid_response(status, e))
+    parse_ok(status, body)
 }
 
 /// Parses the answer to `GET /v1/client`: the client, or `None` when the server does not know the token.
@@ -613,11 +641,7 @@ pub fn parse_environment(status: u16, body: &str) -> Result<Environment, ClerkEr
 
 /// Parses the answer to `POST /v1/client/sessions/{id}/tokens` (a bare token, no envelope).
 pub fn parse_token(status: u16, body: &str) -> Result<Token, ClerkError> {
-    let token: Token = parse_ok(status, body)?;
-    token
-        .check()
-        .map_err(|e| ClerkError::invalid_response(status, e))?;
-    Ok(token)
+    parse_ok(status, body)
 }
 
 /// Turns a failed answer into a [`ClerkError`]; a body that is not the Clerk error shape becomes `invalid_response`.
