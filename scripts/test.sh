@@ -66,6 +66,9 @@ echo "== npm package: npm run build, npm pack into the Vite and React apps, vite
 bash scripts/build.sh
 bash scripts/build-apps.sh
 
+echo "== size budgets (bench/budget.json) on the build in pkg/"
+node --test --test-reporter=tap tests/budget/ 2>&1 | tee -a "$log"
+
 echo "== tier 3: end-to-end journeys (node --test tests/e2e/: Playwright + Chromium against the real server)"
 # pkg/ (with clerk.browser.js) and the apps were built just above, the server binary in tier 2. One test file at a
 # time: each starts its own server and browser, and the journeys measure timings.
