@@ -18,8 +18,9 @@
 // 3. Tokens — cached `getToken()` per call (batches of sequential awaited calls); 100 concurrent `getToken()` right
 //    after a reload (tokens are never stored, so the cache is cold) → number of `/tokens` requests.
 // 4. Memory — JS heap (CDP `Runtime.getHeapUsage` after `HeapProfiler.collectGarbage`) and wasm linear memory
-//    (`memory.buffer.byteLength` of the instance, captured by the probe) after a load with three accounts and after
-//    1,000 `Clerk.setActive({ session })` switches.
+//    (`memory.buffer.byteLength` of the instance, captured by the probe) after a load with three accounts, after
+//    1,000 `Clerk.setActive({ session })` switches, and after 1,000 more. Linear memory never shrinks, so its size is
+//    the allocator's high-water mark; the second round tells a leak (it grows again) from a peak (it does not).
 //
 // API responses are held by a small proxy in front of the server rather than by `page.route`: Playwright's routing
 // disables the HTTP cache and sends every request of the page through the driver, which would slow down exactly the
