@@ -33,11 +33,11 @@ export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-sh
 /**
  * Starts target/debug/clerk-wasm-server on 127.0.0.1:0 with `--dev`, a fresh data dir and database, raised rate
  * limits and a known secret key. Options: `staticDir` (default www/), `pkgDir` (default pkg/), `seedDemo`
- * (default true), `args` (extra flags). Resolves once the server printed its address (and the demo users).
+ * (default true), `args` (extra flags), `binary` (another build of the server, e.g. target/server/clerk-wasm-server
+ * for the benchmark). Resolves once the server printed its address (and the demo users).
  */
 export async function startServer({ staticDir = join(ROOT, "www"), pkgDir = join(ROOT, "pkg"), seedDemo = true,
-  args = [] } = {}) {
-  const binary = join(ROOT, "target/debug/clerk-wasm-server");
+  args = [], binary = join(ROOT, "target/debug/clerk-wasm-server") } = {}) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`cargo build -p clerk-wasm-server\``);
   if (!existsSync(join(pkgDir, "clerk.browser.js"))) throw new Error(`${pkgDir} has no build: run \`npm run build\``);
   const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-server-"));
