@@ -46,6 +46,7 @@ const results = {
     chromium: version("/usr/bin/chromium", ["--version"]),
     rustc: version("rustc", ["--version"]),
   },
+  budget: JSON.parse(readFileSync(join(ROOT, "bench/budget.json"), "utf8")),
   sizes: previous.sizes,
   server: previous.server,
   browser: previous.browser,
