@@ -56,10 +56,10 @@ fn main() -> ExitCode {
     if report.errors > 0 {
         let statuses: Vec<String> = report.statuses.iter().map(|(s, n)| format!("{s}×{n}")).collect();
         eprintln!(
-            "clerk-wasm-loadgen: {} of {} requests failed (statuses: {}; without an answer: {}{})",
+            "clerk-wasm-loadgen: {} of {} requests failed (answers: {}; without an answer: {}{})",
             report.errors,
             report.requests,
-            statuses.join(", "),
+            if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") },
             report.transport_errors,
             report.first_error.as_deref().map(|e| format!(", first: {e}")).unwrap_or_default(),
         );
