@@ -1,7 +1,6 @@
 //! Request context shared by the frontend routes: the caller's client (locked for the request), its IP address,
 //! and rendering of the `{"response", "client"}` envelope with the client token header.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -148,18 +147,18 @@ pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
 }
 
 /// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
+/// Sessions and users come from one read (this runs on every client answer).
 pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiResult<ClientJson> {
     let inactivity = state.lifetimes.inactivity_ms;
-    let active = active_sessions(state, &client.id, now).await?;
-    let mut users: HashMap<String, User> = HashMap::new();
-    let mut sessions = Vec::with_capacity(active.len());
-    for s in &active {
-        if !users.contains_key(&s.user_id) {
-            users.insert(s.user_id.clone(), existing_user(state, &s.user_id).await?);
+    let mut active = Vec::new();
+    let mut sessions = Vec::new();
+    for (s, user) in state.store.active_sessions_with_users(&client.id).await? {
+        if !s.is_active_at(now, inactivity) {
+            continue;
         }
-        if let Some(user) = users.get(&s.user_id) {
-            sessions.push(SessionJson::frontend(s, s.status_at(now, inactivity), user, inactivity));
-        }
+        let user = user.ok_or_else(|| ApiError::Internal(format!("user {} is missing", s.user_id)))?;
+        sessions.push(SessionJson::frontend(&s, s.status_at(now, inactivity), &user, inactivity));
+        active.push(s);
     }
     let sign_in = match &client.sign_in_id {
         Some(id) => match state.store.sign_in(id).await?.filter(|s| s.status != SignInStatus::Complete) {

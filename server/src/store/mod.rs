@@ -76,6 +76,9 @@ pub trait Store: Send + Sync {
     async fn session(&self, id: &str) -> StoreResult<Option<Session>>;
     /// All sessions of a client, oldest first.
     async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>>;
+    /// The client's sessions stored as `active` (some may have expired or been abandoned since), oldest first, each
+    /// with its user (`None` if that row is missing) — in one read, so rendering a client is one round trip.
+    async fn active_sessions_with_users(&self, client_id: &str) -> StoreResult<Vec<(Session, Option<User>)>>;
     /// All sessions of a user, newest first.
     async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
     /// A sign-in by id.

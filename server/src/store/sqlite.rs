@@ -259,6 +259,21 @@ impl Store for SqliteStore {
         rows.into_iter().map(Session::try_from).collect()
     }
 
+    async fn active_sessions_with_users(&self, client_id: &str) -> StoreResult<Vec<(Session, Option<User>)>> {
+        let rows: Vec<SessionUserRow> = sqlx::query_as(
+            "SELECT s.*, u.id AS u_id, u.email_id AS u_email_id, u.email AS u_email, u.email_verified AS u_email_verified,
+             u.first_name AS u_first_name, u.last_name AS u_last_name, u.password_hash AS u_password_hash,
+             u.created_at AS u_created_at, u.updated_at AS u_updated_at
+             FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+             WHERE s.client_id = ? AND s.status = ? ORDER BY s.created_at, s.rowid",
+        )
+        .bind(client_id)
+        .bind(SessionStatus::Active.as_str())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(SessionUserRow::split).collect()
+    }
+
     async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
         let rows: Vec<SessionRow> =
             sqlx::query_as("SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC")
@@ -414,6 +429,44 @@ impl TryFrom<SessionRow> for Session {
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
+    }
+}
+
+/// A session row joined with its user's columns (prefixed `u_`; all null when the user row is missing).
+#[derive(FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    u_id: Option<String>,
+    u_email_id: Option<String>,
+    u_email: Option<String>,
+    u_email_verified: Option<bool>,
+    u_first_name: Option<String>,
+    u_last_name: Option<String>,
+    u_password_hash: Option<String>,
+    u_created_at: Option<i64>,
+    u_updated_at: Option<i64>,
+}
+
+impl SessionUserRow {
+    /// The session, and its user when the join found one.
+    fn split(self) -> StoreResult<(Session, Option<User>)> {
+        let session = Session::try_from(self.session)?;
+        let Some(id) = self.u_id else { return Ok((session, None)) };
+        // The user columns are NOT NULL in the schema: a missing one means the row is not what this code expects.
+        let missing = |column: &str| corrupt(column, "NULL");
+        let user = User {
+            email_id: self.u_email_id.ok_or_else(|| missing("users.email_id"))?,
+            email: self.u_email.ok_or_else(|| missing("users.email"))?,
+            email_verified: self.u_email_verified.ok_or_else(|| missing("users.email_verified"))?,
+            first_name: self.u_first_name,
+            last_name: self.u_last_name,
+            password_hash: self.u_password_hash,
+            created_at: self.u_created_at.ok_or_else(|| missing("users.created_at"))?,
+            updated_at: self.u_updated_at.ok_or_else(|| missing("users.updated_at"))?,
+            id,
+        };
+        Ok((session, Some(user)))
     }
 }
 
