@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{Client, Session, SignInStatus, SignUpStatus, User};
 use crate::state::AppState;
-use crate::store::Write;
+use crate::store::{SessionAndUser, Write};
 use crate::wire::{ClientJson, Envelope, SessionJson, SignInJson, SignUpJson};
 
 /// The `Authorization` header parsed as a client token (not yet checked against the store).
@@ -62,6 +62,19 @@ impl ClientCtx {
         let guard = state.client_locks.lock(&token.client_id).await;
         let client = state.store.client(&token.client_id).await?.filter(|c| token.matches(&c.token_hash));
         Ok(Self { client, new_token: None, _guard: Some(guard) })
+    }
+
+    /// [`load`](Self::load) for answers that only render the client: the client row, its active sessions and their
+    /// users come from one read (an unknown client or wrong secret gives no client and no sessions).
+    pub async fn load_for_render(state: &AppState, token: &TokenHeader) -> ApiResult<(Self, Vec<SessionAndUser>)> {
+        let Some(token) = &token.0 else { return Ok((Self::empty(), Vec::new())) };
+        let guard = state.client_locks.lock(&token.client_id).await;
+        let found = state.store.client_with_active_sessions(&token.client_id).await?;
+        let (client, sessions) = match found.filter(|(c, _)| token.matches(&c.token_hash)) {
+            Some((client, sessions)) => (Some(client), sessions),
+            None => (None, Vec::new()),
+        };
+        Ok((Self { client, new_token: None, _guard: Some(guard) }, sessions))
     }
 
     /// A context without a client.
@@ -149,10 +162,22 @@ pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
 /// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
 /// Sessions and users come from one read (this runs on every client answer).
 pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiResult<ClientJson> {
+    let stored = state.store.active_sessions_with_users(&client.id).await?;
+    render_client_with(state, client, stored, now).await
+}
+
+/// [`render_client`] from the client's sessions as already read with
+/// [`Store::active_sessions_with_users`](crate::store::Store::active_sessions_with_users).
+pub async fn render_client_with(
+    state: &AppState,
+    client: &Client,
+    stored: Vec<SessionAndUser>,
+    now: i64,
+) -> ApiResult<ClientJson> {
     let inactivity = state.lifetimes.inactivity_ms;
     let mut active = Vec::new();
     let mut sessions = Vec::new();
-    for (s, user) in state.store.active_sessions_with_users(&client.id).await? {
+    for (s, user) in stored {
         if !s.is_active_at(now, inactivity) {
             continue;
         }
