@@ -12,7 +12,9 @@
 //     attempt_first_factor request (where argon2 runs) timed on loopback, and the server's own time from its
 //     `Server-Timing: app;dur=…` header.
 // Prints a table; `--json FILE` also writes {"server": {...}} to FILE. Exits non-zero when any load request failed.
-// The load generator shares the machine's cores with the server (BENCH_LOADGEN_THREADS, default 1).
+// The server runs in its production configuration (no --dev; RUST_LOG from the environment, default info: one log
+// line per request, written to a file). The load generator shares the machine's cores with the server
+// (BENCH_LOADGEN_THREADS, default 1).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -102,7 +104,7 @@ async function startServer() {
     "--addr", "127.0.0.1:0", "--data-dir", join(scratch, "data"),
     "--database-url", `sqlite://${join(scratch, "bench.db")}`,
     "--static-dir", join(scratch, "www"), "--pkg-dir", join(scratch, "pkg"),
-    "--dev", "--secret-key", `sk_test_bench${randomBytes(16).toString("hex")}`,
+    "--secret-key", `sk_test_bench${randomBytes(16).toString("hex")}`,
     "--rate-limit-ip", NO_RATE_LIMIT, "--rate-limit-client", NO_RATE_LIMIT,
   ], { stdio: ["ignore", "pipe", logFd] });
   closeSync(logFd);
@@ -301,8 +303,10 @@ async function main() {
     if (args.json) writeFileSync(args.json, `${JSON.stringify({ server: result }, null, 2)}\n`);
     const errors = get_client.errors + touch.errors;
     if (errors > 0) {
-      console.error(`\n${errors} load requests failed (see the status counts above); last server log lines:\n` +
-        server.log().split("\n").slice(-20).join("\n"));
+      // The per-request INFO lines say nothing the status counts do not; show warnings and errors only.
+      const problems = server.log().split("\n").filter((line) => /\b(WARN|ERROR)\b/.test(line)).slice(-20);
+      console.error(`\n${errors} load requests failed (see the status counts above); ` +
+        (problems.length ? `last warnings and errors in the server log:\n${problems.join("\n")}` : "no warnings or errors in the server log"));
       return 1;
     }
     return 0;
