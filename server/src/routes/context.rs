@@ -121,6 +121,22 @@ impl ClientCtx {
         Ok(self.with_token(Json(Envelope { response, client }).into_response()))
     }
 
+    /// [`respond`](Self::respond) rendering the client from its sessions as the caller knows them (read with
+    /// [`load_for_render`](Self::load_for_render), plus the caller's own writes) instead of reading them again. Sound
+    /// because every write to a client's sessions holds that client's lock, which this context holds.
+    pub async fn respond_with<T: Serialize>(
+        &self,
+        state: &AppState,
+        response: T,
+        stored: Vec<SessionAndUser>,
+    ) -> ApiResult<Response> {
+        let client = match &self.client {
+            Some(c) => Some(render_client_with(state, c, stored, ids::now_ms()).await?),
+            None => None,
+        };
+        Ok(self.with_token(Json(Envelope { response, client }).into_response()))
+    }
+
     /// Answer with the client as both the response and the `client` member.
     pub async fn respond_client(&self, state: &AppState) -> ApiResult<Response> {
         let client = self.require()?;
