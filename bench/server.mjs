@@ -126,14 +126,17 @@ async function startServer() {
   try {
     const url = await new Promise((resolveUrl, reject) => {
       let out = "";
-      const timer = setTimeout(() => reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${log()}`)),
-        START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${log()}`)), START_TIMEOUT_MS);
       child.stdout.on("data", (chunk) => {
         out += chunk;
         const match = out.match(/^clerk-wasm-server listening on (http:\/\/\S+)$/m);
         if (match) { clearTimeout(timer); resolveUrl(match[1]); }
       });
-      child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${log()}`)); });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${log()}`));
+      });
     });
     child.stdout.resume();
     return { url, pid: child.pid, log, stop };
@@ -155,7 +158,11 @@ async function fapi(base, method, path, { token, form } = {}) {
   const text = await response.text();
   const ms = performance.now() - started;
   let body;
-  try { body = JSON.parse(text); } catch { throw new Error(`${method} ${path} → ${response.status}, not JSON: ${text.slice(0, 200)}`); }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${method} ${path} → ${response.status}, not JSON: ${text.slice(0, 200)}`);
+  }
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(body)}`);
   return { status: response.status, body, token: response.headers.get("authorization"), ms,
     serverMs: serverTiming(response.headers.get("server-timing")) };
@@ -217,7 +224,11 @@ function loadgen({ url, method, headers, seconds, connections, warmup, threads, 
       if (err.trim()) process.stderr.write(err);
       if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${err.trim()}`));
       let report;
-      try { report = JSON.parse(out); } catch { return reject(new Error(`load generator printed no JSON: ${out.slice(0, 200)}`)); }
+      try {
+        report = JSON.parse(out);
+      } catch {
+        return reject(new Error(`load generator printed no JSON: ${out.slice(0, 200)}`));
+      }
       const cpu = cpuAtStart !== null && cpuAtEnd !== null && report.requests > 0
         ? Math.round(((cpuAtEnd - cpuAtStart) * 1000) / report.requests) : null;
       resolveReport({ ...report, server_cpu_us_per_request: cpu });
@@ -225,32 +236,42 @@ function loadgen({ url, method, headers, seconds, connections, warmup, threads, 
   });
 }
 
+/** The readable report. */
 function table(result) {
-  const rows = [
-    ["GET /v1/client", result.get_client],
-    ["POST /v1/client/sessions/{id}/touch", result.touch],
-  ];
   const fmt = (x, digits = 2) => (x === null || x === undefined ? "–" : x.toFixed(digits));
-  const lines = [
-    `server benchmark: ${result.connections} connections, ${result.seconds} s per endpoint, ${result.cores} cores, loopback`,
-    "",
-    `${"endpoint".padEnd(38)}${"requests".padStart(10)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}` +
-      `${"max ms".padStart(9)}${"errors".padStart(8)}${"server CPU/req".padStart(16)}`,
+  // [heading, width, cell of a load report]; the first column is left-aligned, the others right-aligned.
+  const columns = [
+    ["endpoint", 38, null],
+    ["requests", 10, (r) => String(r.requests)],
+    ["req/s", 10, (r) => String(r.rps)],
+    ["p50 ms", 9, (r) => fmt(r.p50_ms)],
+    ["p99 ms", 9, (r) => fmt(r.p99_ms)],
+    ["max ms", 9, (r) => fmt(r.max_ms)],
+    ["errors", 8, (r) => String(r.errors)],
+    ["server CPU/req", 16, (r) => (r.server_cpu_us_per_request === null ? "–"
+      : `${r.server_cpu_us_per_request} µs`)],
   ];
-  for (const [name, r] of rows) {
-    const cpu = r.server_cpu_us_per_request === null ? "–" : `${r.server_cpu_us_per_request} µs`;
-    lines.push(`${name.padEnd(38)}${String(r.requests).padStart(10)}${String(r.rps).padStart(10)}${fmt(r.p50_ms).padStart(9)}` +
-      `${fmt(r.p99_ms).padStart(9)}${fmt(r.max_ms).padStart(9)}${String(r.errors).padStart(8)}${cpu.padStart(16)}`);
+  const row = (first, cell) => columns.map(([heading, width, value], i) =>
+    (i === 0 ? first.padEnd(width) : cell(heading, value).padStart(width))).join("");
+  const lines = [
+    `server benchmark: ${result.connections} connections, ${result.seconds} s per endpoint, ` +
+      `${result.cores} cores, loopback`,
+    "",
+    row("endpoint", (heading) => heading),
+  ];
+  for (const [name, report] of [["GET /v1/client", result.get_client],
+    ["POST /v1/client/sessions/{id}/touch", result.touch]]) {
+    lines.push(row(name, (_, value) => value(report)));
   }
   const s = result.sign_in;
+  const spread = (t) => `median ${fmt(t.median_ms)} ms, min ${fmt(t.min_ms)} ms, max ${fmt(t.max_ms)} ms`;
   lines.push("", `password sign-in, attempt_first_factor (argon2id), ${s.runs} runs:`);
-  lines.push(`  on loopback   median ${fmt(s.median_ms)} ms, min ${fmt(s.min_ms)} ms, max ${fmt(s.max_ms)} ms`);
-  if (s.server) {
-    lines.push(`  server's own  median ${fmt(s.server.median_ms)} ms, min ${fmt(s.server.min_ms)} ms, max ${fmt(s.server.max_ms)} ms (Server-Timing)`);
-  }
+  lines.push(`  on loopback   ${spread(s)}`);
+  if (s.server) lines.push(`  server's own  ${spread(s.server)} (Server-Timing)`);
   const g = result.get_client;
   const met = g.rps >= TARGET.rps && g.p99_ms !== null && g.p99_ms <= TARGET.p99_ms;
-  lines.push("", `target for GET /v1/client (≥ ${TARGET.rps} req/s, p99 ≤ ${TARGET.p99_ms} ms): ${met ? "met" : "NOT met"}`);
+  lines.push("", `target for GET /v1/client (≥ ${TARGET.rps} req/s, p99 ≤ ${TARGET.p99_ms} ms): ` +
+    (met ? "met" : "NOT met"));
   return lines.join("\n");
 }
 
@@ -258,7 +279,8 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     console.log("usage: node bench/server.mjs [--json FILE] [--no-build]\n" +
-      "env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_WARMUP (1), BENCH_SIGN_INS (10), BENCH_LOADGEN_THREADS (1)");
+      "env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_WARMUP (1), BENCH_SIGN_INS (10), " +
+      "BENCH_LOADGEN_THREADS (1)");
     return 0;
   }
   const seconds = envNumber("BENCH_SECONDS", 10, { integer: false, min: 0.1 });
@@ -275,7 +297,8 @@ async function main() {
   try {
     const base = server.url;
     const email = `bench-${randomBytes(4).toString("hex")}@example.com`;
-    const signedUp = await fapi(base, "POST", "/v1/client/sign_ups", { form: { email_address: email, password: PASSWORD } });
+    const signedUp = await fapi(base, "POST", "/v1/client/sign_ups",
+      { form: { email_address: email, password: PASSWORD } });
     if (signedUp.body.response?.status !== "complete") {
       throw new Error(`sign-up did not complete: ${JSON.stringify(signedUp.body.response)}`);
     }
@@ -305,8 +328,9 @@ async function main() {
     if (errors > 0) {
       // The per-request INFO lines say nothing the status counts do not; show warnings and errors only.
       const problems = server.log().split("\n").filter((line) => /\b(WARN|ERROR)\b/.test(line)).slice(-20);
-      console.error(`\n${errors} load requests failed (see the status counts above); ` +
-        (problems.length ? `last warnings and errors in the server log:\n${problems.join("\n")}` : "no warnings or errors in the server log"));
+      console.error(`\n${errors} load requests failed (see the status counts above); ` + (problems.length
+        ? `last warnings and errors in the server log:\n${problems.join("\n")}`
+        : "no warnings or errors in the server log"));
       return 1;
     }
     return 0;

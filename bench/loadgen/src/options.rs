@@ -100,14 +100,17 @@ impl Target {
 
 /// `--method`: any valid token, upper-cased (`get` → `GET`).
 fn parse_method(value: &str) -> Result<Method, String> {
-    Method::from_bytes(value.trim().to_ascii_uppercase().as_bytes()).map_err(|_| format!("{value:?} is not an HTTP method"))
+    Method::from_bytes(value.trim().to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("{value:?} is not an HTTP method"))
 }
 
 /// `--header 'Name: value'`.
 pub fn parse_header(value: &str) -> Result<(HeaderName, HeaderValue), String> {
     let (name, val) = value.split_once(':').ok_or_else(|| format!("{value:?} is not `Name: value`"))?;
-    let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| format!("{:?} is not a header name", name.trim()))?;
-    let val = HeaderValue::from_str(val.trim()).map_err(|_| format!("the value of {name} has characters a header cannot carry"))?;
+    let name =
+        HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| format!("{:?} is not a header name", name.trim()))?;
+    let val = HeaderValue::from_str(val.trim())
+        .map_err(|_| format!("the value of {name} has characters a header cannot carry"))?;
     Ok((name, val))
 }
 
@@ -119,7 +122,11 @@ pub fn parse_seconds(value: &str) -> Result<Duration, String> {
 
 /// Seconds, more than zero.
 fn parse_positive_seconds(value: &str) -> Result<Duration, String> {
-    parse_seconds(value).and_then(|d| if d.is_zero() { Err("the duration must be more than 0 seconds".into()) } else { Ok(d) })
+    let duration = parse_seconds(value)?;
+    if duration.is_zero() {
+        return Err("the duration must be more than 0 seconds".into());
+    }
+    Ok(duration)
 }
 
 #[cfg(test)]
