@@ -15,7 +15,7 @@ use crate::wire::Envelope;
 
 /// The current client, or `response: null` for no / an unknown token.
 pub async fn get(State(state): State<Arc<AppState>>, token: TokenHeader) -> ApiResult<Response> {
-    let (ctx, sessions) = ClientCtx::load_for_render(&state, &token).await?;
+    let (ctx, sessions) = ClientCtx::load_read_only(&state, &token).await?;
     let response = match &ctx.client {
         Some(client) => Some(render_client_with(&state, client, sessions, ids::now_ms()).await?),
         None => None,

@@ -77,6 +77,21 @@ impl ClientCtx {
         Ok((Self { client, new_token: None, _guard: Some(guard) }, sessions))
     }
 
+    /// The caller's client for an answer that only reads it, with its active sessions and their users. Without a
+    /// sign-in or sign-up in flight that one-statement read is a consistent snapshot by itself, so no lock is taken
+    /// and reads of one client run in parallel; otherwise (the attempt is a separate read) this is
+    /// [`load_for_render`](Self::load_for_render), under the client's lock.
+    pub async fn load_read_only(state: &AppState, token: &TokenHeader) -> ApiResult<(Self, Vec<SessionAndUser>)> {
+        let Some(t) = &token.0 else { return Ok((Self::empty(), Vec::new())) };
+        match state.store.client_with_active_sessions(&t.client_id).await?.filter(|(c, _)| t.matches(&c.token_hash)) {
+            None => Ok((Self::empty(), Vec::new())),
+            Some((client, sessions)) if client.sign_in_id.is_none() && client.sign_up_id.is_none() => {
+                Ok((Self { client: Some(client), new_token: None, _guard: None }, sessions))
+            }
+            Some(_) => Self::load_for_render(state, token).await,
+        }
+    }
+
     /// A context without a client.
     pub fn empty() -> Self {
         Self { client: None, new_token: None, _guard: None }
