@@ -1,5 +1,6 @@
-//! Request context shared by the frontend routes: the caller's client (locked for the request), its IP address,
-//! and rendering of the `{"response", "client"}` envelope with the client token header.
+//! Request context shared by the frontend routes: the caller's client (locked for the request, unless one statement
+//! serves a read-only answer), its IP address, and rendering of the `{"response", "client"}` envelope with the client
+//! token header.
 
 use std::net::SocketAddr;
 
@@ -64,8 +65,8 @@ impl ClientCtx {
         Ok(Self { client, new_token: None, _guard: Some(guard) })
     }
 
-    /// [`load`](Self::load) for answers that only render the client: the client row, its active sessions and their
-    /// users come from one read (an unknown client or wrong secret gives no client and no sessions).
+    /// [`load`](Self::load) that also reads the client's active sessions and their users, in the same statement as
+    /// the client row (an unknown client or wrong secret gives no client and no sessions).
     pub async fn load_for_render(state: &AppState, token: &TokenHeader) -> ApiResult<(Self, Vec<SessionAndUser>)> {
         let Some(token) = &token.0 else { return Ok((Self::empty(), Vec::new())) };
         let guard = state.client_locks.lock(&token.client_id).await;
