@@ -1,5 +1,6 @@
 //! Per-key async mutexes: requests touching the same client run one at a time, so read-check-write sequences
-//! (one session per identifier, single-session mode, code attempts) cannot interleave.
+//! (one session per identifier, single-session mode, code attempts) cannot interleave. A plain `GET /v1/client`
+//! whose answer comes from one statement reads without it (`ClientCtx::load_read_only`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};

@@ -305,6 +305,11 @@ async fn sign_in_in_two_steps_with_password() {
         "client.sign_in must be the sign-in in progress"
     );
     assert_eq!(r.json["client"]["sessions"], json!([]));
+    assert_eq!(
+        c.client().await,
+        r.json["client"],
+        "GET /v1/client shows the sign-in in progress"
+    );
 
     let sia = si["id"].as_str().unwrap();
     let path = format!("/v1/client/sign_ins/{sia}/attempt_first_factor");
@@ -558,6 +563,11 @@ async fn sign_up_with_email_verification_required() {
     assert_eq!(
         r.json["client"]["sign_up"]["id"], su["id"],
         "client.sign_up must be the sign-up in progress"
+    );
+    assert_eq!(
+        c.client().await,
+        r.json["client"],
+        "GET /v1/client shows the sign-up in progress"
     );
 
     let sua = su["id"].as_str().unwrap();

@@ -59,6 +59,16 @@ async fn three_sessions_touch_remove_and_fallback() {
     );
     check_client(&r.json["client"]);
     assert_eq!(r.json["client"]["last_active_session_id"], a.as_str());
+    assert_eq!(
+        session_of(&r.json["client"], &a)["last_active_at"],
+        touched["last_active_at"],
+        "the client in the touch answer shows the touch"
+    );
+    assert_eq!(
+        r.json["client"],
+        c.client().await,
+        "the touch answer's client is what the server stored"
+    );
     assert_eq!(c.session_ids().await.1.as_deref(), Some(a.as_str()));
 
     // B then A again: activity order is now A > B > C (C was created after B, so "last created" would be wrong).

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::context::{render_client, ClientCtx, TokenHeader};
+use super::context::{render_client_with, ClientCtx, TokenHeader};
 use crate::error::ApiResult;
 use crate::ids;
 use crate::state::AppState;
@@ -15,9 +15,9 @@ use crate::wire::Envelope;
 
 /// The current client, or `response: null` for no / an unknown token.
 pub async fn get(State(state): State<Arc<AppState>>, token: TokenHeader) -> ApiResult<Response> {
-    let ctx = ClientCtx::load(&state, &token).await?;
+    let (ctx, sessions) = ClientCtx::load_read_only(&state, &token).await?;
     let response = match &ctx.client {
-        Some(client) => Some(render_client(&state, client, ids::now_ms()).await?),
+        Some(client) => Some(render_client_with(&state, client, sessions, ids::now_ms()).await?),
         None => None,
     };
     Ok(Json(Envelope {

@@ -1,7 +1,7 @@
-//! Request context shared by the frontend routes: the caller's client (locked for the request), its IP address,
-//! and rendering of the `{"response", "client"}` envelope with the client token header.
+//! Request context shared by the frontend routes: the caller's client (locked for the request, unless one statement
+//! serves a read-only answer), its IP address, and rendering of the `{"response", "client"}` envelope with the client
+//! token header.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{Client, Session, SignInStatus, SignUpStatus, User};
 use crate::state::AppState;
-use crate::store::Write;
+use crate::store::{SessionAndUser, Write};
 use crate::wire::{ClientJson, Envelope, SessionJson, SignInJson, SignUpJson};
 
 /// The `Authorization` header parsed as a client token (not yet checked against the store).
@@ -82,6 +82,68 @@ impl ClientCtx {
         })
     }
 
+    /// [`load`](Self::load) that also reads the client's active sessions and their users, in the same statement as
+    /// the client row (an unknown client or wrong secret gives no client and no sessions).
+    pub async fn load_for_render(
+        state: &AppState,
+        token: &TokenHeader,
+    ) -> ApiResult<(Self, Vec<SessionAndUser>)> {
+        let Some(token) = &token.0 else {
+            return Ok((Self::empty(), Vec::new()));
+        };
+        let guard = state.client_locks.lock(&token.client_id).await;
+        let found = state
+            .store
+            .client_with_active_sessions(&token.client_id)
+            .await?;
+        let (client, sessions) = match found.filter(|(c, _)| token.matches(&c.token_hash)) {
+            Some((client, sessions)) => (Some(client), sessions),
+            None => (None, Vec::new()),
+        };
+        Ok((
+            Self {
+                client,
+                new_token: None,
+                _guard: Some(guard),
+            },
+            sessions,
+        ))
+    }
+
+    /// The caller's client for an answer that only reads it, with its active sessions and their users. Without a
+    /// sign-in or sign-up in flight that one-statement read is a consistent snapshot by itself, so no lock is taken
+    /// and reads of one client run in parallel; otherwise (the attempt is a separate read) this is
+    /// [`load_for_render`](Self::load_for_render), under the client's lock.
+    pub async fn load_read_only(
+        state: &AppState,
+        token: &TokenHeader,
+    ) -> ApiResult<(Self, Vec<SessionAndUser>)> {
+        let Some(t) = &token.0 else {
+            return Ok((Self::empty(), Vec::new()));
+        };
+        match state
+            .store
+            .client_with_active_sessions(&t.client_id)
+            .await?
+            .filter(|(c, _)| t.matches(&c.token_hash))
+        {
+            None => Ok((Self::empty(), Vec::new())),
+            Some((client, sessions))
+                if client.sign_in_id.is_none() && client.sign_up_id.is_none() =>
+            {
+                Ok((
+                    Self {
+                        client: Some(client),
+                        new_token: None,
+                        _guard: None,
+                    },
+                    sessions,
+                ))
+            }
+            Some(_) => Self::load_for_render(state, token).await,
+        }
+    }
+
     /// A context without a client.
     pub fn empty() -> Self {
         Self {
@@ -129,6 +191,22 @@ impl ClientCtx {
     ) -> ApiResult<Response> {
         let client = match &self.client {
             Some(c) => Some(render_client(state, c, ids::now_ms()).await?),
+            None => None,
+        };
+        Ok(self.with_token(Json(Envelope { response, client }).into_response()))
+    }
+
+    /// [`respond`](Self::respond) rendering the client from its sessions as the caller knows them (read with
+    /// [`load_for_render`](Self::load_for_render), plus the caller's own writes) instead of reading them again. Sound
+    /// because every write to a client's sessions holds that client's lock, which this context holds.
+    pub async fn respond_with<T: Serialize>(
+        &self,
+        state: &AppState,
+        response: T,
+        stored: Vec<SessionAndUser>,
+    ) -> ApiResult<Response> {
+        let client = match &self.client {
+            Some(c) => Some(render_client_with(state, c, stored, ids::now_ms()).await?),
             None => None,
         };
         Ok(self.with_token(Json(Envelope { response, client }).into_response()))
@@ -191,23 +269,36 @@ pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
 }
 
 /// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
+/// Sessions and users come from one read (this runs on every client answer).
 pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiResult<ClientJson> {
+    let stored = state.store.active_sessions_with_users(&client.id).await?;
+    render_client_with(state, client, stored, now).await
+}
+
+/// [`render_client`] from the client's sessions as already read with
+/// [`Store::active_sessions_with_users`](crate::store::Store::active_sessions_with_users).
+pub async fn render_client_with(
+    state: &AppState,
+    client: &Client,
+    stored: Vec<SessionAndUser>,
+    now: i64,
+) -> ApiResult<ClientJson> {
     let inactivity = state.lifetimes.inactivity_ms;
-    let active = active_sessions(state, &client.id, now).await?;
-    let mut users: HashMap<String, User> = HashMap::new();
-    let mut sessions = Vec::with_capacity(active.len());
-    for s in &active {
-        if !users.contains_key(&s.user_id) {
-            users.insert(s.user_id.clone(), existing_user(state, &s.user_id).await?);
+    let mut active = Vec::new();
+    let mut sessions = Vec::new();
+    for (s, user) in stored {
+        if !s.is_active_at(now, inactivity) {
+            continue;
         }
-        if let Some(user) = users.get(&s.user_id) {
-            sessions.push(SessionJson::frontend(
-                s,
-                s.status_at(now, inactivity),
-                user,
-                inactivity,
-            ));
-        }
+        let user =
+            user.ok_or_else(|| ApiError::Internal(format!("user {} is missing", s.user_id)))?;
+        sessions.push(SessionJson::frontend(
+            &s,
+            s.status_at(now, inactivity),
+            &user,
+            inactivity,
+        ));
+        active.push(s);
     }
     let sign_in = match &client.sign_in_id {
         Some(id) => match state

@@ -16,17 +16,28 @@ use crate::state::AppState;
 use crate::store::{Write, WriteBatch};
 use crate::wire::SessionJson;
 
-/// Mark the session active now and make it the client's last-active session.
+/// Mark the session active now and make it the client's last-active session. The client, its sessions and their
+/// users are read once; the answer renders them with this touch applied instead of reading them again.
 pub async fn touch(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
-    let mut ctx = ClientCtx::load(&state, &token).await?;
-    let mut session = own_active_session(&state, &ctx, &id, now).await?;
+    let inactivity = state.lifetimes.inactivity_ms;
+    let (mut ctx, mut stored) = ClientCtx::load_for_render(&state, &token).await?;
+    ctx.require()?;
+    // Only the client's active sessions were read: an unknown, foreign or inactive id is 404 alike.
+    let (session, user) = stored
+        .iter_mut()
+        .find(|(s, _)| s.id == id && s.is_active_at(now, inactivity))
+        .ok_or(ApiError::NotFound)?;
     session.last_active_at = now;
     session.updated_at = now;
+    let session = session.clone();
+    let user = user
+        .clone()
+        .ok_or_else(|| ApiError::Internal(format!("user {} is missing", session.user_id)))?;
     let client = ctx.ensure(now);
     client.last_active_session_id = Some(session.id.clone());
     client.updated_at = now;
@@ -35,7 +46,13 @@ pub async fn touch(
         .push(ctx.client_write()?)
         .push(Write::Session(session.clone()));
     state.store.apply(batch).await?;
-    respond_session(&state, &ctx, &session, now).await
+    let json = SessionJson::frontend(
+        &session,
+        session.status_at(now, inactivity),
+        &user,
+        inactivity,
+    );
+    ctx.respond_with(&state, json, stored).await
 }
 
 /// Sign out of one session (`removed`).

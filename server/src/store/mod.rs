@@ -20,6 +20,9 @@ pub enum StoreError {
     Database(String),
 }
 
+/// A session with its user as read together (`None` when the user row is missing: a dangling reference).
+pub type SessionAndUser = (Session, Option<User>);
+
 /// Result alias for store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -76,6 +79,15 @@ pub trait Store: Send + Sync {
     async fn session(&self, id: &str) -> StoreResult<Option<Session>>;
     /// All sessions of a client, oldest first.
     async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>>;
+    /// The client's sessions stored as `active` (some may have expired or been abandoned since), oldest first, each
+    /// with its user — in one read, so rendering a client is one round trip.
+    async fn active_sessions_with_users(&self, client_id: &str)
+        -> StoreResult<Vec<SessionAndUser>>;
+    /// A client by id together with [`active_sessions_with_users`](Store::active_sessions_with_users), in one read.
+    async fn client_with_active_sessions(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<(Client, Vec<SessionAndUser>)>>;
     /// All sessions of a user, newest first.
     async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
     /// A sign-in by id.

@@ -10,7 +10,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{FromRow, Sqlite, Transaction};
 
-use super::{Store, StoreError, StoreResult, Write, WriteBatch};
+use super::{SessionAndUser, Store, StoreError, StoreResult, Write, WriteBatch};
 use crate::model::{
     Client, InstanceSettings, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus,
     User, Verification, VerificationStatus,
@@ -51,7 +51,7 @@ impl SqliteStore {
                 StoreError::Database(format!("cannot create {}: {e}", parent.display()))
             })?;
         }
-        let writer = SqlitePoolOptions::new()
+        let writer = pool_options()
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
@@ -59,12 +59,19 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
-        let reader = SqlitePoolOptions::new()
+        let reader = pool_options()
             .max_connections(READER_CONNECTIONS)
             .connect_with(options.read_only(true))
             .await?;
         Ok(Self { writer, reader })
     }
+}
+
+/// Pool settings shared by the writer and the readers. sqlx pings a connection before lending it by default, to
+/// catch a network peer that hung up; an SQLite connection has no peer, and each ping is one more round trip to the
+/// connection's worker thread on every query (a third of the work of a small read).
+fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new().test_before_acquire(false)
 }
 
 /// Run one write inside the transaction.
@@ -275,6 +282,53 @@ impl Store for SqliteStore {
         rows.into_iter().map(Session::try_from).collect()
     }
 
+    async fn active_sessions_with_users(
+        &self,
+        client_id: &str,
+    ) -> StoreResult<Vec<SessionAndUser>> {
+        let rows: Vec<SessionUserRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            session_user_columns!(),
+            " FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+             WHERE s.client_id = ? AND s.status = ? ORDER BY s.created_at, s.rowid"
+        ))
+        .bind(client_id)
+        .bind(SessionStatus::Active.as_str())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .filter_map(|row| row.split().transpose())
+            .collect()
+    }
+
+    async fn client_with_active_sessions(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<(Client, Vec<SessionAndUser>)>> {
+        // One row per active session, or one row with null session and user columns for a client without any.
+        let rows: Vec<ClientSessionRow> = sqlx::query_as(concat!(
+            "SELECT c.*, ",
+            session_user_columns!(),
+            " FROM clients c LEFT JOIN sessions s ON s.client_id = c.id AND s.status = ?
+             LEFT JOIN users u ON u.id = s.user_id
+             WHERE c.id = ? ORDER BY s.created_at, s.rowid"
+        ))
+        .bind(SessionStatus::Active.as_str())
+        .bind(id)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut rows = rows.into_iter();
+        let Some(first) = rows.next() else {
+            return Ok(None);
+        };
+        let client = Client::from(first.client);
+        let sessions = std::iter::once(first.session)
+            .chain(rows.map(|row| row.session))
+            .filter_map(|row| row.split().transpose())
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some((client, sessions)))
+    }
+
     async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
         let rows: Vec<SessionRow> = sqlx::query_as(
             "SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC",
@@ -442,6 +496,102 @@ impl TryFrom<SessionRow> for Session {
     }
 }
 
+/// The columns [`SessionUserRow`] reads, from a `sessions s` joined with `users u`.
+macro_rules! session_user_columns {
+    () => {
+        "s.id AS s_id, s.client_id AS s_client_id, s.user_id AS s_user_id, s.status AS s_status,
+         s.last_active_at AS s_last_active_at, s.expire_at AS s_expire_at, s.created_at AS s_created_at,
+         s.updated_at AS s_updated_at, u.id AS u_id, u.email_id AS u_email_id, u.email AS u_email,
+         u.email_verified AS u_email_verified, u.first_name AS u_first_name, u.last_name AS u_last_name,
+         u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.updated_at AS u_updated_at"
+    };
+}
+use session_user_columns;
+
+/// A session's columns (prefixed `s_`) with its user's (prefixed `u_`), from outer joins: the session columns are
+/// all null when a client has no session, the user columns when the user row is missing.
+#[derive(FromRow)]
+struct SessionUserRow {
+    s_id: Option<String>,
+    s_client_id: Option<String>,
+    s_user_id: Option<String>,
+    s_status: Option<String>,
+    s_last_active_at: Option<i64>,
+    s_expire_at: Option<i64>,
+    s_created_at: Option<i64>,
+    s_updated_at: Option<i64>,
+    u_id: Option<String>,
+    u_email_id: Option<String>,
+    u_email: Option<String>,
+    u_email_verified: Option<bool>,
+    u_first_name: Option<String>,
+    u_last_name: Option<String>,
+    u_password_hash: Option<String>,
+    u_created_at: Option<i64>,
+    u_updated_at: Option<i64>,
+}
+
+impl SessionUserRow {
+    /// The session with its user (when the join found one); `None` when the row holds no session.
+    fn split(self) -> StoreResult<Option<SessionAndUser>> {
+        let Some(id) = self.s_id else { return Ok(None) };
+        // The columns are NOT NULL in the schema: a missing one means the row is not what this code expects.
+        let missing = |column: &str| corrupt(column, "NULL");
+        let status = self.s_status.ok_or_else(|| missing("sessions.status"))?;
+        let session = Session {
+            status: SessionStatus::parse(&status)
+                .ok_or_else(|| corrupt("sessions.status", &status))?,
+            client_id: self
+                .s_client_id
+                .ok_or_else(|| missing("sessions.client_id"))?,
+            user_id: self.s_user_id.ok_or_else(|| missing("sessions.user_id"))?,
+            last_active_at: self
+                .s_last_active_at
+                .ok_or_else(|| missing("sessions.last_active_at"))?,
+            expire_at: self
+                .s_expire_at
+                .ok_or_else(|| missing("sessions.expire_at"))?,
+            created_at: self
+                .s_created_at
+                .ok_or_else(|| missing("sessions.created_at"))?,
+            updated_at: self
+                .s_updated_at
+                .ok_or_else(|| missing("sessions.updated_at"))?,
+            id,
+        };
+        let Some(user_id) = self.u_id else {
+            return Ok(Some((session, None)));
+        };
+        let user = User {
+            email_id: self.u_email_id.ok_or_else(|| missing("users.email_id"))?,
+            email: self.u_email.ok_or_else(|| missing("users.email"))?,
+            email_verified: self
+                .u_email_verified
+                .ok_or_else(|| missing("users.email_verified"))?,
+            first_name: self.u_first_name,
+            last_name: self.u_last_name,
+            password_hash: self.u_password_hash,
+            created_at: self
+                .u_created_at
+                .ok_or_else(|| missing("users.created_at"))?,
+            updated_at: self
+                .u_updated_at
+                .ok_or_else(|| missing("users.updated_at"))?,
+            id: user_id,
+        };
+        Ok(Some((session, Some(user))))
+    }
+}
+
+/// A client's columns with one of its sessions and that session's user.
+#[derive(FromRow)]
+struct ClientSessionRow {
+    #[sqlx(flatten)]
+    client: ClientRow,
+    #[sqlx(flatten)]
+    session: SessionUserRow,
+}
+
 #[derive(FromRow)]
 struct SignInRow {
     id: String,
@@ -527,5 +677,151 @@ impl TryFrom<SignUpRow> for SignUp {
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::WriteBatch;
+
+    fn client(id: &str) -> Client {
+        Client {
+            id: id.into(),
+            token_hash: "hash".into(),
+            last_active_session_id: None,
+            sign_in_id: None,
+            sign_up_id: None,
+            created_at: 1,
+            updated_at: 1,
+        }
+    }
+
+    fn user(id: &str, email: &str) -> User {
+        User {
+            id: id.into(),
+            email_id: format!("idn_{id}"),
+            email: email.into(),
+            email_verified: true,
+            first_name: Some("Ada".into()),
+            last_name: None,
+            password_hash: None,
+            created_at: 1,
+            updated_at: 2,
+        }
+    }
+
+    fn session(
+        id: &str,
+        client_id: &str,
+        user_id: &str,
+        status: SessionStatus,
+        created_at: i64,
+    ) -> Session {
+        Session {
+            id: id.into(),
+            client_id: client_id.into(),
+            user_id: user_id.into(),
+            status,
+            last_active_at: created_at,
+            expire_at: i64::MAX,
+            created_at,
+            updated_at: created_at,
+        }
+    }
+
+    #[tokio::test]
+    async fn joined_reads_return_active_sessions_with_their_users() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = SqliteStore::open(&url).await.expect("open");
+        let mut batch = WriteBatch::new();
+        batch
+            .push(Write::Client(client("client_a")))
+            .push(Write::Client(client("client_empty")))
+            .push(Write::User(user("user_1", "one@example.com")))
+            .push(Write::User(user("user_2", "two@example.com")))
+            .push(Write::Session(session(
+                "sess_late",
+                "client_a",
+                "user_1",
+                SessionStatus::Active,
+                30,
+            )))
+            .push(Write::Session(session(
+                "sess_ended",
+                "client_a",
+                "user_2",
+                SessionStatus::Ended,
+                10,
+            )))
+            .push(Write::Session(session(
+                "sess_early",
+                "client_a",
+                "user_2",
+                SessionStatus::Active,
+                20,
+            )));
+        store.apply(batch).await.expect("writes");
+
+        let (found, sessions) = store
+            .client_with_active_sessions("client_a")
+            .await
+            .expect("read")
+            .expect("client");
+        assert_eq!(found.id, "client_a");
+        let ids: Vec<(&str, Option<&str>)> = sessions
+            .iter()
+            .map(|(s, u)| (s.id.as_str(), u.as_ref().map(|u| u.email.as_str())))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("sess_early", Some("two@example.com")),
+                ("sess_late", Some("one@example.com"))
+            ]
+        );
+        let (first, first_user) = &sessions[0];
+        assert_eq!(
+            (first.status, first.created_at, first.expire_at),
+            (SessionStatus::Active, 20, i64::MAX)
+        );
+        let first_user = first_user.as_ref().expect("user");
+        assert_eq!(
+            (
+                first_user.email_id.as_str(),
+                first_user.first_name.as_deref()
+            ),
+            ("idn_user_2", Some("Ada"))
+        );
+        assert_eq!(
+            (first_user.last_name.as_deref(), first_user.updated_at),
+            (None, 2)
+        );
+
+        let alone = store
+            .active_sessions_with_users("client_a")
+            .await
+            .expect("read");
+        let alone_ids: Vec<&str> = alone.iter().map(|(s, _)| s.id.as_str()).collect();
+        assert_eq!(alone_ids, ["sess_early", "sess_late"]);
+
+        let (empty, none) = store
+            .client_with_active_sessions("client_empty")
+            .await
+            .expect("read")
+            .expect("client");
+        assert_eq!((empty.id.as_str(), none.len()), ("client_empty", 0));
+        assert!(store
+            .client_with_active_sessions("client_missing")
+            .await
+            .expect("read")
+            .is_none());
+        assert!(store
+            .active_sessions_with_users("client_missing")
+            .await
+            .expect("read")
+            .is_empty());
+        store.close().await;
     }
 }
