@@ -186,17 +186,17 @@ impl Controller {
     }
 
     /// The client snapshot, if one is known.
-    pub fn client(&self) -> Option<Client> {
-        self.read(|m| m.sessions.client().cloned())
+    pub fn client(&self) -> Option<Rc<Client>> {
+        self.read(|m| m.sessions.shared_client())
     }
 
     /// This tab's active session.
-    pub fn active_session(&self) -> Option<Session> {
+    pub fn active_session(&self) -> Option<Rc<Session>> {
         self.read(|m| m.sessions.active_session().cloned())
     }
 
     /// The client's signed-in sessions, most recently active first.
-    pub fn signed_in_sessions(&self) -> Vec<Session> {
+    pub fn signed_in_sessions(&self) -> Vec<Rc<Session>> {
         self.read(|m| {
             m.sessions
                 .signed_in_sessions()

@@ -419,6 +419,18 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+impl<T: FromJson> FromJson for std::rc::Rc<T> {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        T::from_json(v).map(std::rc::Rc::new)
+    }
+}
+
+impl<T: ToJson> ToJson for std::rc::Rc<T> {
+    fn to_json(&self) -> Json {
+        (**self).to_json()
+    }
+}
+
 impl ToJson for Json {
     fn to_json(&self) -> Json {
         self.clone()

@@ -6,6 +6,7 @@
 
 use super::error::{codes, ClerkError};
 use super::wire::{Client, Environment, Session, User};
+use std::rc::Rc;
 
 /// Single- or multi-session instance, from `Environment.auth_config.single_session_mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,8 +44,8 @@ pub enum TabChoice {
 
 /// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic (and an
 /// unstable sort, smaller in wasm, gives the same order: ids are unique).
-pub fn signed_in_sessions(client: &Client) -> Vec<&Session> {
-    let mut list: Vec<&Session> = client
+pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
+    let mut list: Vec<&Rc<Session>> = client
         .sessions
         .iter()
         .filter(|s| s.is_signed_in())
@@ -167,8 +168,8 @@ impl Change {
 /// The client snapshot plus this tab's active account, and the mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionState {
-    /// The last client the server (or storage) gave us.
-    client: Option<Client>,
+    /// The last client the server (or storage) gave us; shared with the JS objects made from it (read-only there).
+    client: Option<Rc<Client>>,
     /// This tab's active session; always a signed-in session of `client` when set.
     active: Option<String>,
     /// The tab explicitly chose no account: new clients do not pick one for it.
@@ -208,13 +209,18 @@ impl SessionState {
             }
             (Some(_), true) => None,
         };
-        state.client = client;
+        state.client = client.map(Rc::new);
         state
     }
 
     /// The client, if one is known.
     pub fn client(&self) -> Option<&Client> {
-        self.client.as_ref()
+        self.client.as_deref()
+    }
+
+    /// The client, shared (a snapshot for JS costs a pointer, not a copy).
+    pub fn shared_client(&self) -> Option<Rc<Client>> {
+        self.client.clone()
     }
 
     /// Single or multi-session.
@@ -228,14 +234,14 @@ impl SessionState {
     }
 
     /// This tab's active session.
-    pub fn active_session(&self) -> Option<&Session> {
+    pub fn active_session(&self) -> Option<&Rc<Session>> {
         let id = self.active.as_deref()?;
         self.client.as_ref()?.session(id)
     }
 
     /// The active session's user.
     pub fn active_user(&self) -> Option<&User> {
-        self.active_session()?.user.as_ref()
+        self.active_session()?.user.as_deref()
     }
 
     /// Whether this tab has an active account.
@@ -244,10 +250,10 @@ impl SessionState {
     }
 
     /// The client's signed-in sessions, most recently active first (empty without a client).
-    pub fn signed_in_sessions(&self) -> Vec<&Session> {
+    pub fn signed_in_sessions(&self) -> Vec<&Rc<Session>> {
         self.client
             .as_ref()
-            .map(signed_in_sessions)
+            .map(|c| signed_in_sessions(c))
             .unwrap_or_default()
     }
 
@@ -305,7 +311,7 @@ impl SessionState {
                 };
             }
         }
-        let client_changed = client != self.client;
+        let client_changed = client.as_ref() != self.client.as_deref();
         let still_in = |c: &Client| before.as_deref().is_some_and(|id| is_signed_in(c, id));
         let after = match &client {
             None => None,
@@ -318,7 +324,7 @@ impl SessionState {
         if client.is_none() {
             self.chose_none = false;
         }
-        self.client = client;
+        self.client = client.map(Rc::new);
         self.active = after.clone();
         Change {
             active_before: before,
@@ -375,7 +381,7 @@ impl SessionState {
     pub fn drop_session(&mut self, id: &str) -> Change {
         let before = self.active.clone();
         let mut client_changed = false;
-        if let Some(client) = self.client.as_mut() {
+        if let Some(client) = self.client.as_mut().map(Rc::make_mut) {
             let len = client.sessions.len();
             client.sessions.retain(|s| s.id != id);
             client_changed = client.sessions.len() != len;

@@ -11,7 +11,7 @@ fn session(id: &str, status: SessionStatus, last_active_at: u64) -> Session {
         last_active_at,
         expire_at: 0,
         abandon_at: 0,
-        user: Some(User {
+        user: Some(Rc::new(User {
             object: Some("user".into()),
             id: format!("user_{id}"),
             first_name: Some(id.into()),
@@ -24,7 +24,7 @@ fn session(id: &str, status: SessionStatus, last_active_at: u64) -> Session {
             password_enabled: true,
             created_at: 0,
             updated_at: 0,
-        }),
+        })),
         public_user_data: None,
         created_at: 0,
         updated_at: 0,
@@ -39,7 +39,7 @@ fn client(sessions: Vec<Session>, last_active: Option<&str>) -> Client {
     Client {
         object: Some("client".into()),
         id: "client_1".into(),
-        sessions,
+        sessions: sessions.into_iter().map(Rc::new).collect(),
         sign_in: None,
         sign_up: None,
         last_active_session_id: last_active.map(str::to_string),
@@ -48,7 +48,7 @@ fn client(sessions: Vec<Session>, last_active: Option<&str>) -> Client {
     }
 }
 
-fn ids(list: Vec<&Session>) -> Vec<&str> {
+fn ids(list: Vec<&Rc<Session>>) -> Vec<&str> {
     list.into_iter().map(|s| s.id.as_str()).collect()
 }
 
@@ -228,7 +228,7 @@ fn switch_to_none_sticks_until_the_next_switch() {
     assert!(!s.is_signed_in());
     // A new client (e.g. another tab touched a session) does not pick an account for this tab.
     let mut c = three();
-    c.sessions.push(active("d", 400));
+    c.sessions.push(Rc::new(active("d", 400)));
     let ch = s.apply_client(Some(c));
     assert!(ch.client_changed && !ch.active_changed());
     assert_eq!(s.tab_choice(), Some(TabChoice::NoSession));
@@ -245,7 +245,7 @@ fn apply_client_keeps_the_tabs_account_when_others_change() {
     );
     // Another tab signs in "d" and it becomes the client's last active: this tab stays on "a".
     let mut c = three();
-    c.sessions.push(active("d", 500));
+    c.sessions.push(Rc::new(active("d", 500)));
     c.last_active_session_id = Some("d".into());
     let ch = s.apply_client(Some(c));
     assert!(ch.client_changed && !ch.active_changed() && !ch.active_signed_out);
@@ -273,7 +273,7 @@ fn apply_client_falls_back_when_the_tabs_account_was_signed_out() {
     );
     let mut c = three();
     if let Some(x) = c.sessions.iter_mut().find(|x| x.id == "c") {
-        x.status = SessionStatus::Ended;
+        Rc::make_mut(x).status = SessionStatus::Ended;
     }
     c.last_active_session_id = Some("c".into());
     s.apply_client(Some(c));
@@ -418,7 +418,7 @@ fn sign_out_redirects() {
 fn a_stale_snapshot_of_the_same_client_is_ignored() {
     let mut newer = three();
     newer.updated_at = 50;
-    newer.sessions.push(active("d", 400));
+    newer.sessions.push(Rc::new(active("d", 400)));
     let mut s = SessionState::restore(Mode::Multi, Some(newer.clone()), None);
     // An answer sent before "d" signed in arrives late: it must not undo the sign-in.
     let mut older = three();

@@ -7,6 +7,7 @@
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
 use super::json::{self, json_enum, json_struct, Fields, FromJson, Json, ToJson};
+use std::rc::Rc;
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
 pub trait WireObject {
@@ -179,8 +180,8 @@ pub struct Session {
     pub expire_at: u64,
     /// Expiry through inactivity (Unix ms).
     pub abandon_at: u64,
-    /// The full user.
-    pub user: Option<User>,
+    /// The full user (shared: every copy of a client handed to JS points at the same user).
+    pub user: Option<Rc<User>>,
     /// The public part of the user.
     pub public_user_data: Option<PublicUserData>,
     /// Creation time (Unix ms).
@@ -286,8 +287,9 @@ pub struct Client {
     pub object: Option<String>,
     /// `client_…`.
     pub id: String,
-    /// Sessions (the server lists only active ones; the SDK filters again).
-    pub sessions: Vec<Session>,
+    /// Sessions (the server lists only active ones; the SDK filters again). Shared, so copying a client for JS
+    /// (every emit does) copies pointers, not sessions.
+    pub sessions: Vec<Rc<Session>>,
     /// The current sign-in attempt.
     pub sign_in: Option<SignIn>,
     /// The current sign-up attempt.
@@ -302,7 +304,7 @@ pub struct Client {
 
 impl Client {
     /// The session with this id, whatever its status.
-    pub fn session(&self, id: &str) -> Option<&Session> {
+    pub fn session(&self, id: &str) -> Option<&Rc<Session>> {
         self.sessions.iter().find(|s| s.id == id)
     }
 }
@@ -311,7 +313,7 @@ impl WireObject for Client {
     const OBJECT: &'static str = "client";
     fn check(&self) -> Result<(), String> {
         check_object(self.object.as_deref(), Self::OBJECT)?;
-        self.sessions.iter().try_for_each(Session::check)?;
+        self.sessions.iter().try_for_each(|s| s.check())?;
         if let Some(s) = &self.sign_in {
             s.check()?;
         }

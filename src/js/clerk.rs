@@ -137,7 +137,7 @@ impl Clerk {
     pub fn user(&self) -> JsValue {
         self.controller
             .active_session()
-            .and_then(|s| s.user)
+            .and_then(|s| s.user.clone())
             .map_or(JsValue::NULL, |u| User::new(u).into())
     }
 

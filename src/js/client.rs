@@ -6,6 +6,7 @@ use super::sign_in::SignIn;
 use super::sign_up::SignUp;
 use crate::clerk::Controller;
 use crate::core::wire;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The client (`Clerk.client`): a snapshot; before the server created one it is empty (`id` `null`, no sessions),
@@ -15,9 +16,9 @@ pub struct Client {
     /// The instance.
     controller: Controller,
     /// The wire data, when a client exists.
-    data: Option<wire::Client>,
+    data: Option<Rc<wire::Client>>,
     /// Its signed-in sessions, most recently active first (ordered by the core).
-    signed_in: Vec<wire::Session>,
+    signed_in: Vec<Rc<wire::Session>>,
 }
 
 impl Client {

@@ -6,6 +6,7 @@ use super::user::User;
 use crate::clerk::{Controller, SignOutKind};
 use crate::core::wire::{self, SessionStatus};
 use js_sys::Promise;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A session (`Clerk.session`, `client.sessions[i]`): a snapshot of its data; methods act on the live instance.
@@ -14,12 +15,12 @@ pub struct Session {
     /// The instance.
     controller: Controller,
     /// The wire data.
-    data: wire::Session,
+    data: Rc<wire::Session>,
 }
 
 impl Session {
     /// Wraps wire data.
-    pub(super) fn new(controller: &Controller, data: wire::Session) -> Self {
+    pub(super) fn new(controller: &Controller, data: Rc<wire::Session>) -> Self {
         Session {
             controller: controller.clone(),
             data,
@@ -116,7 +117,7 @@ impl Session {
         let (controller, id) = (self.controller.clone(), self.data.id.clone());
         promise(async move {
             let data = controller.touch(&id).await?;
-            Ok(Session::new(&controller, data))
+            Ok(Session::new(&controller, Rc::new(data)))
         })
     }
 

@@ -2,18 +2,19 @@
 
 use super::object::{array, object, string_or_null};
 use crate::core::wire;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A user (`session.user`, `Clerk.user`).
 #[wasm_bindgen]
 pub struct User {
     /// The wire data.
-    data: wire::User,
+    data: Rc<wire::User>,
 }
 
 impl User {
     /// Wraps wire data.
-    pub(super) fn new(data: wire::User) -> Self {
+    pub(super) fn new(data: Rc<wire::User>) -> Self {
         User { data }
     }
 }

@@ -51,7 +51,7 @@ impl Account {
     /// The account of a session, from its user (or its public user data).
     pub(crate) fn of(session: &Session) -> Account {
         let public = session.public_user_data.clone().unwrap_or_default();
-        let user: Option<&User> = session.user.as_ref();
+        let user: Option<&User> = session.user.as_deref();
         let first = user
             .and_then(|u| u.first_name.clone())
             .or(public.first_name);

@@ -9,6 +9,7 @@ use super::localization::Text;
 use super::runtime::Env;
 use super::screens::{shows_chooser, Field, Screen};
 use crate::core::wire::Session;
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 /// The current SignIn screen.
@@ -26,7 +27,7 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
 }
 
 /// "Choose an account": one button per signed-in account, then "Use another account".
-fn chooser(flow: &Flow, env: &Env, sessions: &[Session]) -> Result<Vec<El>, JsValue> {
+fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>]) -> Result<Vec<El>, JsValue> {
     let (dom, s) = (&env.dom, &env.strings);
     let mut choices = dom.el("div")?.class("cw-choices");
     for (i, session) in sessions.iter().enumerate() {

@@ -126,7 +126,7 @@ impl UserButton {
         let others: Vec<Account> = sessions
             .iter()
             .filter(|session| session.id != account.session_id)
-            .map(Account::of)
+            .map(|s| Account::of(s))
             .collect();
         let mut panel = panel;
         if !others.is_empty() {
