@@ -48,7 +48,7 @@ if dpkg-query -W -f='${Status}' binaryen 2>/dev/null | grep -q "install ok insta
   echo "setup: warning: Debian's binaryen is installed; its wasm-opt breaks the module. npm's binaryen is used instead (first on PATH)." >&2
 fi
 
-if [ "$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}')" != "$GECKODRIVER_VERSION" ]; then
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
   cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force
   installed+=("geckodriver $GECKODRIVER_VERSION")
 fi
@@ -70,4 +70,4 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 say "versions: $(rustc --version | cut -d' ' -f1-2), $(wasm-pack --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'),"\
 " wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null | awk '{print $1, $2}'),"\
 " chromedriver $(chromedriver --version | awk '{print $2}'), $(firefox-esr --version 2>/dev/null | awk '{print $2, $3}'),"\
-" geckodriver $(geckodriver --version | head -n1 | awk '{print $2}'), node $(node --version), npm $(npm --version)"
+" geckodriver $(geckodriver --version | awk 'NR == 1 {print $2}'), node $(node --version), npm $(npm --version)"
