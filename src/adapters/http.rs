@@ -82,7 +82,7 @@ impl Request {
             Method::Delete => "&_method=DELETE",
             Method::Get | Method::Post => "",
         };
-        format!("{base_url}{}?_is_native=1{method}", self.path)
+        [base_url, &self.path, "?_is_native=1", method].concat()
     }
 }
 
@@ -128,6 +128,11 @@ fn describe(error: &JsValue) -> String {
         .unwrap_or_else(|| "fetch failed".to_string())
 }
 
+/// `target[key] = value` on an object we just created (which cannot throw).
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
 /// Sends `request` to `base_url` with the client token (if any); fails with `timeout` after `timeout_ms`.
 pub async fn send(
     base_url: &str,
@@ -137,30 +142,34 @@ pub async fn send(
 ) -> Result<Response, ClerkError> {
     let window = web_sys::window().ok_or_else(|| ClerkError::network("no window"))?;
     let fail = |e: JsValue| ClerkError::network(describe(&e));
-    let init = web_sys::RequestInit::new();
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    let headers = web_sys::Headers::new().map_err(fail)?;
+    // The `RequestInit` dictionary and its headers as plain objects: web-sys's typed setters would each be one
+    // more import and JS shim in the build, and `fetch` reads plain objects the same way.
+    let init = js_sys::Object::new();
+    let headers = js_sys::Object::new();
+    set(&init, "mode", &"cors".into());
+    set(&init, "credentials", &"omit".into());
     if let Some(token) = client_token {
-        headers.set("Authorization", token).map_err(fail)?;
+        set(&headers, "Authorization", &token.into());
     }
     if request.method == Method::Get {
-        init.set_method("GET");
+        set(&init, "method", &"GET".into());
     } else {
-        init.set_method("POST");
+        set(&init, "method", &"POST".into());
         let form = web_sys::UrlSearchParams::new().map_err(fail)?;
         for (key, value) in &request.form {
             form.append(key, value);
         }
-        headers
-            .set("Content-Type", "application/x-www-form-urlencoded")
-            .map_err(fail)?;
-        init.set_body(&JsValue::from(form.to_string()));
+        set(
+            &headers,
+            "Content-Type",
+            &"application/x-www-form-urlencoded".into(),
+        );
+        set(&init, "body", &JsValue::from(form.to_string()));
     }
-    init.set_headers(&headers);
+    set(&init, "headers", &headers);
 
     let controller = web_sys::AbortController::new().map_err(fail)?;
-    init.set_signal(Some(&controller.signal()));
+    set(&init, "signal", &controller.signal());
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let (timed_out, controller) = (timed_out.clone(), controller.clone());
@@ -181,7 +190,8 @@ pub async fn send(
         }
     };
 
-    let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url(base_url), &init))
+    let init: &web_sys::RequestInit = init.unchecked_ref();
+    let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url(base_url), init))
         .await
         .map_err(failed)?;
     let response: web_sys::Response = answer

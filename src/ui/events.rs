@@ -50,11 +50,7 @@ impl UiEvent {
     /// Whether the target is inside the element marked `data-cw-part="<part>"`.
     pub(crate) fn within(&self, part: &str) -> bool {
         self.target()
-            .and_then(|t| {
-                t.closest(&format!("[data-cw-part=\"{part}\"]"))
-                    .ok()
-                    .flatten()
-            })
+            .and_then(|t| t.closest(&super::part_selector(part)).ok().flatten())
             .is_some()
     }
 

@@ -68,20 +68,26 @@ pub(crate) fn return_to(origin: &Origin) {
     }
 }
 
-/// The focusable controls inside `container`, in document order.
-fn focusables(container: &Element) -> Vec<Element> {
-    let Ok(list) = container.query_selector_all(FOCUSABLE) else {
+/// The elements inside `container` matching `selector`, in document order (empty for an invalid selector).
+/// `Array.from` reads the `NodeList`, which spares the build `NodeList`'s own `length`/`item` imports.
+fn elements(container: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = container.query_selector_all(selector) else {
         return Vec::new();
     };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
+    js_sys::Array::from(&list)
+        .iter()
         .map(|node| node.unchecked_into::<Element>())
         .collect()
 }
 
+/// The focusable controls inside `container`, in document order.
+fn focusables(container: &Element) -> Vec<Element> {
+    elements(container, FOCUSABLE)
+}
+
 /// The element marked `data-cw-part="<part>"` inside `root` (or `root` itself).
 fn part(root: &Element, part: &str) -> Option<Element> {
-    let selector = format!("[data-cw-part=\"{part}\"]");
+    let selector = super::part_selector(part);
     if root.matches(&selector).unwrap_or(false) {
         return Some(root.clone());
     }
@@ -136,10 +142,8 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
 
 /// The control with `data-cw-key="<key>"` inside `root`.
 fn find_key(root: &Element, key: &str) -> Option<Element> {
-    let list = root.query_selector_all("[data-cw-key]").ok()?;
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|node| node.unchecked_into::<Element>())
+    elements(root, "[data-cw-key]")
+        .into_iter()
         .find(|el| el.get_attribute("data-cw-key").as_deref() == Some(key))
 }
 

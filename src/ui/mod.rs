@@ -80,6 +80,29 @@ pub fn stats() -> UiStats {
     }
 }
 
+/// The selector of the element marked `data-cw-part="<part>"` (`part` is one of our literals).
+pub(crate) fn part_selector(part: &str) -> String {
+    ["[data-cw-part=\"", part, "\"]"].concat()
+}
+
+/// `n` in decimal (`to_string`/`format!` would pull the formatting machinery into the wasm binary).
+pub(crate) fn decimal(n: i64) -> String {
+    let mut digits = Vec::new();
+    let mut rest = n.unsigned_abs();
+    loop {
+        // `rest % 10` is below 10, so the digit is ASCII.
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        digits.push(b'-');
+    }
+    digits.iter().rev().map(|&d| char::from(d)).collect()
+}
+
 /// `value` as an element, when it is one (checked by `nodeType`, which works for any document's elements).
 fn as_element(value: &JsValue) -> Option<Element> {
     let node_type = js_sys::Reflect::get(value, &"nodeType".into())
@@ -111,7 +134,7 @@ fn env(controller: &Controller, options: &JsValue, props: &JsValue, host: &Eleme
         dom,
         strings,
         appearance,
-        id: format!("cw{id}"),
+        id: ["cw", &decimal(id.into())].concat(),
     })
 }
 
@@ -180,7 +203,7 @@ pub(crate) fn mount(
     };
     match mounted {
         Ok(mounted) => register(host, kind, mounted),
-        Err(e) => page::warn(&format!("could not mount a component: {e:?}")),
+        Err(e) => page::warn_parts(&["could not mount a component: ", &page::describe(&e)]),
     }
 }
 
@@ -197,4 +220,21 @@ pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, 
     };
     let flow_props = props::FlowProps::read(props, "modal props");
     modal::open(env, flow_props, start, false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decimal, part_selector};
+
+    #[test]
+    fn decimal_writes_integers_like_to_string() {
+        for n in [0, 7, -7, 10, 42, -305, 2_147_483_647, i64::MIN, i64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn part_selector_quotes_the_part() {
+        assert_eq!(part_selector("panel"), "[data-cw-part=\"panel\"]");
+    }
 }

@@ -72,7 +72,7 @@ pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) 
         }
         Err(e) => {
             host.remove();
-            page::warn(&format!("could not open the modal: {e:?}"));
+            page::warn_parts(&["could not open the modal: ", &page::describe(&e)]);
         }
     }
 }

@@ -35,7 +35,7 @@ pub(crate) struct Env {
 impl Env {
     /// A unique element id for this mount.
     pub(crate) fn id(&self, suffix: &str) -> String {
-        format!("{}-{suffix}", self.id)
+        [self.id.as_str(), "-", suffix].concat()
     }
 }
 
@@ -318,7 +318,7 @@ impl<C: Component> Runtime<C> {
                     let _ = self.root.append_with_node_1(&child.build());
                 }
             }
-            Err(e) => page::warn(&format!("could not render a component: {e:?}")),
+            Err(e) => page::warn_parts(&["could not render a component: ", &page::describe(&e)]),
         }
         focus::restore(&self.root, saved);
         self.layout();
