@@ -150,8 +150,9 @@ fn register(host: Element, kind: Kind, mounted: Rc<dyn Mounted>) {
     });
 }
 
-/// Unmounts entries chosen by `pick` (outside the registry borrow: unmounting runs component code).
-fn unmount_where(pick: impl Fn(&Entry) -> bool) {
+/// Unmounts entries chosen by `pick` (outside the registry borrow: unmounting runs component code). `&dyn`: one
+/// copy of this code in the binary rather than one per caller.
+fn unmount_where(pick: &dyn Fn(&Entry) -> bool) {
     let removed: Vec<Entry> = MOUNTS.with(|m| {
         let mut all = m.borrow_mut();
         let (removed, kept) = std::mem::take(&mut *all).into_iter().partition(|e| pick(e));
@@ -165,20 +166,20 @@ fn unmount_where(pick: impl Fn(&Entry) -> bool) {
 
 /// Unmounts whatever is mounted in `host`.
 pub(crate) fn unmount_host(host: &Element) {
-    unmount_where(|e| e.host == *host);
+    unmount_where(&|e| e.host == *host);
 }
 
 /// Unmounts the `kind` component mounted in `host` (nothing when `host` holds another kind or nothing).
 pub(crate) fn unmount(kind: Kind, host: &JsValue) {
     match as_element(host) {
-        Some(host) => unmount_where(|e| e.host == host && e.kind == kind),
+        Some(host) => unmount_where(&|e| e.host == host && e.kind == kind),
         None => page::warn("unmount: the argument is not an element"),
     }
 }
 
 /// Unmounts every modal opened as `kind`.
 pub(crate) fn close_modal(kind: Kind) {
-    unmount_where(|e| e.kind == kind);
+    unmount_where(&|e| e.kind == kind);
 }
 
 /// Mounts a component of `kind` into the element `host` (a warning, and nothing else, when it is not one).

@@ -51,7 +51,7 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> Result<El, JsVa
 
 /// Opens a modal flow (closing any open one first); `add_account` skips the account chooser.
 pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) {
-    super::unmount_where(|e| matches!(e.kind, Kind::Modal(_)));
+    super::unmount_where(&|e| matches!(e.kind, Kind::Modal(_)));
     let doc = env.dom.document().clone();
     let Some(body) = doc.body() else {
         return;

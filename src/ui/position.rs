@@ -98,7 +98,7 @@ pub(crate) fn anchor(panel: &Element, trigger: &Element) {
     };
     let style: CssStyleDeclaration = style.unchecked_into();
     // Whole pixels: formatting floats would pull the float formatter into the binary.
-    let px = |v: f64| [super::decimal(v.round() as i64), String::from("px")].concat();
+    let px = |v: f64| [super::decimal(v.round() as i64).as_str(), "px"].concat();
     let _ = style.set_property("left", &px(left));
     let _ = style.set_property("top", &px(top));
 }
