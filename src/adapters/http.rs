@@ -2,6 +2,7 @@
 //! `Authorization` header both ways, form-encoded bodies with ClerkJS's `_method` override — under a timeout that
 //! aborts it. Every failure becomes a `ClerkError`; parsing the body is the caller's (with `core::wire`).
 
+use super::reflect;
 use super::timer::Timer;
 use crate::core::backoff::parse_retry_after;
 use crate::core::ClerkError;
@@ -169,7 +170,8 @@ pub async fn send(
     set(&init, "headers", &headers);
 
     let controller = web_sys::AbortController::new().map_err(fail)?;
-    set(&init, "signal", &controller.signal());
+    let signal = reflect::get(&controller, "signal").unwrap_or_default();
+    set(&init, "signal", &signal);
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let (timed_out, controller) = (timed_out.clone(), controller.clone());
@@ -202,9 +204,12 @@ pub async fn send(
         .map_err(failed)?
         .as_string()
         .unwrap_or_default();
-    let header = |name: &str| response.headers().get(name).ok().flatten();
+    // `status` and `headers` through `Reflect` (one import fewer each); a Response always has both.
+    let headers: Option<web_sys::Headers> = reflect::object(&response, "headers");
+    let header = |name: &str| headers.as_ref()?.get(name).ok().flatten();
     Ok(Response {
-        status: response.status(),
+        // HTTP statuses are 0..=999: the saturating cast keeps them exactly.
+        status: reflect::number(&response, "status").unwrap_or(0.0) as u16,
         body,
         client_token: header("Authorization").filter(|t| !t.is_empty()),
         retry_after_ms: header("Retry-After").and_then(|h| parse_retry_after(&h)),

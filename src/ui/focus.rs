@@ -1,6 +1,7 @@
 //! Focus: keeping it on "the same" control across re-renders (controls carry a stable `data-cw-key`), moving it
 //! into a panel or dialog, cycling Tab / Shift+Tab inside one, and restoring it when a dialog closes.
 
+use crate::adapters::reflect;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
@@ -27,12 +28,17 @@ pub(crate) enum Focus {
 
 /// The focused element of `doc`, if any.
 fn active(doc: &Document) -> Option<Element> {
-    doc.active_element()
+    reflect::object(doc, "activeElement")
+}
+
+/// Whether `el` is in its document.
+fn connected(el: &Element) -> bool {
+    reflect::boolean(el, "isConnected") == Some(true)
 }
 
 /// Focuses `el` if it is still in its document (e.g. what had the focus before a dialog opened).
 fn focus_element(el: &Element) {
-    if el.is_connected() {
+    if connected(el) {
         let _ = el.unchecked_ref::<HtmlElement>().focus();
     }
 }
@@ -56,7 +62,7 @@ pub(crate) fn origin(doc: &Document) -> Option<Origin> {
 
 /// Gives the focus back to `origin` (or to the control that replaced it).
 pub(crate) fn return_to(origin: &Origin) {
-    if origin.el.is_connected() {
+    if connected(&origin.el) {
         return focus_element(&origin.el);
     }
     if let Some(el) = origin

@@ -22,7 +22,7 @@ mod sign_up;
 mod styles;
 mod user_button;
 
-use crate::adapters::page;
+use crate::adapters::{page, reflect};
 use crate::clerk::Controller;
 use appearance::Appearance;
 use localization::Strings;
@@ -210,10 +210,8 @@ pub(crate) fn mount(
 
 /// Opens the SignIn or SignUp modal on the current page (replacing an open one).
 pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, start: Start) {
-    let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    else {
+    let document: Option<JsValue> = web_sys::window().and_then(|w| reflect::object(&w, "document"));
+    let Some(body) = document.and_then(|d| reflect::object::<Element>(&d, "body")) else {
         return;
     };
     let Some(env) = env(controller, options, props, &body) else {

@@ -53,7 +53,7 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> Result<El, JsVa
 pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) {
     super::unmount_where(&|e| matches!(e.kind, Kind::Modal(_)));
     let doc = env.dom.document().clone();
-    let Some(body) = doc.body() else {
+    let Some(body) = crate::adapters::reflect::object::<web_sys::Element>(&doc, "body") else {
         return;
     };
     let restore = focus::origin(&doc);

@@ -1,6 +1,7 @@
 //! Anchoring a popover panel to its trigger and keeping it inside the viewport (pure arithmetic; the panel is
 //! `position: fixed`, and its `top`/`left` are set through the CSSOM, which the CSP allows).
 
+use crate::adapters::reflect;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleDeclaration, Element};
@@ -76,7 +77,9 @@ fn number(value: &JsValue, key: &str) -> f64 {
 
 /// Positions `panel` next to `trigger` inside the viewport of their window.
 pub(crate) fn anchor(panel: &Element, trigger: &Element) {
-    let Some(window) = panel.owner_document().and_then(|d| d.default_view()) else {
+    let document: Option<JsValue> = reflect::object(panel, "ownerDocument");
+    let Some(window) = document.and_then(|d| reflect::object::<web_sys::Window>(&d, "defaultView"))
+    else {
         return;
     };
     let viewport = (

@@ -350,8 +350,10 @@ impl<C: Component> Runtime<C> {
         let mut listeners = Vec::new();
         listeners.extend(self.listen(doc, "pointerdown", true, true));
         listeners.extend(self.listen(doc, "scroll", true, true));
-        if let Some(window) = self.env.dom.document().default_view() {
-            listeners.extend(self.listen(window.unchecked_ref(), "resize", false, true));
+        let window: Option<EventTarget> =
+            crate::adapters::reflect::object(self.env.dom.document(), "defaultView");
+        if let Some(window) = window {
+            listeners.extend(self.listen(&window, "resize", false, true));
         }
         *self.outside.borrow_mut() = listeners;
     }
