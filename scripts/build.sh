@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the SDK into pkg/ (wasm-pack, release profile, wasm-opt -Oz from npm's binaryen).
+# Builds the SDK into pkg/ (wasm-pack, release profile, wasm-opt -Oz from npm's binaryen), then minifies the JS.
 # pkg/clerk.browser.js is the script-tag entry (window.Clerk); see src/browser/clerk.browser.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,8 @@ wasm-pack build --release --target web --out-dir pkg
 # The script-tag build: a tiny classic-script loader next to the ES module it imports (window.Clerk from the
 # data-clerk-* attributes of its <script> tag); it reuses clerk_wasm.js + clerk_wasm_bg.wasm, no second wasm build.
 # Both are minified (esbuild, whitespace and local names only: property names and exports stay as they are), since
-# the script-tag page downloads them as they are; wasm-bindgen's glue is 65 KB unminified.
+# the script-tag page downloads them as they are; wasm-bindgen's glue is 65 KB unminified
+# (its doc comments stay in clerk_wasm.d.ts).
 esbuild pkg/clerk_wasm.js --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
   --allow-overwrite --outfile=pkg/clerk_wasm.js
 esbuild src/browser/clerk.browser.js --minify --target=es2020 --legal-comments=none --log-level=warning \

@@ -11,3 +11,9 @@ mod js;
 pub mod ui;
 
 pub use js::{is_clerk_api_response_error, Clerk, Client, Session, SignIn, SignUp, User};
+
+/// The allocator of the wasm build: talc, ~7 KB smaller in the binary than Rust's default dlmalloc. It grows the
+/// wasm memory as needed, like dlmalloc.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

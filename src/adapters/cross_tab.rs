@@ -3,7 +3,14 @@
 //! localStorage, so this one event carries sign-ins, sign-outs and session-list changes across tabs at once.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `event[key]` when it is a string (`null` for a cleared storage's key or a removed value).
+fn string_field(event: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(event, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
+}
 
 /// One storage change: the key (`None` when the whole storage was cleared) and its new value (`None`: removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,23 +26,28 @@ pub struct StorageEvents {
     /// Where the listener is registered.
     window: web_sys::Window,
     /// The listener.
-    callback: Closure<dyn FnMut(web_sys::StorageEvent)>,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl StorageEvents {
     /// Calls `on_change` for every `storage` event on this window; `None` when there is no window.
     pub fn listen(on_change: impl Fn(StorageChange) + 'static) -> Option<Self> {
         let window = web_sys::window()?;
-        let callback = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(
-            move |event: web_sys::StorageEvent| {
-                on_change(StorageChange {
-                    key: event.key(),
-                    new_value: event.new_value(),
-                })
-            },
-        );
+        // The event's fields are read with `Reflect` and the listener goes through the `(type, callback, capture)`
+        // form the components use too: each distinct web-sys method would be one more import in the build.
+        // (The closure takes a plain `Event`, as the components' listeners do, so they share one closure shim.)
+        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            on_change(StorageChange {
+                key: string_field(&event, "key"),
+                new_value: string_field(&event, "newValue"),
+            })
+        });
         window
-            .add_event_listener_with_callback("storage", callback.as_ref().unchecked_ref())
+            .add_event_listener_with_callback_and_bool(
+                "storage",
+                callback.as_ref().unchecked_ref(),
+                false,
+            )
             .ok()?;
         Some(StorageEvents { window, callback })
     }
@@ -43,8 +55,10 @@ impl StorageEvents {
 
 impl Drop for StorageEvents {
     fn drop(&mut self) {
-        let _ = self
-            .window
-            .remove_event_listener_with_callback("storage", self.callback.as_ref().unchecked_ref());
+        let _ = self.window.remove_event_listener_with_callback_and_bool(
+            "storage",
+            self.callback.as_ref().unchecked_ref(),
+            false,
+        );
     }
 }

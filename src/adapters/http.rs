@@ -2,6 +2,7 @@
 //! `Authorization` header both ways, form-encoded bodies with ClerkJS's `_method` override — under a timeout that
 //! aborts it. Every failure becomes a `ClerkError`; parsing the body is the caller's (with `core::wire`).
 
+use super::reflect;
 use super::timer::Timer;
 use crate::core::backoff::parse_retry_after;
 use crate::core::ClerkError;
@@ -82,7 +83,7 @@ impl Request {
             Method::Delete => "&_method=DELETE",
             Method::Get | Method::Post => "",
         };
-        format!("{base_url}{}?_is_native=1{method}", self.path)
+        [base_url, &self.path, "?_is_native=1", method].concat()
     }
 }
 
@@ -128,6 +129,11 @@ fn describe(error: &JsValue) -> String {
         .unwrap_or_else(|| "fetch failed".to_string())
 }
 
+/// `target[key] = value` on an object we just created (which cannot throw).
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
 /// Sends `request` to `base_url` with the client token (if any); fails with `timeout` after `timeout_ms`.
 pub async fn send(
     base_url: &str,
@@ -137,30 +143,35 @@ pub async fn send(
 ) -> Result<Response, ClerkError> {
     let window = web_sys::window().ok_or_else(|| ClerkError::network("no window"))?;
     let fail = |e: JsValue| ClerkError::network(describe(&e));
-    let init = web_sys::RequestInit::new();
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    let headers = web_sys::Headers::new().map_err(fail)?;
+    // The `RequestInit` dictionary and its headers as plain objects: web-sys's typed setters would each be one
+    // more import and JS shim in the build, and `fetch` reads plain objects the same way.
+    let init = js_sys::Object::new();
+    let headers = js_sys::Object::new();
+    set(&init, "mode", &"cors".into());
+    set(&init, "credentials", &"omit".into());
     if let Some(token) = client_token {
-        headers.set("Authorization", token).map_err(fail)?;
+        set(&headers, "Authorization", &token.into());
     }
     if request.method == Method::Get {
-        init.set_method("GET");
+        set(&init, "method", &"GET".into());
     } else {
-        init.set_method("POST");
+        set(&init, "method", &"POST".into());
         let form = web_sys::UrlSearchParams::new().map_err(fail)?;
         for (key, value) in &request.form {
             form.append(key, value);
         }
-        headers
-            .set("Content-Type", "application/x-www-form-urlencoded")
-            .map_err(fail)?;
-        init.set_body(&JsValue::from(form.to_string()));
+        set(
+            &headers,
+            "Content-Type",
+            &"application/x-www-form-urlencoded".into(),
+        );
+        set(&init, "body", &JsValue::from(form.to_string()));
     }
-    init.set_headers(&headers);
+    set(&init, "headers", &headers);
 
     let controller = web_sys::AbortController::new().map_err(fail)?;
-    init.set_signal(Some(&controller.signal()));
+    let signal = reflect::get(&controller, "signal").unwrap_or_default();
+    set(&init, "signal", &signal);
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let (timed_out, controller) = (timed_out.clone(), controller.clone());
@@ -181,7 +192,8 @@ pub async fn send(
         }
     };
 
-    let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url(base_url), &init))
+    let init: &web_sys::RequestInit = init.unchecked_ref();
+    let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url(base_url), init))
         .await
         .map_err(failed)?;
     let response: web_sys::Response = answer
@@ -192,9 +204,12 @@ pub async fn send(
         .map_err(failed)?
         .as_string()
         .unwrap_or_default();
-    let header = |name: &str| response.headers().get(name).ok().flatten();
+    // `status` and `headers` through `Reflect` (one import fewer each); a Response always has both.
+    let headers: Option<web_sys::Headers> = reflect::object(&response, "headers");
+    let header = |name: &str| headers.as_ref()?.get(name).ok().flatten();
     Ok(Response {
-        status: response.status(),
+        // HTTP statuses are 0..=999: the saturating cast keeps them exactly.
+        status: reflect::number(&response, "status").unwrap_or(0.0) as u16,
         body,
         client_token: header("Authorization").filter(|t| !t.is_empty()),
         retry_after_ms: header("Retry-After").and_then(|h| parse_retry_after(&h)),

@@ -4,5 +4,6 @@
 pub mod cross_tab;
 pub mod http;
 pub mod page;
+pub mod reflect;
 pub mod storage;
 pub mod timer;

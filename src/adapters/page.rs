@@ -1,17 +1,37 @@
 //! The host page: console messages and navigation.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Logs a warning on the console, prefixed so it is clearly the SDK's.
 pub fn warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("[clerk-wasm] {message}")));
+    warn_parts(&[message]);
+}
+
+/// [`warn`] of the concatenated `parts` (string building without `format!`, which costs the wasm binary the
+/// formatting machinery).
+pub fn warn_parts(parts: &[&str]) {
+    let mut text = String::from("[clerk-wasm] ");
+    for part in parts {
+        text.push_str(part);
+    }
+    web_sys::console::warn_1(&JsValue::from_str(&text));
+}
+
+/// What a thrown JS value says, for warnings: an `Error`'s message, a string, or its JSON.
+pub fn describe(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .or_else(|| js_sys::JSON::stringify(value).ok()?.as_string())
+        .unwrap_or_default()
 }
 
 /// Navigates the page to `url` (an `after…Url` option); a refused navigation is logged, not thrown.
 pub fn navigate(url: &str) {
     let assigned = web_sys::window().map(|w| w.location().assign(url));
     if !matches!(assigned, Some(Ok(()))) {
-        warn(&format!("could not navigate to {url}"));
+        warn_parts(&["could not navigate to ", url]);
     }
 }
 

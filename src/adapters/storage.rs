@@ -56,10 +56,12 @@ impl BrowserStore {
     /// Logs the first fallback to memory.
     fn fall_back(&self, why: &str) {
         if !self.warned.replace(true) {
-            page::warn(&format!(
-                "{} {why}; keeping the SDK's data in memory for this page",
-                self.area.name()
-            ));
+            page::warn_parts(&[
+                self.area.name(),
+                " ",
+                why,
+                "; keeping the SDK's data in memory for this page",
+            ]);
         }
     }
 

@@ -233,13 +233,8 @@ impl Clerk {
                 ("user", user.map_or(JsValue::NULL, |u| User::new(u).into())),
             ]);
             if let Err(e) = callback.call1(&JsValue::NULL, &payload) {
-                let message = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()));
-                crate::adapters::page::warn(&format!(
-                    "a listener threw: {}",
-                    message.unwrap_or_default()
-                ));
+                let message = crate::adapters::page::describe(&e);
+                crate::adapters::page::warn_parts(&["a listener threw: ", &message]);
             }
         });
         let controller = self.controller.clone();

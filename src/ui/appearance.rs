@@ -90,9 +90,11 @@ impl Appearance {
         for (key, property) in VARIABLES {
             let value = variables.string(key);
             if value.is_some_and(|v| !self.set_variable(property, v)) {
-                crate::adapters::page::warn(&format!(
-                    "appearance.variables.{key} is not a plain CSS value; ignoring it"
-                ));
+                crate::adapters::page::warn_parts(&[
+                    "appearance.variables.",
+                    key,
+                    " is not a plain CSS value; ignoring it",
+                ]);
             }
         }
     }

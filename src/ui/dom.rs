@@ -4,6 +4,7 @@
 //! Everything works in the host element's own document (an iframe's elements are built by the iframe's document),
 //! and nothing relies on `instanceof` checks, which fail across documents.
 
+use crate::adapters::reflect;
 use std::cell::Cell;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -39,7 +40,7 @@ pub(crate) struct Dom {
 impl Dom {
     /// The builder for `el`'s document (`None` for a node without one).
     pub(crate) fn of(el: &Element) -> Option<Dom> {
-        el.owner_document().map(|doc| Dom { doc })
+        reflect::object(el, "ownerDocument").map(|doc| Dom { doc })
     }
 
     /// The document.

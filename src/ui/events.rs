@@ -2,7 +2,7 @@
 //! `data-cw-arg`), so one delegated listener per event type serves the whole component. Event fields are read with
 //! `Reflect`, so a synthetic or unusual event can never make a typed getter throw.
 
-use js_sys::Reflect;
+use crate::adapters::reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, Node};
 
@@ -14,9 +14,12 @@ pub(crate) struct UiEvent {
 
 /// `event[key]` as a string.
 fn string_field(value: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(value, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
+    reflect::string(value, key)
+}
+
+/// A node's `nodeType` (`None` for what is not a node, such as the window).
+fn node_type(value: &JsValue) -> Option<u16> {
+    reflect::number(value, "nodeType").map(|n| n as u16)
 }
 
 impl UiEvent {
@@ -27,16 +30,16 @@ impl UiEvent {
 
     /// The event type (`click`, `keydown`, ...).
     pub(crate) fn kind(&self) -> String {
-        self.event.type_()
+        reflect::string(&self.event, "type").unwrap_or_default()
     }
 
     /// The element the event targets (a text node's parent for text targets).
     pub(crate) fn target(&self) -> Option<Element> {
-        let node: Node = self.event.target()?.unchecked_into();
-        if node.node_type() == Node::ELEMENT_NODE {
+        let node: JsValue = reflect::object(&self.event, "target")?;
+        if node_type(&node) == Some(Node::ELEMENT_NODE) {
             Some(node.unchecked_into())
         } else {
-            node.parent_element()
+            reflect::object(&node, "parentElement")
         }
     }
 
@@ -50,19 +53,17 @@ impl UiEvent {
     /// Whether the target is inside the element marked `data-cw-part="<part>"`.
     pub(crate) fn within(&self, part: &str) -> bool {
         self.target()
-            .and_then(|t| {
-                t.closest(&format!("[data-cw-part=\"{part}\"]"))
-                    .ok()
-                    .flatten()
-            })
+            .and_then(|t| t.closest(&super::part_selector(part)).ok().flatten())
             .is_some()
     }
 
     /// Whether the target is `root` or inside it.
     pub(crate) fn inside(&self, root: &Element) -> bool {
         // `contains` throws for a non-node (the window), so check what the target is first.
-        let target = self.event.target().map(|t| t.unchecked_into::<Node>());
-        target.is_some_and(|t| t.node_type() != 0 && root.contains(Some(&t)))
+        let target: Option<JsValue> = reflect::object(&self.event, "target");
+        target.is_some_and(|t| {
+            node_type(&t).is_some_and(|n| n != 0) && root.contains(Some(t.unchecked_ref()))
+        })
     }
 
     /// `KeyboardEvent.key` (`None` for other events).
@@ -72,10 +73,7 @@ impl UiEvent {
 
     /// Whether Shift was held.
     pub(crate) fn shift(&self) -> bool {
-        Reflect::get(&self.event, &JsValue::from_str("shiftKey"))
-            .ok()
-            .and_then(|v| v.as_bool())
-            == Some(true)
+        reflect::boolean(&self.event, "shiftKey") == Some(true)
     }
 
     /// The `name` and current `value` of the input the event targets.
@@ -90,7 +88,8 @@ impl UiEvent {
     /// The `src` of the image the event targets.
     pub(crate) fn image_src(&self) -> Option<String> {
         let target = self.target()?;
-        if target.tag_name().eq_ignore_ascii_case("img") {
+        let tag = reflect::string(&target, "tagName").unwrap_or_default();
+        if tag.eq_ignore_ascii_case("img") {
             target.get_attribute("src")
         } else {
             None

@@ -176,7 +176,12 @@ impl Flow {
         let step = Step::render().then(Effect::run(move || {
             match controller.switch_to(Some(&session_id)) {
                 Ok(()) => after_url.iter().for_each(|url| page::navigate(url)),
-                Err(e) => page::warn(&format!("could not activate the new session: {e}")),
+                Err(e) => page::warn_parts(&[
+                    "could not activate the new session: ",
+                    e.code(),
+                    ": ",
+                    e.message(),
+                ]),
             }
         }));
         if self.modal.is_some() {

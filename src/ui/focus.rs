@@ -1,6 +1,7 @@
 //! Focus: keeping it on "the same" control across re-renders (controls carry a stable `data-cw-key`), moving it
 //! into a panel or dialog, cycling Tab / Shift+Tab inside one, and restoring it when a dialog closes.
 
+use crate::adapters::reflect;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
@@ -27,12 +28,17 @@ pub(crate) enum Focus {
 
 /// The focused element of `doc`, if any.
 fn active(doc: &Document) -> Option<Element> {
-    doc.active_element()
+    reflect::object(doc, "activeElement")
+}
+
+/// Whether `el` is in its document.
+fn connected(el: &Element) -> bool {
+    reflect::boolean(el, "isConnected") == Some(true)
 }
 
 /// Focuses `el` if it is still in its document (e.g. what had the focus before a dialog opened).
 fn focus_element(el: &Element) {
-    if el.is_connected() {
+    if connected(el) {
         let _ = el.unchecked_ref::<HtmlElement>().focus();
     }
 }
@@ -56,7 +62,7 @@ pub(crate) fn origin(doc: &Document) -> Option<Origin> {
 
 /// Gives the focus back to `origin` (or to the control that replaced it).
 pub(crate) fn return_to(origin: &Origin) {
-    if origin.el.is_connected() {
+    if connected(&origin.el) {
         return focus_element(&origin.el);
     }
     if let Some(el) = origin
@@ -68,20 +74,26 @@ pub(crate) fn return_to(origin: &Origin) {
     }
 }
 
-/// The focusable controls inside `container`, in document order.
-fn focusables(container: &Element) -> Vec<Element> {
-    let Ok(list) = container.query_selector_all(FOCUSABLE) else {
+/// The elements inside `container` matching `selector`, in document order (empty for an invalid selector).
+/// `Array.from` reads the `NodeList`, which spares the build `NodeList`'s own `length`/`item` imports.
+fn elements(container: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = container.query_selector_all(selector) else {
         return Vec::new();
     };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
+    js_sys::Array::from(&list)
+        .iter()
         .map(|node| node.unchecked_into::<Element>())
         .collect()
 }
 
+/// The focusable controls inside `container`, in document order.
+fn focusables(container: &Element) -> Vec<Element> {
+    elements(container, FOCUSABLE)
+}
+
 /// The element marked `data-cw-part="<part>"` inside `root` (or `root` itself).
 fn part(root: &Element, part: &str) -> Option<Element> {
-    let selector = format!("[data-cw-part=\"{part}\"]");
+    let selector = super::part_selector(part);
     if root.matches(&selector).unwrap_or(false) {
         return Some(root.clone());
     }
@@ -136,10 +148,8 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
 
 /// The control with `data-cw-key="<key>"` inside `root`.
 fn find_key(root: &Element, key: &str) -> Option<Element> {
-    let list = root.query_selector_all("[data-cw-key]").ok()?;
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|node| node.unchecked_into::<Element>())
+    elements(root, "[data-cw-key]")
+        .into_iter()
         .find(|el| el.get_attribute("data-cw-key").as_deref() == Some(key))
 }
 

@@ -22,7 +22,7 @@ mod sign_up;
 mod styles;
 mod user_button;
 
-use crate::adapters::page;
+use crate::adapters::{page, reflect};
 use crate::clerk::Controller;
 use appearance::Appearance;
 use localization::Strings;
@@ -80,6 +80,29 @@ pub fn stats() -> UiStats {
     }
 }
 
+/// The selector of the element marked `data-cw-part="<part>"` (`part` is one of our literals).
+pub(crate) fn part_selector(part: &str) -> String {
+    ["[data-cw-part=\"", part, "\"]"].concat()
+}
+
+/// `n` in decimal (`to_string`/`format!` would pull the formatting machinery into the wasm binary).
+pub(crate) fn decimal(n: i64) -> String {
+    let mut digits = Vec::new();
+    let mut rest = n.unsigned_abs();
+    loop {
+        // `rest % 10` is below 10, so the digit is ASCII.
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        digits.push(b'-');
+    }
+    digits.iter().rev().map(|&d| char::from(d)).collect()
+}
+
 /// `value` as an element, when it is one (checked by `nodeType`, which works for any document's elements).
 fn as_element(value: &JsValue) -> Option<Element> {
     let node_type = js_sys::Reflect::get(value, &"nodeType".into())
@@ -111,7 +134,7 @@ fn env(controller: &Controller, options: &JsValue, props: &JsValue, host: &Eleme
         dom,
         strings,
         appearance,
-        id: format!("cw{id}"),
+        id: ["cw", &decimal(id.into())].concat(),
     })
 }
 
@@ -127,8 +150,9 @@ fn register(host: Element, kind: Kind, mounted: Rc<dyn Mounted>) {
     });
 }
 
-/// Unmounts entries chosen by `pick` (outside the registry borrow: unmounting runs component code).
-fn unmount_where(pick: impl Fn(&Entry) -> bool) {
+/// Unmounts entries chosen by `pick` (outside the registry borrow: unmounting runs component code). `&dyn`: one
+/// copy of this code in the binary rather than one per caller.
+fn unmount_where(pick: &dyn Fn(&Entry) -> bool) {
     let removed: Vec<Entry> = MOUNTS.with(|m| {
         let mut all = m.borrow_mut();
         let (removed, kept) = std::mem::take(&mut *all).into_iter().partition(|e| pick(e));
@@ -142,20 +166,20 @@ fn unmount_where(pick: impl Fn(&Entry) -> bool) {
 
 /// Unmounts whatever is mounted in `host`.
 pub(crate) fn unmount_host(host: &Element) {
-    unmount_where(|e| e.host == *host);
+    unmount_where(&|e| e.host == *host);
 }
 
 /// Unmounts the `kind` component mounted in `host` (nothing when `host` holds another kind or nothing).
 pub(crate) fn unmount(kind: Kind, host: &JsValue) {
     match as_element(host) {
-        Some(host) => unmount_where(|e| e.host == host && e.kind == kind),
+        Some(host) => unmount_where(&|e| e.host == host && e.kind == kind),
         None => page::warn("unmount: the argument is not an element"),
     }
 }
 
 /// Unmounts every modal opened as `kind`.
 pub(crate) fn close_modal(kind: Kind) {
-    unmount_where(|e| e.kind == kind);
+    unmount_where(&|e| e.kind == kind);
 }
 
 /// Mounts a component of `kind` into the element `host` (a warning, and nothing else, when it is not one).
@@ -180,16 +204,14 @@ pub(crate) fn mount(
     };
     match mounted {
         Ok(mounted) => register(host, kind, mounted),
-        Err(e) => page::warn(&format!("could not mount a component: {e:?}")),
+        Err(e) => page::warn_parts(&["could not mount a component: ", &page::describe(&e)]),
     }
 }
 
 /// Opens the SignIn or SignUp modal on the current page (replacing an open one).
 pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, start: Start) {
-    let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    else {
+    let document: Option<JsValue> = web_sys::window().and_then(|w| reflect::object(&w, "document"));
+    let Some(body) = document.and_then(|d| reflect::object::<Element>(&d, "body")) else {
         return;
     };
     let Some(env) = env(controller, options, props, &body) else {
@@ -197,4 +219,21 @@ pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, 
     };
     let flow_props = props::FlowProps::read(props, "modal props");
     modal::open(env, flow_props, start, false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decimal, part_selector};
+
+    #[test]
+    fn decimal_writes_integers_like_to_string() {
+        for n in [0, 7, -7, 10, 42, -305, 2_147_483_647, i64::MIN, i64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn part_selector_quotes_the_part() {
+        assert_eq!(part_selector("panel"), "[data-cw-part=\"panel\"]");
+    }
 }

@@ -51,9 +51,9 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> Result<El, JsVa
 
 /// Opens a modal flow (closing any open one first); `add_account` skips the account chooser.
 pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) {
-    super::unmount_where(|e| matches!(e.kind, Kind::Modal(_)));
+    super::unmount_where(&|e| matches!(e.kind, Kind::Modal(_)));
     let doc = env.dom.document().clone();
-    let Some(body) = doc.body() else {
+    let Some(body) = crate::adapters::reflect::object::<web_sys::Element>(&doc, "body") else {
         return;
     };
     let restore = focus::origin(&doc);
@@ -72,7 +72,7 @@ pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) 
         }
         Err(e) => {
             host.remove();
-            page::warn(&format!("could not open the modal: {e:?}"));
+            page::warn_parts(&["could not open the modal: ", &page::describe(&e)]);
         }
     }
 }

@@ -17,7 +17,7 @@ impl<'a> Props<'a> {
     /// Starts reading `value`; warns when it is neither an object nor `undefined`/`null`.
     pub(crate) fn new(value: &'a JsValue, what: &'static str) -> Self {
         if !value.is_undefined() && !value.is_null() && !value.is_object() {
-            page::warn(&format!("{what} should be an object; ignoring it"));
+            page::warn_parts(&[what, " should be an object; ignoring it"]);
         }
         Props { value, what }
     }
@@ -32,10 +32,14 @@ impl<'a> Props<'a> {
 
     /// Warns that `key` has the wrong type.
     fn wrong_type(&self, key: &str, expected: &str) {
-        page::warn(&format!(
-            "{}.{key} should be {expected}; using the default",
-            self.what
-        ));
+        page::warn_parts(&[
+            self.what,
+            ".",
+            key,
+            " should be ",
+            expected,
+            "; using the default",
+        ]);
     }
 
     /// A string prop (`None` when absent or of another type).

@@ -35,7 +35,7 @@ pub(crate) struct Env {
 impl Env {
     /// A unique element id for this mount.
     pub(crate) fn id(&self, suffix: &str) -> String {
-        format!("{}-{suffix}", self.id)
+        [self.id.as_str(), "-", suffix].concat()
     }
 }
 
@@ -318,7 +318,7 @@ impl<C: Component> Runtime<C> {
                     let _ = self.root.append_with_node_1(&child.build());
                 }
             }
-            Err(e) => page::warn(&format!("could not render a component: {e:?}")),
+            Err(e) => page::warn_parts(&["could not render a component: ", &page::describe(&e)]),
         }
         focus::restore(&self.root, saved);
         self.layout();
@@ -350,8 +350,10 @@ impl<C: Component> Runtime<C> {
         let mut listeners = Vec::new();
         listeners.extend(self.listen(doc, "pointerdown", true, true));
         listeners.extend(self.listen(doc, "scroll", true, true));
-        if let Some(window) = self.env.dom.document().default_view() {
-            listeners.extend(self.listen(window.unchecked_ref(), "resize", false, true));
+        let window: Option<EventTarget> =
+            crate::adapters::reflect::object(self.env.dom.document(), "defaultView");
+        if let Some(window) = window {
+            listeners.extend(self.listen(&window, "resize", false, true));
         }
         *self.outside.borrow_mut() = listeners;
     }

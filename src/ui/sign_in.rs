@@ -36,7 +36,7 @@ fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>]) -> Result<Vec<El>, 
             .attr("type", "button")
             .attr("data-cw-action", "continue")
             .attr("data-cw-arg", &account.session_id)
-            .attr("data-cw-key", &format!("continue:{}", account.session_id))
+            .attr("data-cw-key", &["continue:", &account.session_id].concat())
             .attr(
                 "aria-label",
                 &s.with_email(Text::ContinueAs, account.email_or_empty()),

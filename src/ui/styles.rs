@@ -136,7 +136,8 @@ fn is_ours(sheet: &JsValue) -> bool {
 /// A constructed sheet with our rules, made by `doc`'s own `CSSStyleSheet` (a sheet may only be adopted by the
 /// document whose window constructed it).
 fn construct(doc: &Document) -> Result<CssStyleSheet, JsValue> {
-    let window = doc.default_view().ok_or("the document has no window")?;
+    let window: JsValue =
+        crate::adapters::reflect::object(doc, "defaultView").ok_or("the document has no window")?;
     let constructor = Reflect::get(&window, &"CSSStyleSheet".into())?;
     if !constructor.is_function() {
         return Err("no CSSStyleSheet constructor".into());

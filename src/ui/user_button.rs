@@ -140,7 +140,7 @@ impl UserButton {
                     .attr("type", "button")
                     .attr("data-cw-action", "switch")
                     .attr("data-cw-arg", &other.session_id)
-                    .attr("data-cw-key", &format!("switch:{}", other.session_id))
+                    .attr("data-cw-key", &["switch:", &other.session_id].concat())
                     .attr(
                         "aria-label",
                         &s.with_email(Text::SwitchTo, other.email_or_empty()),
@@ -243,7 +243,12 @@ impl Component for UserButton {
                 self.close()
                     .then(Effect::run(move || match controller.switch_to(Some(&id)) {
                         Ok(()) => after.iter().for_each(|url| page::navigate(url)),
-                        Err(e) => page::warn(&format!("could not switch accounts: {e}")),
+                        Err(e) => page::warn_parts(&[
+                            "could not switch accounts: ",
+                            e.code(),
+                            ": ",
+                            e.message(),
+                        ]),
                     }))
             }
             Msg::SignOut => self.close().then(Effect::spawn(async move {
@@ -256,7 +261,7 @@ impl Component for UserButton {
             })),
             Msg::SignedOut { all, result } => {
                 if let Err(e) = result {
-                    page::warn(&format!("could not sign out: {e}"));
+                    page::warn_parts(&["could not sign out: ", e.code(), ": ", e.message()]);
                     return Step::quiet();
                 }
                 let remaining = controller.signed_in_sessions().len();
@@ -347,7 +352,7 @@ impl Component for UserButton {
             return;
         }
         let part = |name: &str| {
-            root.query_selector(&format!("[data-cw-part=\"{name}\"]"))
+            root.query_selector(&super::part_selector(name))
                 .ok()
                 .flatten()
         };
