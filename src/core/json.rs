@@ -9,6 +9,8 @@
 //! Hostile input is expected (the network, localStorage): every failure is an `Err` with a short message, nesting
 //! is bounded by [`MAX_DEPTH`], and nothing here panics.
 
+use std::cell::Cell;
+
 /// Deepest nesting of arrays and objects accepted (the same as serde_json's default).
 pub const MAX_DEPTH: usize = 128;
 
@@ -51,7 +53,7 @@ pub fn from_str<T: FromJson>(text: &str) -> Result<T, String> {
 /// Encodes `value` as compact JSON text.
 pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
     let mut out = String::new();
-    value.to_json().write(&mut out);
+    value.write_json(&mut out);
     out
 }
 
@@ -354,10 +356,10 @@ pub trait FromJson: Sized {
     fn from_json(v: &Json) -> Result<Self, String>;
 }
 
-/// Writing a value of this type as JSON.
+/// Writing a value of this type as JSON text.
 pub trait ToJson {
-    /// The value as a JSON tree.
-    fn to_json(&self) -> Json;
+    /// Appends the value as compact JSON text.
+    fn write_json(&self, out: &mut String);
 }
 
 impl FromJson for Json {
@@ -425,102 +427,155 @@ impl<T: FromJson> FromJson for std::rc::Rc<T> {
     }
 }
 
-impl<T: ToJson> ToJson for std::rc::Rc<T> {
-    fn to_json(&self) -> Json {
-        (**self).to_json()
+impl<T: ToJson + ?Sized> ToJson for std::rc::Rc<T> {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out)
     }
 }
 
 impl ToJson for Json {
-    fn to_json(&self) -> Json {
-        self.clone()
+    fn write_json(&self, out: &mut String) {
+        self.write(out)
     }
 }
 
 impl ToJson for str {
-    fn to_json(&self) -> Json {
-        Json::Str(self.to_string())
+    fn write_json(&self, out: &mut String) {
+        write_str(self, out)
     }
 }
 
 impl ToJson for String {
-    fn to_json(&self) -> Json {
-        Json::Str(self.clone())
+    fn write_json(&self, out: &mut String) {
+        write_str(self, out)
     }
 }
 
 impl ToJson for bool {
-    fn to_json(&self) -> Json {
-        Json::Bool(*self)
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" })
     }
 }
 
 impl ToJson for u64 {
-    fn to_json(&self) -> Json {
-        Json::Num(self.to_string())
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.to_string())
     }
 }
 
 impl ToJson for u32 {
-    fn to_json(&self) -> Json {
-        Json::Num(self.to_string())
+    fn write_json(&self, out: &mut String) {
+        u64::from(*self).write_json(out)
     }
 }
 
 impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self) -> Json {
-        self.as_ref().map_or(Json::Null, T::to_json)
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_json(out),
+            None => out.push_str("null"),
+        }
     }
 }
 
 impl<T: ToJson> ToJson for Vec<T> {
-    fn to_json(&self) -> Json {
-        Json::Arr(self.iter().map(T::to_json).collect())
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
     }
 }
 
 impl<T: ToJson + ?Sized> ToJson for &T {
-    fn to_json(&self) -> Json {
-        (**self).to_json()
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out)
     }
 }
 
-/// The members of a JSON object, read field by field. Unknown members are ignored.
-pub struct Fields<'a>(&'a [(String, Json)]);
+/// The members of a JSON object, read field by field; unknown members are ignored.
+///
+/// A field that is missing or wrongly shaped does not return early: it reads as its type's default and the first
+/// such error is kept, to be returned by [`Fields::finish`]. Every field's read is then a plain call, with no
+/// clean-up path per field for the fields read before it, which keeps each type's reader small in the wasm build.
+pub struct Fields<'a> {
+    members: &'a [(String, Json)],
+    error: Cell<Option<String>>,
+}
 
 impl<'a> Fields<'a> {
     /// The members of `v`, or an error when it is not an object.
     pub fn of(v: &'a Json) -> Result<Self, String> {
         match v {
-            Json::Obj(members) => Ok(Fields(members)),
+            Json::Obj(members) => Ok(Fields {
+                members,
+                error: Cell::new(None),
+            }),
             other => Err(mismatch("an object", other)),
         }
     }
 
-    /// The raw member `key`, if present.
+    /// The raw member `key`, if present (of a repeated key, the last).
     pub fn get(&self, key: &str) -> Option<&'a Json> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.members
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Keeps the first error.
+    fn fail(&self, message: String) {
+        let first = self.error.take().unwrap_or(message);
+        self.error.set(Some(first));
     }
 
     /// A member that must be present (it may still be `null` when `T` is an `Option`).
-    pub fn req<T: FromJson>(&self, key: &str) -> Result<T, String> {
+    #[inline(never)]
+    pub fn req<T: FromJson + Default>(&self, key: &str) -> T {
         match self.get(key) {
-            Some(v) => T::from_json(v).map_err(|e| in_field(key, &e)),
-            None => Err(["missing field `", key, "`"].concat()),
+            Some(v) => self.read(key, v),
+            None => {
+                self.fail(["missing field `", key, "`"].concat());
+                T::default()
+            }
         }
     }
 
     /// An optional member: missing or `null` is `None`.
-    pub fn opt<T: FromJson>(&self, key: &str) -> Result<Option<T>, String> {
+    #[inline(never)]
+    pub fn opt<T: FromJson>(&self, key: &str) -> Option<T> {
         match self.get(key) {
-            None | Some(Json::Null) => Ok(None),
-            Some(v) => T::from_json(v).map(Some).map_err(|e| in_field(key, &e)),
+            None | Some(Json::Null) => None,
+            Some(v) => T::from_json(v)
+                .map_err(|e| self.fail(in_field(key, &e)))
+                .ok(),
         }
     }
 
     /// A member whose absence or `null` means the type's default (Clerk sends `null` for empty lists at times).
-    pub fn or_default<T: FromJson + Default>(&self, key: &str) -> Result<T, String> {
-        Ok(self.opt(key)?.unwrap_or_default())
+    pub fn or_default<T: FromJson + Default>(&self, key: &str) -> T {
+        self.opt(key).unwrap_or_default()
+    }
+
+    /// `value` read from `v`, or the default with the error kept.
+    fn read<T: FromJson + Default>(&self, key: &str, v: &Json) -> T {
+        T::from_json(v).unwrap_or_else(|e| {
+            self.fail(in_field(key, &e));
+            T::default()
+        })
+    }
+
+    /// `value`, built from the fields read, or the first error met while reading them.
+    pub fn finish<T>(self, value: T) -> Result<T, String> {
+        match self.error.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
     }
 }
 
@@ -529,20 +584,28 @@ fn in_field(key: &str, message: &str) -> String {
     ["field `", key, "`: ", message].concat()
 }
 
-/// Builds a JSON object member by member; `None` members are written as `null` unless skipped with
-/// [`ObjectWriter::some`].
-#[derive(Default)]
-pub struct ObjectWriter(Vec<(String, Json)>);
+/// Writes a JSON object member by member, straight into the output text.
+pub struct ObjectWriter<'o> {
+    out: &'o mut String,
+    first: bool,
+}
 
-impl ObjectWriter {
-    /// An empty object.
-    pub fn new() -> Self {
-        Self::default()
+impl<'o> ObjectWriter<'o> {
+    /// Starts an object (`{`) in `out`.
+    pub fn new(out: &'o mut String) -> Self {
+        out.push('{');
+        ObjectWriter { out, first: true }
     }
 
     /// Adds `key: value`.
     pub fn put<T: ToJson + ?Sized>(mut self, key: &str, value: &T) -> Self {
-        self.0.push((key.to_string(), value.to_json()));
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_str(key, self.out);
+        self.out.push(':');
+        value.write_json(self.out);
         self
     }
 
@@ -554,9 +617,9 @@ impl ObjectWriter {
         }
     }
 
-    /// The object.
-    pub fn done(self) -> Json {
-        Json::Obj(self.0)
+    /// Ends the object (`}`).
+    pub fn done(self) {
+        self.out.push('}');
     }
 }
 
@@ -568,12 +631,13 @@ macro_rules! json_struct {
         impl $crate::core::json::FromJson for $ty {
             fn from_json(v: &$crate::core::json::Json) -> Result<Self, String> {
                 let f = $crate::core::json::Fields::of(v)?;
-                Ok($ty { $($field: f.$how(stringify!($field))?),* })
+                let value = $ty { $($field: f.$how(stringify!($field))),* };
+                f.finish(value)
             }
         }
         impl $crate::core::json::ToJson for $ty {
-            fn to_json(&self) -> $crate::core::json::Json {
-                $crate::core::json::ObjectWriter::new()$(.put(stringify!($field), &self.$field))*.done()
+            fn write_json(&self, out: &mut String) {
+                $crate::core::json::ObjectWriter::new(out)$(.put(stringify!($field), &self.$field))*.done()
             }
         }
     };
@@ -592,6 +656,12 @@ macro_rules! json_enum {
                 }
             }
         }
+        impl Default for $ty {
+            /// `Unknown`: what a missing status reads as (the read fails anyway, see `Fields::req`).
+            fn default() -> Self {
+                $ty::Unknown
+            }
+        }
         impl $crate::core::json::FromJson for $ty {
             fn from_json(v: &$crate::core::json::Json) -> Result<Self, String> {
                 Ok(match <String as $crate::core::json::FromJson>::from_json(v)?.as_str() {
@@ -601,8 +671,8 @@ macro_rules! json_enum {
             }
         }
         impl $crate::core::json::ToJson for $ty {
-            fn to_json(&self) -> $crate::core::json::Json {
-                $crate::core::json::Json::Str(self.as_str().to_string())
+            fn write_json(&self, out: &mut String) {
+                $crate::core::json::ToJson::write_json(self.as_str(), out)
             }
         }
     };

@@ -15,9 +15,11 @@ fn parses_every_kind_of_value() {
     );
     let b = Fields::of(f.get("b").unwrap()).unwrap();
     assert_eq!(b.get("c"), Some(&Json::Null));
-    assert_eq!(b.req::<bool>("d"), Ok(true));
-    assert_eq!(b.req::<bool>("e"), Ok(false));
-    assert_eq!(f.req::<String>("s").unwrap(), "x\"\\/\u{8}\u{c}\n\r\té😀");
+    assert!(b.req::<bool>("d"));
+    assert!(!b.req::<bool>("e"));
+    assert_eq!(b.finish(()), Ok(()));
+    assert_eq!(f.req::<String>("s"), "x\"\\/\u{8}\u{c}\n\r\té😀");
+    assert_eq!(f.finish(()), Ok(()));
 }
 
 #[test]
@@ -74,7 +76,7 @@ fn nesting_is_bounded() {
 #[test]
 fn the_last_of_repeated_keys_counts() {
     let v = parse(r#"{"a": 1, "a": 2}"#).unwrap();
-    assert_eq!(Fields::of(&v).unwrap().req::<u64>("a"), Ok(2));
+    assert_eq!(Fields::of(&v).unwrap().req::<u64>("a"), 2);
 }
 
 #[test]
@@ -99,21 +101,33 @@ fn integers_are_read_strictly() {
 #[test]
 fn fields_tell_missing_null_and_wrong() {
     let v = parse(r#"{"n": null, "s": "x", "l": [1, 2]}"#).unwrap();
-    let f = Fields::of(&v).unwrap();
-    assert_eq!(f.req::<Option<String>>("n"), Ok(None));
+    let read = || Fields::of(&v).unwrap();
+    // Present, missing, null and defaulted members that are fine.
+    let f = read();
+    assert_eq!(f.req::<Option<String>>("n"), None);
+    assert_eq!(f.opt::<String>("n"), None);
+    assert_eq!(f.opt::<String>("missing"), None);
+    assert_eq!(f.opt::<String>("s"), Some("x".into()));
+    assert_eq!(f.or_default::<Vec<u64>>("n"), vec![]);
+    assert_eq!(f.or_default::<Vec<u64>>("l"), vec![1, 2]);
+    assert_eq!(f.finish(7), Ok(7));
+    // A required member that is missing.
+    let f = read();
+    assert_eq!(f.req::<Option<String>>("missing"), None);
     assert!(f
-        .req::<Option<String>>("missing")
+        .finish(())
         .unwrap_err()
         .contains("missing field `missing`"));
-    assert!(f.req::<String>("n").is_err());
-    assert_eq!(f.opt::<String>("n"), Ok(None));
-    assert_eq!(f.opt::<String>("missing"), Ok(None));
-    assert_eq!(f.opt::<String>("s"), Ok(Some("x".into())));
-    let e = f.opt::<u64>("s").unwrap_err();
+    // null where a value is required.
+    let f = read();
+    assert_eq!(f.req::<String>("n"), "");
+    assert!(f.finish(()).unwrap_err().contains("field `n`"));
+    // A wrongly shaped optional member is an error too, and the first error is the one reported.
+    let f = read();
+    assert_eq!(f.opt::<u64>("s"), None);
+    assert!(f.or_default::<Vec<String>>("l").is_empty());
+    let e = f.finish(()).unwrap_err();
     assert!(e.contains("field `s`") && e.contains("a string"), "{e}");
-    assert_eq!(f.or_default::<Vec<u64>>("n"), Ok(vec![]));
-    assert_eq!(f.or_default::<Vec<u64>>("l"), Ok(vec![1, 2]));
-    assert!(f.or_default::<Vec<String>>("l").is_err());
     assert!(Fields::of(&Json::Arr(vec![])).is_err());
 }
 
@@ -125,11 +139,14 @@ fn writes_what_it_reads() {
     v.write(&mut out);
     assert_eq!(parse(&out).unwrap(), v);
     assert!(out.contains("\\u0001"), "{out}");
-    let written = ObjectWriter::new()
+    let mut written = String::new();
+    ObjectWriter::new(&mut written)
         .put("a", "x")
         .some("b", &None::<String>)
         .some("c", &Some(3u64))
         .put("d", &None::<u32>)
+        .put("e", &vec![true, false])
         .done();
-    assert_eq!(to_string(&written), r#"{"a":"x","c":3,"d":null}"#);
+    assert_eq!(written, r#"{"a":"x","c":3,"d":null,"e":[true,false]}"#);
+    assert_eq!(to_string(&v), out);
 }

@@ -170,18 +170,20 @@ pub struct Persisted<T> {
 impl<T: FromJson> FromJson for Persisted<T> {
     fn from_json(v: &Json) -> Result<Self, String> {
         let f = Fields::of(v)?;
-        Ok(Persisted {
-            version: f.req("version")?,
-            saved_at_ms: f.req("saved_at_ms")?,
-            token_fingerprint: f.opt("token_fingerprint")?,
-            data: f.req("data")?,
-        })
+        let data = T::from_json(f.get("data").ok_or("missing field `data`")?)?;
+        let snapshot = Persisted {
+            version: f.req("version"),
+            saved_at_ms: f.req("saved_at_ms"),
+            token_fingerprint: f.opt("token_fingerprint"),
+            data,
+        };
+        f.finish(snapshot)
     }
 }
 
 impl<T: ToJson> ToJson for Persisted<T> {
-    fn to_json(&self) -> Json {
-        ObjectWriter::new()
+    fn write_json(&self, out: &mut String) {
+        ObjectWriter::new(out)
             .put("version", &self.version)
             .put("saved_at_ms", &self.saved_at_ms)
             .some("token_fingerprint", &self.token_fingerprint)

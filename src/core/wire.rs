@@ -554,10 +554,11 @@ impl<T: FromJson> FromJson for Envelope<T> {
     fn from_json(v: &Json) -> Result<Self, String> {
         let f = Fields::of(v)?;
         // `response` must be present even when `null`: that tells an envelope from other JSON.
-        Ok(Envelope {
-            response: f.req("response")?,
-            client: f.opt("client")?,
-        })
+        let envelope = Envelope {
+            response: f.req("response"),
+            client: f.opt("client"),
+        };
+        f.finish(envelope)
     }
 }
 
