@@ -71,9 +71,13 @@ pub fn parse_frontend_api(input: &str) -> Result<FrontendApi, ClerkError> {
         return Err(bad_key("it must start with pk_test_ or pk_live_"));
     }
     let lower = input.to_ascii_lowercase();
-    let (scheme, rest) = match lower.split_once("://") {
+    let (scheme, rest) = match super::text::split_once(&lower, "://") {
         Some((s @ ("http" | "https"), rest)) => (Some(s), rest),
-        Some((s, _)) => return Err(bad_api(&format!("the scheme {s:?} is not http or https"))),
+        Some((s, _)) => {
+            return Err(bad_api(
+                &["the scheme \"", s, "\" is not http or https"].concat(),
+            ))
+        }
         None => (None, lower.as_str()),
     };
     let host = rest.strip_suffix('/').unwrap_or(rest);
@@ -148,13 +152,13 @@ fn normalize_host(host: &str) -> Result<String, String> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     });
     if !labels_ok {
-        return Err(format!("{name:?} is not a valid host name"));
+        return Err(["\"", name, "\" is not a valid host name"].concat());
     }
     match port {
         None => Ok(name.to_string()),
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Ok(format!("{name}:{n}")),
-            _ => Err(format!("{p:?} is not a valid port")),
+            _ => Err(["\"", p, "\" is not a valid port"].concat()),
         },
     }
 }

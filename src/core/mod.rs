@@ -11,6 +11,7 @@ pub mod json;
 pub mod state;
 pub mod status;
 pub mod storage;
+pub mod text;
 pub mod token_cache;
 pub mod wire;
 

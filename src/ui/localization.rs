@@ -172,7 +172,7 @@ impl Strings {
 
     /// The string for `text` with `{email}` replaced by `email`.
     pub(crate) fn with_email(&self, text: Text, email: &str) -> String {
-        self.get(text).replace("{email}", email)
+        crate::core::text::replace(self.get(text), "{email}", email)
     }
 }
 

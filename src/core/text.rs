@@ -1,0 +1,65 @@
+//! Substring search and replace for the few places that need it (host parsing, CSS value checks, localized
+//! strings), written over bytes with non-panicking slicing: the standard library's `str` pattern searchers and the
+//! char-boundary panic path they carry cost several KB in the wasm build.
+
+/// The byte offset of the first occurrence of `needle` in `hay` (an empty needle is found at 0).
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
+/// Whether `hay` contains `needle`.
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// `text` split around the first `sep`: the part before and the part after.
+pub fn split_once<'a>(text: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let at = find(text, sep)?;
+    // A match of a whole UTF-8 string starts and ends on character boundaries, so both `get`s succeed.
+    Some((text.get(..at)?, text.get(at + sep.len()..)?))
+}
+
+/// `text` with every occurrence of `from` (non-empty) replaced by `to`.
+pub fn replace(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, after)) = (!from.is_empty()).then(|| split_once(rest, from)).flatten() {
+        out.push_str(before);
+        out.push_str(to);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_splits_and_replaces() {
+        assert_eq!(find("https://x", "://"), Some(5));
+        assert_eq!(find("abc", "abcd"), None);
+        assert_eq!(find("", "a"), None);
+        assert_eq!(find("é://", "://"), Some(2));
+        assert!(contains(
+            "background: URL(x)".to_ascii_lowercase().as_str(),
+            "url("
+        ));
+        assert!(!contains("red", "url("));
+        assert_eq!(split_once("http://h:1", "://"), Some(("http", "h:1")));
+        assert_eq!(split_once("h:1", "://"), None);
+        assert_eq!(
+            replace("Switch to {email}", "{email}", "a@b"),
+            "Switch to a@b"
+        );
+        assert_eq!(replace("{email} and {email}!", "{email}", "é"), "é and é!");
+        assert_eq!(replace("no marker", "{email}", "x"), "no marker");
+        assert_eq!(replace("abc", "", "x"), "abc");
+    }
+}
