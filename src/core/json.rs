@@ -415,7 +415,13 @@ impl<T: FromJson> FromJson for Option<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Json) -> Result<Self, String> {
         match v {
-            Json::Arr(items) => items.iter().map(T::from_json).collect(),
+            Json::Arr(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(T::from_json(item)?);
+                }
+                Ok(out)
+            }
             other => Err(mismatch("an array", other)),
         }
     }
@@ -558,6 +564,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A member whose absence or `null` means the type's default (Clerk sends `null` for empty lists at times).
+    #[inline(never)]
     pub fn or_default<T: FromJson + Default>(&self, key: &str) -> T {
         self.opt(key).unwrap_or_default()
     }
