@@ -108,7 +108,7 @@ fn fields_tell_missing_null_and_wrong() {
     assert_eq!(f.opt::<String>("n"), None);
     assert_eq!(f.opt::<String>("missing"), None);
     assert_eq!(f.opt::<String>("s"), Some("x".into()));
-    assert_eq!(f.or_default::<Vec<u64>>("n"), vec![]);
+    assert_eq!(f.or_default::<Vec<u64>>("n"), Vec::<u64>::new());
     assert_eq!(f.or_default::<Vec<u64>>("l"), vec![1, 2]);
     assert_eq!(f.finish(7), Ok(7));
     // A required member that is missing.
