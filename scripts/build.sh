@@ -14,4 +14,5 @@ esbuild pkg/clerk_wasm.js --minify --format=esm --target=es2020 --legal-comments
   --allow-overwrite --outfile=pkg/clerk_wasm.js
 esbuild src/browser/clerk.browser.js --minify --target=es2020 --legal-comments=none --log-level=warning \
   --outfile=pkg/clerk.browser.js
+node scripts/precompress.mjs   # pkg/*.br and *.gz of the script-tag files, for the reference server
 node scripts/package.mjs   # pkg/ as the npm package clerk-wasm (package.json, ESM entry, hand-written .d.ts)

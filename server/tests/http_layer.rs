@@ -353,3 +353,70 @@ async fn every_answer_reports_the_server_time() {
         r.header("server-timing")
     );
 }
+
+#[tokio::test]
+async fn static_files_are_compressed_when_the_browser_accepts_it() {
+    let s = Server::start();
+    let script = "console.log('compress me');\n".repeat(200);
+    std::fs::write(s.root().join("www/big.js"), &script).unwrap();
+    std::fs::write(s.root().join("pkg/big.js"), &script).unwrap();
+    for path in ["/big.js", "/pkg/big.js"] {
+        for (accept, encoding) in [
+            ("br", Some("br")),
+            ("gzip", Some("gzip")),
+            ("identity", None),
+        ] {
+            let r = s
+                .raw(Method::GET, path, &[("accept-encoding", accept)], None)
+                .await;
+            assert_eq!(r.status, 200, "GET {path} ({accept})");
+            assert_eq!(
+                r.header("content-encoding").as_deref(),
+                encoding,
+                "GET {path} with accept-encoding {accept}"
+            );
+            match encoding {
+                Some(_) => assert!(
+                    r.body.len() < script.len() / 4,
+                    "GET {path} ({accept}): {} compressed bytes for {}",
+                    r.body.len(),
+                    script.len()
+                ),
+                None => assert_eq!(r.body, script.as_bytes(), "GET {path} ({accept})"),
+            }
+            assert!(
+                r.content_type().contains("javascript"),
+                "GET {path} ({accept}): {:?}",
+                r.content_type()
+            );
+        }
+    }
+    // A precompressed copy next to the file is sent as it is (the build writes them for the SDK's files).
+    std::fs::write(s.root().join("pkg/big.js.br"), b"precompressed-br-marker").unwrap();
+    let r = s
+        .raw(
+            Method::GET,
+            "/pkg/big.js",
+            &[("accept-encoding", "br")],
+            None,
+        )
+        .await;
+    assert_eq!(r.header("content-encoding").as_deref(), Some("br"));
+    assert_eq!(r.body, b"precompressed-br-marker");
+    assert!(
+        r.content_type().contains("javascript"),
+        "{:?}",
+        r.content_type()
+    );
+    // API answers are left alone (small, and often carrying secrets next to attacker-chosen text).
+    let r = s
+        .raw(
+            Method::GET,
+            "/v1/environment",
+            &[("accept-encoding", "br")],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-encoding"), None);
+}
