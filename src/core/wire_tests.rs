@@ -257,3 +257,38 @@ fn jwt_claims() {
         assert_eq!(parse_jwt_claims(bad).unwrap_err().code(), "invalid_token");
     }
 }
+
+#[test]
+fn statuses_are_written_as_they_are_read() {
+    use crate::core::json::{parse, FromJson};
+    let read = |name: &str| parse(&format!("\"{name}\"")).unwrap();
+    for name in [
+        "active",
+        "ended",
+        "expired",
+        "removed",
+        "abandoned",
+        "revoked",
+    ] {
+        assert_eq!(
+            SessionStatus::from_json(&read(name)).unwrap().as_str(),
+            name
+        );
+    }
+    for name in [
+        "needs_identifier",
+        "needs_first_factor",
+        "needs_second_factor",
+        "complete",
+    ] {
+        assert_eq!(SignInStatus::from_json(&read(name)).unwrap().as_str(), name);
+    }
+    for name in ["missing_requirements", "complete"] {
+        assert_eq!(SignUpStatus::from_json(&read(name)).unwrap().as_str(), name);
+    }
+    assert_eq!(
+        SessionStatus::from_json(&read("pending")).unwrap(),
+        SessionStatus::Unknown
+    );
+    assert_eq!(SessionStatus::Unknown.as_str(), "unknown");
+}

@@ -4,7 +4,7 @@ use super::error::promise;
 use super::object::{date, get, object, string_or_null};
 use super::user::User;
 use crate::clerk::{Controller, SignOutKind};
-use crate::core::wire::{self, SessionStatus};
+use crate::core::wire;
 use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,19 +28,6 @@ impl Session {
     }
 }
 
-/// The wire spelling of a status.
-fn status_name(status: SessionStatus) -> &'static str {
-    match status {
-        SessionStatus::Active => "active",
-        SessionStatus::Ended => "ended",
-        SessionStatus::Expired => "expired",
-        SessionStatus::Removed => "removed",
-        SessionStatus::Abandoned => "abandoned",
-        SessionStatus::Revoked => "revoked",
-        SessionStatus::Unknown => "unknown",
-    }
-}
-
 #[wasm_bindgen]
 impl Session {
     /// `sess_…`.
@@ -52,7 +39,7 @@ impl Session {
     /// `active`, `ended`, `expired`, `removed`, `abandoned` or `revoked`.
     #[wasm_bindgen(getter)]
     pub fn status(&self) -> String {
-        status_name(self.data.status).to_string()
+        self.data.status.as_str().to_string()
     }
 
     /// Last activity (a `Date`).

@@ -3,7 +3,7 @@
 use super::attempt::Attempt;
 use super::object::{array, date, get_string, object, string_or_null};
 use crate::clerk::{Controller, FactorParams, SignInParams};
-use crate::core::wire::{self, SignInStatus};
+use crate::core::wire;
 use crate::core::ClerkError;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -50,17 +50,6 @@ impl SignIn {
     }
 }
 
-/// The wire spelling of a status.
-fn status_name(status: SignInStatus) -> &'static str {
-    match status {
-        SignInStatus::NeedsIdentifier => "needs_identifier",
-        SignInStatus::NeedsFirstFactor => "needs_first_factor",
-        SignInStatus::NeedsSecondFactor => "needs_second_factor",
-        SignInStatus::Complete => "complete",
-        SignInStatus::Unknown => "unknown",
-    }
-}
-
 /// `{ status, strategy, attempts, expireAt }`.
 pub(super) fn verification_to_js(v: &wire::Verification) -> JsValue {
     object(&[
@@ -92,7 +81,7 @@ impl SignIn {
     /// `needs_identifier`, `needs_first_factor`, `needs_second_factor`, `complete`, or `null` before `create(...)`.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn status(&self) -> JsValue {
-        self.field(|s| JsValue::from_str(status_name(s.status)))
+        self.field(|s| JsValue::from_str(s.status.as_str()))
     }
 
     /// The identifier being signed in, or `null`.

@@ -4,7 +4,7 @@ use super::attempt::Attempt;
 use super::object::{array, get_string, object, string_or_null};
 use super::sign_in::verification_to_js;
 use crate::clerk::{Controller, SignUpParams};
-use crate::core::wire::{self, SignUpStatus};
+use crate::core::wire;
 use crate::core::ClerkError;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -50,15 +50,6 @@ impl SignUp {
     }
 }
 
-/// The wire spelling of a status.
-fn status_name(status: SignUpStatus) -> &'static str {
-    match status {
-        SignUpStatus::MissingRequirements => "missing_requirements",
-        SignUpStatus::Complete => "complete",
-        SignUpStatus::Unknown => "unknown",
-    }
-}
-
 #[wasm_bindgen]
 impl SignUp {
     /// `sua_…`, or `null` before `create(...)`.
@@ -70,7 +61,7 @@ impl SignUp {
     /// `missing_requirements`, `complete`, or `null` before `create(...)`.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn status(&self) -> JsValue {
-        self.field(|s| JsValue::from_str(status_name(s.status)))
+        self.field(|s| JsValue::from_str(s.status.as_str()))
     }
 
     /// The email address signing up, or `null`.
