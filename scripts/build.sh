@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 wasm-pack build --release --target web --out-dir pkg
+# Short import/export names in the wasm and the glue instead of wasm-bindgen's hashed ones (~3 KB brotli).
+node scripts/minify-names.mjs pkg
 # The script-tag build: a tiny classic-script loader next to the ES module it imports (window.Clerk from the
 # data-clerk-* attributes of its <script> tag); it reuses clerk_wasm.js + clerk_wasm_bg.wasm, no second wasm build.
 # Both are minified (esbuild, whitespace and local names only: property names and exports stay as they are), since
