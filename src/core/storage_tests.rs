@@ -391,3 +391,54 @@ fn only_the_holder_of_the_stored_token_writes_the_clients_state() {
     ));
     assert!(!may_write_client_state(Some("client_2.t2"), None));
 }
+
+#[test]
+fn corruption_says_what_is_wrong_data_first() {
+    let corrupt = |raw: &str| match decode_snapshot::<Client>(raw) {
+        Err(StorageIssue::Corrupt(why)) => why,
+        other => panic!("{raw}: {other:?}"),
+    };
+    // The data's own error comes first and without a field prefix.
+    assert_eq!(
+        corrupt(r#"{"version": 1, "saved_at_ms": "x", "data": {"id": 5}}"#),
+        "field `id`: expected a string, found a number"
+    );
+    assert_eq!(
+        corrupt(r#"{"version": 1, "saved_at_ms": "x", "data": []}"#),
+        "expected an object, found an array"
+    );
+    assert_eq!(
+        corrupt(r#"{"version": 1, "saved_at_ms": "x"}"#),
+        "missing field `data`"
+    );
+    assert_eq!(
+        corrupt(r#"{"version": 1, "saved_at_ms": "x", "data": {"id": "c"}}"#),
+        "field `saved_at_ms`: expected an unsigned integer, found a string"
+    );
+    assert_eq!(
+        corrupt(r#"{"version": 1, "saved_at_ms": 0, "token_fingerprint": 1, "data": {"id": "c"}}"#),
+        "field `token_fingerprint`: expected a string, found a number"
+    );
+    assert_eq!(
+        corrupt(r#"{"version": 4294967296, "data": {}}"#),
+        "field `version`: integer out of range"
+    );
+    assert_eq!(corrupt(r#"{"data": {}}"#), "missing field `version`");
+}
+
+#[test]
+fn snapshots_are_written_in_a_fixed_shape() {
+    let with_token = encode_client_snapshot(&client(), Some("t"), 9).unwrap();
+    assert!(
+        with_token.eq(&format!(
+            r#"{{"version":1,"saved_at_ms":9,"token_fingerprint":"{}","data":{{"object":"client","id":"client_1","sessions":[{{"object":"session","id":"sess_1","status":"active","last_active_at":5,"expire_at":0,"abandon_at":0,"user":null,"public_user_data":null,"created_at":0,"updated_at":0}}],"sign_in":null,"sign_up":null,"last_active_session_id":"sess_1","created_at":0,"updated_at":0}}}}"#,
+            token_fingerprint("t")
+        )),
+        "{with_token}"
+    );
+    let env = encode_snapshot(&Environment::default(), 3).unwrap();
+    assert_eq!(
+        env,
+        r#"{"version":1,"saved_at_ms":3,"data":{"auth_config":{"single_session_mode":false,"identification_strategies":[],"first_factors":[]},"display_config":{"application_name":null},"user_settings":{"password":{"min_length":null},"sign_up":{"email_verification_required":false}}}}"#
+    );
+}

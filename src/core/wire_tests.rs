@@ -292,3 +292,127 @@ fn statuses_are_written_as_they_are_read() {
     );
     assert_eq!(SessionStatus::Unknown.as_str(), "unknown");
 }
+
+#[test]
+fn errors_name_the_first_wrong_field_in_declaration_order() {
+    let client = |text: &str| from_json::<Client>(text).map(|c| c.id);
+    let fails = |text: &str, message: &str| {
+        assert_eq!(client(text), Err(message.to_string()), "{text}");
+    };
+    fails("{}", "missing field `id`");
+    fails(r#"{"id": null}"#, "field `id`: expected a string, found null");
+    fails(r#"{"id": 7}"#, "field `id`: expected a string, found a number");
+    fails("[]", "expected an object, found an array");
+    fails(r#""client""#, "expected an object, found a string");
+    // `created_at` comes first in the text, `id` first in the type: the type's order decides.
+    fails(
+        r#"{"created_at": "x", "id": 5}"#,
+        "field `id`: expected a string, found a number",
+    );
+    fails(
+        r#"{"id": "c", "created_at": -1}"#,
+        "field `created_at`: expected an unsigned integer, found -1",
+    );
+    fails(
+        r#"{"id": "c", "created_at": 1.5}"#,
+        "field `created_at`: expected an unsigned integer, found 1.5",
+    );
+    fails(
+        r#"{"id": "c", "created_at": true}"#,
+        "field `created_at`: expected an unsigned integer, found a boolean",
+    );
+    fails(
+        r#"{"id": "c", "sessions": {}}"#,
+        "field `sessions`: expected an array, found an object",
+    );
+    // Nested: the path of keys leads to the problem; of a list, the first wrong item counts.
+    fails(
+        r#"{"id": "c", "sessions": [{"id": "s", "status": "active"}, {"id": "t"}, {"id": 1}]}"#,
+        "field `sessions`: missing field `status`",
+    );
+    fails(
+        r#"{"id": "c", "sessions": [7]}"#,
+        "field `sessions`: expected an object, found a number",
+    );
+    fails(
+        r#"{"id": "c", "sessions": [{"id": "s", "status": 3}]}"#,
+        "field `sessions`: field `status`: expected a string, found a number",
+    );
+    fails(
+        r#"{"id": "c", "sessions": [{"id": "s", "status": "active", "user": {"id": 1}}]}"#,
+        "field `sessions`: field `user`: field `id`: expected a string, found a number",
+    );
+    fails(
+        r#"{"id": "c", "sign_in": {"id": "si", "status": "complete", "supported_first_factors": [{}]}}"#,
+        "field `sign_in`: field `supported_first_factors`: missing field `strategy`",
+    );
+    fails(
+        r#"{"id": "c", "sign_up": {"id": "su", "status": "complete", "unverified_fields": ["a", null]}}"#,
+        "field `sign_up`: field `unverified_fields`: expected a string, found null",
+    );
+    fails(
+        r#"{"id": "c", "sign_up": {"id": "su", "status": "complete", "verifications": {"email_address": {"attempts": 4294967296}}}}"#,
+        "field `sign_up`: field `verifications`: field `email_address`: field `attempts`: integer out of range",
+    );
+    fails(
+        r#"{"id": "c", "sessions": [{"id": "s", "status": "active", "public_user_data": {"has_image": "yes"}}]}"#,
+        "field `sessions`: field `public_user_data`: field `has_image`: expected a boolean, found a string",
+    );
+    // Of a repeated key the last counts, also when an earlier one was wrong.
+    assert_eq!(client(r#"{"id": 5, "id": "c"}"#), Ok("c".to_string()));
+    fails(r#"{"id": "c", "id": 5}"#, "field `id`: expected a string, found a number");
+    fails(
+        r#"{"id": 5, "sessions": "x", "id": "c"}"#,
+        "field `sessions`: expected an array, found a string",
+    );
+    // Text that is not JSON is reported as such, before any field.
+    let e = client(r#"{"id": 5, "sessions": [}"#).unwrap_err();
+    assert!(e.starts_with("invalid JSON: "), "{e}");
+    // The environment: a required nested object, and flags.
+    assert_eq!(
+        from_json::<Environment>(r#"{"auth_config": {"single_session_mode": "yes"}}"#),
+        Err("field `auth_config`: field `single_session_mode`: expected a boolean, found a string".into())
+    );
+    assert_eq!(
+        from_json::<Environment>(r#"{"auth_config": null}"#),
+        Err("field `auth_config`: expected an object, found null".into())
+    );
+    assert_eq!(
+        from_json::<Environment>(r#"{"auth_config": {}, "user_settings": {"password": {"min_length": "8"}}}"#),
+        Err("field `user_settings`: field `password`: field `min_length`: expected an unsigned integer, found a string".into())
+    );
+}
+
+#[test]
+fn answers_carry_the_first_error_in_their_message() {
+    let message = |e: ClerkError| e.message().to_string();
+    assert_eq!(
+        message(parse_client(200, r#"{"client": null}"#).unwrap_err()),
+        "Unexpected response from the server: missing field `response`"
+    );
+    assert_eq!(
+        message(parse_envelope::<Session>(200, r#"{"response": {"id": "s"}}"#).unwrap_err()),
+        "Unexpected response from the server: field `response`: missing field `status`"
+    );
+    assert_eq!(
+        message(parse_token(200, r#"{"object": "token", "jwt": null}"#).unwrap_err()),
+        "Unexpected response from the server: field `jwt`: expected a string, found null"
+    );
+    assert_eq!(
+        message(parse_environment(200, "{}").unwrap_err()),
+        "Unexpected response from the server: missing field `auth_config`"
+    );
+    assert_eq!(
+        message(parse_jwt_claims(br#"{"sid": "s", "exp": "soon"}"#).unwrap_err()),
+        "Session token payload is invalid: field `exp`: expected an unsigned integer, found a string"
+    );
+    assert_eq!(
+        message(parse_error(422, r#"{"errors": [{"message": "no code"}]}"#)),
+        "Unexpected response from the server: HTTP 422 without a Clerk error body (field `errors`: missing field `code`)"
+    );
+    // A wrong `object` is checked only once the whole answer has been read.
+    assert_eq!(
+        message(parse_token(200, r#"{"object": "client", "jwt": "a.b.c"}"#).unwrap_err()),
+        "Unexpected response from the server: expected object \"token\", found \"client\""
+    );
+}
