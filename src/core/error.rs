@@ -47,7 +47,7 @@ pub struct ErrorMeta {
 }
 
 /// One item of an error response's `errors` array.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiErrorItem {
     /// Machine-readable code, e.g. `form_password_incorrect`.
     pub code: String,

@@ -1,10 +1,14 @@
-//! The SDK's JSON: a small parser into a [`Json`] tree, a writer, and the [`FromJson`]/[`ToJson`] traits the wire
-//! and storage types implement by hand.
+//! The SDK's JSON: a small parser into a [`Json`] tree, a writer, and the [`JsonObject`]/[`Field`] traits through
+//! which the wire and storage types are read and written (declared per type with [`json_struct!`]).
 //!
 //! Why not serde_json: with serde's derives it was the largest part of the wasm module (about 47 KB of 133 KB
 //! brotli, issue 6). The wire format needs objects, arrays, strings, booleans and integers only, so one
-//! non-generic parser and one field helper ([`Fields`]) do the job in a few KB. Numbers are kept as their text and
+//! non-generic parser and one field reader ([`Fields`]) do the job in a few KB. Numbers are kept as their text and
 //! read as integers on demand, which keeps float parsing and formatting out of the binary.
+//!
+//! Size shapes the reading too (issue 6): a value is filled in place from its `Default`, each field by one call
+//! that takes the field's address, and the readers are per kind of field (string, integer, flag, list, nested
+//! object through `&mut dyn JsonObject`), not per type, so a type's reader is little more than a list of calls.
 //!
 //! Hostile input is expected (the network, localStorage): every failure is an `Err` with a short message, nesting
 //! is bounded by [`MAX_DEPTH`], and nothing here panics.
@@ -43,18 +47,6 @@ pub fn parse(text: &str) -> Result<Json, String> {
         return Err(p.fail("trailing characters"));
     }
     Ok(value)
-}
-
-/// Parses JSON text into `T`.
-pub fn from_str<T: FromJson>(text: &str) -> Result<T, String> {
-    T::from_json(&parse(text)?)
-}
-
-/// Encodes `value` as compact JSON text.
-pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
-    let mut out = String::new();
-    value.write_json(&mut out);
-    out
 }
 
 /// Recursive-descent parser over bytes (the input is a `&str`, so it is valid UTF-8 throughout).
@@ -350,164 +342,65 @@ fn mismatch(what: &str, found: &Json) -> String {
     ["expected ", what, ", found ", found.kind()].concat()
 }
 
-/// Reading a value of this type from JSON.
-pub trait FromJson: Sized {
-    /// The value, or a short message saying what was wrong.
-    fn from_json(v: &Json) -> Result<Self, String>;
+/// A JSON object type: a struct read from and written as an object, field by field (see [`json_struct!`]).
+///
+/// Reading fills a value in place, starting from its `Default`: each field's read is one call with the field's
+/// address, so a type's reader is a list of calls, with no moves of the whole value and no clean-up per field.
+pub trait JsonObject {
+    /// Reads the fields from the members of an object; problems are recorded in `f` (the first one counts).
+    fn read_fields(&mut self, f: &Fields);
+    /// Writes the fields as members.
+    fn write_fields(&self, w: &mut ObjectWriter);
 }
 
-/// Writing a value of this type as JSON text.
-pub trait ToJson {
-    /// Appends the value as compact JSON text.
-    fn write_json(&self, out: &mut String);
+/// A field's type: how a member is read into it and written from it.
+///
+/// `required`: a missing member is an error. Otherwise a missing or `null` member leaves the field as it is (its
+/// default: `None`, empty, zero, false). An `Option` field takes `null` as `None` either way.
+pub trait Field {
+    /// Reads member `key` of `f` into this field.
+    fn read(&mut self, f: &Fields, key: &str, required: bool);
+    /// Writes this field as member `key`.
+    fn write(&self, w: &mut ObjectWriter, key: &str);
 }
 
-impl FromJson for Json {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        Ok(v.clone())
-    }
+/// Reads `v`, which must be an object, into `target`; the first problem met is the error.
+pub fn read_object(v: &Json, target: &mut dyn JsonObject) -> Result<(), String> {
+    let f = Fields::of(v)?;
+    target.read_fields(&f);
+    f.finish()
 }
 
-impl FromJson for String {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        match v {
-            Json::Str(s) => Ok(s.clone()),
-            other => Err(mismatch("a string", other)),
-        }
-    }
+/// Parses JSON text into `target` (which starts as its default).
+pub fn read_text(text: &str, target: &mut dyn JsonObject) -> Result<(), String> {
+    read_object(&parse(text)?, target)
 }
 
-impl FromJson for bool {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        match v {
-            Json::Bool(b) => Ok(*b),
-            other => Err(mismatch("a boolean", other)),
-        }
-    }
+/// Parses JSON text into a `T`.
+pub fn from_str<T: JsonObject + Default>(text: &str) -> Result<T, String> {
+    let mut value = T::default();
+    read_text(text, &mut value)?;
+    Ok(value)
 }
 
-impl FromJson for u64 {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        match v {
-            Json::Num(n) => n
-                .parse()
-                .map_err(|_| ["expected an unsigned integer, found ", n].concat()),
-            other => Err(mismatch("an unsigned integer", other)),
-        }
-    }
+/// Encodes `value` as compact JSON text.
+pub fn to_string(value: &dyn JsonObject) -> String {
+    let mut out = String::new();
+    write_object(value, &mut out);
+    out
 }
 
-impl FromJson for u32 {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        u32::try_from(u64::from_json(v)?).map_err(|_| "integer out of range".to_string())
-    }
-}
-
-impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        match v {
-            Json::Null => Ok(None),
-            v => T::from_json(v).map(Some),
-        }
-    }
-}
-
-impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        match v {
-            Json::Arr(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    out.push(T::from_json(item)?);
-                }
-                Ok(out)
-            }
-            other => Err(mismatch("an array", other)),
-        }
-    }
-}
-
-impl<T: FromJson> FromJson for std::rc::Rc<T> {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        T::from_json(v).map(std::rc::Rc::new)
-    }
-}
-
-impl<T: ToJson + ?Sized> ToJson for std::rc::Rc<T> {
-    fn write_json(&self, out: &mut String) {
-        (**self).write_json(out)
-    }
-}
-
-impl ToJson for Json {
-    fn write_json(&self, out: &mut String) {
-        self.write(out)
-    }
-}
-
-impl ToJson for str {
-    fn write_json(&self, out: &mut String) {
-        write_str(self, out)
-    }
-}
-
-impl ToJson for String {
-    fn write_json(&self, out: &mut String) {
-        write_str(self, out)
-    }
-}
-
-impl ToJson for bool {
-    fn write_json(&self, out: &mut String) {
-        out.push_str(if *self { "true" } else { "false" })
-    }
-}
-
-impl ToJson for u64 {
-    fn write_json(&self, out: &mut String) {
-        out.push_str(&self.to_string())
-    }
-}
-
-impl ToJson for u32 {
-    fn write_json(&self, out: &mut String) {
-        u64::from(*self).write_json(out)
-    }
-}
-
-impl<T: ToJson> ToJson for Option<T> {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            Some(v) => v.write_json(out),
-            None => out.push_str("null"),
-        }
-    }
-}
-
-impl<T: ToJson> ToJson for Vec<T> {
-    fn write_json(&self, out: &mut String) {
-        out.push('[');
-        for (i, item) in self.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            item.write_json(out);
-        }
-        out.push(']');
-    }
-}
-
-impl<T: ToJson + ?Sized> ToJson for &T {
-    fn write_json(&self, out: &mut String) {
-        (**self).write_json(out)
-    }
+/// Appends `value` as a JSON object.
+pub fn write_object(value: &dyn JsonObject, out: &mut String) {
+    let mut w = ObjectWriter::new(out);
+    value.write_fields(&mut w);
+    w.done();
 }
 
 /// The members of a JSON object, read field by field; unknown members are ignored.
 ///
-/// A field that is missing or wrongly shaped does not return early: it reads as its type's default and the first
-/// such error is kept, to be returned by [`Fields::finish`]. Every field's read is then a plain call, with no
-/// clean-up path per field for the fields read before it, which keeps each type's reader small in the wasm build.
+/// A field that is missing or wrongly shaped does not stop the reading: it stays as it is and the first such
+/// error is kept, to be returned by [`Fields::finish`].
 pub struct Fields<'a> {
     members: &'a [(String, Json)],
     error: Cell<Option<String>>,
@@ -535,53 +428,125 @@ impl<'a> Fields<'a> {
     }
 
     /// Keeps the first error.
-    fn fail(&self, message: String) {
+    pub fn fail(&self, message: String) {
         let first = self.error.take().unwrap_or(message);
         self.error.set(Some(first));
     }
 
-    /// A member that must be present (it may still be `null` when `T` is an `Option`).
+    /// Records `"field `key`: expected <what>, found <kind>"`.
     #[inline(never)]
-    pub fn req<T: FromJson + Default>(&self, key: &str) -> T {
+    fn wrong(&self, key: &str, what: &str, found: &Json) {
+        self.fail(in_field(key, &mismatch(what, found)));
+    }
+
+    /// The member to read into a field: `None` when it is missing (an error when `required`), or `null` and not
+    /// `required` (a required field's type then says whether `null` is fine).
+    #[inline(never)]
+    pub fn member(&self, key: &str, required: bool) -> Option<&'a Json> {
         match self.get(key) {
-            Some(v) => self.read(key, v),
             None => {
-                self.fail(["missing field `", key, "`"].concat());
-                T::default()
+                if required {
+                    self.fail(["missing field `", key, "`"].concat());
+                }
+                None
+            }
+            Some(Json::Null) if !required => None,
+            found => found,
+        }
+    }
+
+    /// Like [`Fields::member`], with `null` as `None` also when `required` (for `Option` fields).
+    #[inline(never)]
+    pub fn non_null(&self, key: &str, required: bool) -> Option<&'a Json> {
+        self.member(key, required).filter(|v| **v != Json::Null)
+    }
+
+    /// The string `v` of member `key`, or `None` with the error kept.
+    fn text(&self, key: &str, v: &'a Json) -> Option<&'a str> {
+        match v {
+            Json::Str(s) => Some(s),
+            other => {
+                self.wrong(key, "a string", other);
+                None
             }
         }
     }
 
-    /// An optional member: missing or `null` is `None`.
+    /// Member `key` as a string (see [`Fields::member`]).
     #[inline(never)]
-    pub fn opt<T: FromJson>(&self, key: &str) -> Option<T> {
-        match self.get(key) {
-            None | Some(Json::Null) => None,
-            Some(v) => T::from_json(v)
-                .map_err(|e| self.fail(in_field(key, &e)))
-                .ok(),
+    pub fn str(&self, key: &str, required: bool) -> Option<&'a str> {
+        self.text(key, self.member(key, required)?)
+    }
+
+    /// Member `key` as an unsigned integer up to `max` (see [`Fields::member`]).
+    #[inline(never)]
+    pub fn uint(&self, key: &str, required: bool, max: u64) -> Option<u64> {
+        self.uint_of(key, self.member(key, required)?, max)
+    }
+
+    /// The unsigned integer up to `max` `v` of member `key`, or `None` with the error kept.
+    #[inline(never)]
+    fn uint_of(&self, key: &str, v: &Json, max: u64) -> Option<u64> {
+        let n = match v {
+            Json::Num(text) => match text.parse::<u64>() {
+                Ok(n) => n,
+                Err(_) => {
+                    self.fail(in_field(
+                        key,
+                        &["expected an unsigned integer, found ", text].concat(),
+                    ));
+                    return None;
+                }
+            },
+            other => {
+                self.wrong(key, "an unsigned integer", other);
+                return None;
+            }
+        };
+        if n > max {
+            self.fail(in_field(key, "integer out of range"));
+            return None;
+        }
+        Some(n)
+    }
+
+    /// Member `key` as a boolean (see [`Fields::member`]).
+    #[inline(never)]
+    pub fn bool(&self, key: &str, required: bool) -> Option<bool> {
+        match self.member(key, required)? {
+            Json::Bool(b) => Some(*b),
+            other => {
+                self.wrong(key, "a boolean", other);
+                None
+            }
         }
     }
 
-    /// A member whose absence or `null` means the type's default (Clerk sends `null` for empty lists at times).
+    /// Member `key` as an array (see [`Fields::member`]).
     #[inline(never)]
-    pub fn or_default<T: FromJson + Default>(&self, key: &str) -> T {
-        self.opt(key).unwrap_or_default()
+    pub fn array(&self, key: &str, required: bool) -> Option<&'a [Json]> {
+        match self.member(key, required)? {
+            Json::Arr(items) => Some(items),
+            other => {
+                self.wrong(key, "an array", other);
+                None
+            }
+        }
     }
 
-    /// `value` read from `v`, or the default with the error kept.
-    fn read<T: FromJson + Default>(&self, key: &str, v: &Json) -> T {
-        T::from_json(v).unwrap_or_else(|e| {
-            self.fail(in_field(key, &e));
-            T::default()
-        })
+    /// Reads `v`, the value of member `key`, into `target`; `false` (with the error kept) when that failed.
+    #[inline(never)]
+    pub fn object(&self, key: &str, v: &Json, target: &mut dyn JsonObject) -> bool {
+        read_object(v, target)
+            .map_err(|e| self.fail(in_field(key, &e)))
+            .is_ok()
     }
 
-    /// `value`, built from the fields read, or the first error met while reading them.
-    pub fn finish<T>(self, value: T) -> Result<T, String> {
+    /// The first error met while reading the fields, if any.
+    pub fn finish(self) -> Result<(), String> {
         match self.error.into_inner() {
             Some(e) => Err(e),
-            None => Ok(value),
+            None => Ok(()),
         }
     }
 }
@@ -591,7 +556,195 @@ fn in_field(key: &str, message: &str) -> String {
     ["field `", key, "`: ", message].concat()
 }
 
-/// Writes a JSON object member by member, straight into the output text.
+impl Field for String {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(s) = f.str(key, required) {
+            *self = s.to_owned();
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.str(key, self)
+    }
+}
+
+impl Field for Option<String> {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(v) = f.non_null(key, required) {
+            *self = f.text(key, v).map(str::to_owned);
+        }
+    }
+    #[inline(never)]
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        match self {
+            Some(s) => w.str(key, s),
+            None => w.raw(key, "null"),
+        }
+    }
+}
+
+impl Field for bool {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(b) = f.bool(key, required) {
+            *self = b;
+        }
+    }
+    #[inline(never)]
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.raw(key, if *self { "true" } else { "false" })
+    }
+}
+
+impl Field for u64 {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(n) = f.uint(key, required, u64::MAX) {
+            *self = n;
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.uint(key, Some(*self))
+    }
+}
+
+impl Field for u32 {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(n) = f.uint(key, required, u32::MAX.into()) {
+            *self = n as u32;
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.uint(key, Some((*self).into()))
+    }
+}
+
+impl Field for Option<u64> {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(v) = f.non_null(key, required) {
+            *self = f.uint_of(key, v, u64::MAX);
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.uint(key, *self)
+    }
+}
+
+impl Field for Option<u32> {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(v) = f.non_null(key, required) {
+            *self = f.uint_of(key, v, u32::MAX.into()).map(|n| n as u32);
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.uint(key, self.map(u64::from))
+    }
+}
+
+impl Field for Vec<String> {
+    #[inline(never)]
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        for item in f.array(key, required).unwrap_or_default() {
+            match f.text(key, item) {
+                Some(s) => self.push(s.to_owned()),
+                None => return,
+            }
+        }
+    }
+    #[inline(never)]
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.key(key);
+        w.out.push('[');
+        for (i, s) in self.iter().enumerate() {
+            if i > 0 {
+                w.out.push(',');
+            }
+            write_str(s, w.out);
+        }
+        w.out.push(']');
+    }
+}
+
+/// A nested object as a field: required, or left as its default when missing or `null`.
+impl<T: JsonObject> Field for T {
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(v) = f.member(key, required) {
+            f.object(key, v, self);
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.object(key, self)
+    }
+}
+
+/// What an `Option` or `Vec` of objects holds: an object, or an `Rc` of one.
+pub trait ObjectItem: Sized {
+    /// Reads `v`, the value (or an item of the value) of member `key`; `None` when that failed.
+    fn read_item(f: &Fields, key: &str, v: &Json) -> Option<Self>;
+    /// The object.
+    fn object(&self) -> &dyn JsonObject;
+}
+
+impl<T: JsonObject + Default> ObjectItem for T {
+    fn read_item(f: &Fields, key: &str, v: &Json) -> Option<Self> {
+        let mut value = T::default();
+        f.object(key, v, &mut value).then_some(value)
+    }
+    fn object(&self) -> &dyn JsonObject {
+        self
+    }
+}
+
+impl<T: JsonObject + Default> ObjectItem for std::rc::Rc<T> {
+    fn read_item(f: &Fields, key: &str, v: &Json) -> Option<Self> {
+        T::read_item(f, key, v).map(std::rc::Rc::new)
+    }
+    fn object(&self) -> &dyn JsonObject {
+        &**self
+    }
+}
+
+impl<T: ObjectItem> Field for Option<T> {
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        if let Some(v) = f.non_null(key, required) {
+            *self = T::read_item(f, key, v);
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        match self {
+            Some(v) => w.object(key, v.object()),
+            None => w.raw(key, "null"),
+        }
+    }
+}
+
+impl<T: ObjectItem> Field for Vec<T> {
+    fn read(&mut self, f: &Fields, key: &str, required: bool) {
+        for item in f.array(key, required).unwrap_or_default() {
+            match T::read_item(f, key, item) {
+                Some(v) => self.push(v),
+                None => return,
+            }
+        }
+    }
+    fn write(&self, w: &mut ObjectWriter, key: &str) {
+        w.key(key);
+        w.out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                w.out.push(',');
+            }
+            write_object(item.object(), w.out);
+        }
+        w.out.push(']');
+    }
+}
+
+/// Writes the members of a JSON object, straight into the output text.
 pub struct ObjectWriter<'o> {
     out: &'o mut String,
     first: bool,
@@ -604,54 +757,76 @@ impl<'o> ObjectWriter<'o> {
         ObjectWriter { out, first: true }
     }
 
-    /// Adds `key: value`.
-    pub fn put<T: ToJson + ?Sized>(mut self, key: &str, value: &T) -> Self {
+    /// Ends the object (`}`).
+    pub fn done(self) {
+        self.out.push('}');
+    }
+
+    /// Starts member `key` (the value follows).
+    #[inline(never)]
+    pub fn key(&mut self, key: &str) {
         if !self.first {
             self.out.push(',');
         }
         self.first = false;
         write_str(key, self.out);
         self.out.push(':');
-        value.write_json(self.out);
-        self
     }
 
-    /// Adds `key: value` only when `value` is `Some`.
-    pub fn some<T: ToJson>(self, key: &str, value: &Option<T>) -> Self {
-        match value {
-            Some(v) => self.put(key, v),
-            None => self,
+    /// Adds `key: <json>`, `json` being JSON text already.
+    #[inline(never)]
+    pub fn raw(&mut self, key: &str, json: &str) {
+        self.key(key);
+        self.out.push_str(json);
+    }
+
+    /// Adds `key: "s"`.
+    #[inline(never)]
+    pub fn str(&mut self, key: &str, s: &str) {
+        self.key(key);
+        write_str(s, self.out);
+    }
+
+    /// Adds `key: n`, or `key: null` for `None`.
+    #[inline(never)]
+    pub fn uint(&mut self, key: &str, n: Option<u64>) {
+        match n {
+            Some(n) => self.raw(key, &n.to_string()),
+            None => self.raw(key, "null"),
         }
     }
 
-    /// Ends the object (`}`).
-    pub fn done(self) {
-        self.out.push('}');
+    /// Adds `key: {...}`.
+    #[inline(never)]
+    pub fn object(&mut self, key: &str, value: &dyn JsonObject) {
+        self.key(key);
+        write_object(value, self.out);
     }
 }
 
-/// Implements [`FromJson`] and [`ToJson`] for a struct whose JSON keys are its field names. Each field says how it
-/// is read: `req` (must be present), `opt` (an `Option`; missing or `null` is `None`) or `or_default` (missing or
-/// `null` is the type's default).
+/// Implements [`JsonObject`] for a struct whose JSON keys are its field names, and `Default`-based reading. Each
+/// field says how it is read: `req` (must be present), `opt` (an `Option`; missing or `null` is `None`) or
+/// `or_default` (missing or `null` is the type's default).
 macro_rules! json_struct {
+    (@required req) => { true };
+    (@required opt) => { false };
+    (@required or_default) => { false };
     ($ty:ident { $($field:ident: $how:ident),* $(,)? }) => {
-        impl $crate::core::json::FromJson for $ty {
-            fn from_json(v: &$crate::core::json::Json) -> Result<Self, String> {
-                let f = $crate::core::json::Fields::of(v)?;
-                let value = $ty { $($field: f.$how(stringify!($field))),* };
-                f.finish(value)
+        impl $crate::core::json::JsonObject for $ty {
+            fn read_fields(&mut self, f: &$crate::core::json::Fields) {
+                $($crate::core::json::Field::read(
+                    &mut self.$field, f, stringify!($field), $crate::core::json::json_struct!(@required $how),
+                );)*
             }
-        }
-        impl $crate::core::json::ToJson for $ty {
-            fn write_json(&self, out: &mut String) {
-                $crate::core::json::ObjectWriter::new(out)$(.put(stringify!($field), &self.$field))*.done()
+            fn write_fields(&self, w: &mut $crate::core::json::ObjectWriter) {
+                $($crate::core::json::Field::write(&self.$field, w, stringify!($field));)*
             }
         }
     };
 }
 
-/// Implements [`FromJson`] and [`ToJson`] for a status enum written as snake_case strings; any other string is
-/// the `Unknown` variant.
+/// Implements [`Field`] for a status enum written as snake_case strings; any other string is the `Unknown`
+/// variant.
 macro_rules! json_enum {
     ($ty:ident { $($variant:ident = $name:literal),* $(,)? }) => {
         impl $ty {
@@ -662,24 +837,29 @@ macro_rules! json_enum {
                     $ty::Unknown => "unknown",
                 }
             }
+
+            /// The status named `name` on the wire (`Unknown` for any other name).
+            pub fn from_name(name: &str) -> Self {
+                match name {
+                    $($name => $ty::$variant,)*
+                    _ => $ty::Unknown,
+                }
+            }
         }
         impl Default for $ty {
-            /// `Unknown`: what a missing status reads as (the read fails anyway, see `Fields::req`).
+            /// `Unknown`: what a missing status reads as (the read fails anyway, see `Fields::member`).
             fn default() -> Self {
                 $ty::Unknown
             }
         }
-        impl $crate::core::json::FromJson for $ty {
-            fn from_json(v: &$crate::core::json::Json) -> Result<Self, String> {
-                Ok(match <String as $crate::core::json::FromJson>::from_json(v)?.as_str() {
-                    $($name => $ty::$variant,)*
-                    _ => $ty::Unknown,
-                })
+        impl $crate::core::json::Field for $ty {
+            fn read(&mut self, f: &$crate::core::json::Fields, key: &str, required: bool) {
+                if let Some(name) = f.str(key, required) {
+                    *self = $ty::from_name(name);
+                }
             }
-        }
-        impl $crate::core::json::ToJson for $ty {
-            fn write_json(&self, out: &mut String) {
-                $crate::core::json::ToJson::write_json(self.as_str(), out)
+            fn write(&self, w: &mut $crate::core::json::ObjectWriter, key: &str) {
+                w.str(key, self.as_str())
             }
         }
     };

@@ -1,5 +1,12 @@
 use super::*;
 
+/// Reads member `key` of `f` into a fresh `T`.
+fn read<T: Field + Default>(f: &Fields, key: &str, required: bool) -> T {
+    let mut value = T::default();
+    value.read(f, key, required);
+    value
+}
+
 #[test]
 fn parses_every_kind_of_value() {
     let v = parse(r#" {"a": [1, -2.5e3, 0], "b": {"c": null, "d": true, "e": false}, "s": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"} "#)
@@ -15,11 +22,11 @@ fn parses_every_kind_of_value() {
     );
     let b = Fields::of(f.get("b").unwrap()).unwrap();
     assert_eq!(b.get("c"), Some(&Json::Null));
-    assert!(b.req::<bool>("d"));
-    assert!(!b.req::<bool>("e"));
-    assert_eq!(b.finish(()), Ok(()));
-    assert_eq!(f.req::<String>("s"), "x\"\\/\u{8}\u{c}\n\r\té😀");
-    assert_eq!(f.finish(()), Ok(()));
+    assert!(read::<bool>(&b, "d", true));
+    assert!(!read::<bool>(&b, "e", true));
+    assert_eq!(b.finish(), Ok(()));
+    assert_eq!(read::<String>(&f, "s", true), "x\"\\/\u{8}\u{c}\n\r\té😀");
+    assert_eq!(f.finish(), Ok(()));
 }
 
 #[test]
@@ -76,14 +83,19 @@ fn nesting_is_bounded() {
 #[test]
 fn the_last_of_repeated_keys_counts() {
     let v = parse(r#"{"a": 1, "a": 2}"#).unwrap();
-    assert_eq!(Fields::of(&v).unwrap().req::<u64>("a"), 2);
+    assert_eq!(read::<u64>(&Fields::of(&v).unwrap(), "a", true), 2);
 }
 
 #[test]
 fn integers_are_read_strictly() {
-    let read = |s: &str| u64::from_json(&parse(s).unwrap());
-    assert_eq!(read("1732700000000"), Ok(1_732_700_000_000));
-    assert_eq!(read("18446744073709551615"), Ok(u64::MAX));
+    let u64_of = |s: &str| {
+        let v = parse(&format!("{{\"n\": {s}}}")).unwrap();
+        let f = Fields::of(&v).unwrap();
+        let n = read::<u64>(&f, "n", true);
+        f.finish().map(|()| n)
+    };
+    assert_eq!(u64_of("1732700000000"), Ok(1_732_700_000_000));
+    assert_eq!(u64_of("18446744073709551615"), Ok(u64::MAX));
     for bad in [
         "-1",
         "1.5",
@@ -93,42 +105,132 @@ fn integers_are_read_strictly() {
         "true",
         "null",
     ] {
-        assert!(read(bad).is_err(), "{bad} is not a u64");
+        assert!(u64_of(bad).is_err(), "{bad} is not a u64");
     }
-    assert!(u32::from_json(&parse("4294967296").unwrap()).is_err());
+    let v = parse(r#"{"big": 4294967296, "max": 4294967295}"#).unwrap();
+    let f = Fields::of(&v).unwrap();
+    assert_eq!(read::<u32>(&f, "max", true), u32::MAX);
+    assert_eq!(read::<Option<u32>>(&f, "max", false), Some(u32::MAX));
+    assert_eq!(f.finish(), Ok(()));
+    let f = Fields::of(&v).unwrap();
+    assert_eq!(read::<Option<u32>>(&f, "big", false), None);
+    assert_eq!(
+        f.finish(),
+        Err("field `big`: integer out of range".to_string())
+    );
 }
 
 #[test]
 fn fields_tell_missing_null_and_wrong() {
-    let v = parse(r#"{"n": null, "s": "x", "l": [1, 2]}"#).unwrap();
-    let read = || Fields::of(&v).unwrap();
+    let v = parse(r#"{"n": null, "s": "x", "l": ["a", "b"], "b": true}"#).unwrap();
+    let fields = || Fields::of(&v).unwrap();
     // Present, missing, null and defaulted members that are fine.
-    let f = read();
-    assert_eq!(f.req::<Option<String>>("n"), None);
-    assert_eq!(f.opt::<String>("n"), None);
-    assert_eq!(f.opt::<String>("missing"), None);
-    assert_eq!(f.opt::<String>("s"), Some("x".into()));
-    assert_eq!(f.or_default::<Vec<u64>>("n"), Vec::<u64>::new());
-    assert_eq!(f.or_default::<Vec<u64>>("l"), vec![1, 2]);
-    assert_eq!(f.finish(7), Ok(7));
+    let f = fields();
+    assert_eq!(read::<Option<String>>(&f, "n", true), None);
+    assert_eq!(read::<Option<String>>(&f, "n", false), None);
+    assert_eq!(read::<Option<String>>(&f, "missing", false), None);
+    assert_eq!(read::<Option<String>>(&f, "s", false), Some("x".into()));
+    assert_eq!(read::<Option<u64>>(&f, "n", false), None);
+    assert_eq!(read::<Vec<String>>(&f, "n", false), Vec::<String>::new());
+    assert_eq!(
+        read::<Vec<String>>(&f, "missing", false),
+        Vec::<String>::new()
+    );
+    assert_eq!(read::<Vec<String>>(&f, "l", false), vec!["a", "b"]);
+    assert!(!read::<bool>(&f, "n", false));
+    assert!(read::<bool>(&f, "b", false));
+    assert_eq!(read::<u64>(&f, "missing", false), 0);
+    assert_eq!(f.finish(), Ok(()));
     // A required member that is missing.
-    let f = read();
-    assert_eq!(f.req::<Option<String>>("missing"), None);
-    assert!(f
-        .finish(())
-        .unwrap_err()
-        .contains("missing field `missing`"));
+    let f = fields();
+    assert_eq!(read::<Option<String>>(&f, "missing", true), None);
+    assert_eq!(f.finish(), Err("missing field `missing`".to_string()));
     // null where a value is required.
-    let f = read();
-    assert_eq!(f.req::<String>("n"), "");
-    assert!(f.finish(()).unwrap_err().contains("field `n`"));
+    let f = fields();
+    assert_eq!(read::<String>(&f, "n", true), "");
+    assert_eq!(
+        f.finish(),
+        Err("field `n`: expected a string, found null".to_string())
+    );
     // A wrongly shaped optional member is an error too, and the first error is the one reported.
-    let f = read();
-    assert_eq!(f.opt::<u64>("s"), None);
-    assert!(f.or_default::<Vec<String>>("l").is_empty());
-    let e = f.finish(()).unwrap_err();
-    assert!(e.contains("field `s`") && e.contains("a string"), "{e}");
-    assert!(Fields::of(&Json::Arr(vec![])).is_err());
+    let f = fields();
+    assert_eq!(read::<Option<u64>>(&f, "s", false), None);
+    assert!(!read::<bool>(&f, "l", false));
+    assert_eq!(
+        f.finish(),
+        Err("field `s`: expected an unsigned integer, found a string".to_string())
+    );
+    assert_eq!(
+        Fields::of(&Json::Arr(vec![])).err(),
+        Some("expected an object, found an array".to_string())
+    );
+}
+
+/// A struct with a field of every kind, to check reading and writing through `json_struct!`.
+#[derive(Debug, Default, PartialEq)]
+struct Every {
+    s: String,
+    o: Option<String>,
+    n: u64,
+    m: Option<u64>,
+    b: bool,
+    l: Vec<String>,
+    inner: Inner,
+    maybe: Option<Inner>,
+    many: Vec<std::rc::Rc<Inner>>,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Inner {
+    v: u32,
+}
+
+json_struct!(Every {
+    s: req,
+    o: opt,
+    n: or_default,
+    m: opt,
+    b: or_default,
+    l: or_default,
+    inner: or_default,
+    maybe: opt,
+    many: or_default,
+});
+json_struct!(Inner { v: req });
+
+#[test]
+fn structs_are_read_and_written_field_by_field() {
+    let text = r#"{"s":"a","o":null,"n":3,"m":4,"b":true,"l":["x"],"inner":{"v":1},"maybe":null,"many":[{"v":2},{"v":3}]}"#;
+    let every: Every = from_str(text).unwrap();
+    assert_eq!(
+        every,
+        Every {
+            s: "a".into(),
+            o: None,
+            n: 3,
+            m: Some(4),
+            b: true,
+            l: vec!["x".into()],
+            inner: Inner { v: 1 },
+            maybe: None,
+            many: vec![Inner { v: 2 }.into(), Inner { v: 3 }.into()],
+        }
+    );
+    assert_eq!(to_string(&every), text);
+    let least: Every = from_str(r#"{"s": ""}"#).unwrap();
+    assert_eq!(least, Every::default());
+    assert_eq!(
+        from_str::<Every>(r#"{"s": "", "many": [{"v": 1}, {}]}"#),
+        Err("field `many`: missing field `v`".to_string())
+    );
+    assert_eq!(
+        from_str::<Every>(r#"{"s": "", "maybe": {"v": "1"}}"#),
+        Err("field `maybe`: field `v`: expected an unsigned integer, found a string".to_string())
+    );
+    assert_eq!(
+        from_str::<Every>(r#"{"s": "", "inner": {}}"#),
+        Err("field `inner`: missing field `v`".to_string())
+    );
 }
 
 #[test]
@@ -140,13 +242,15 @@ fn writes_what_it_reads() {
     assert_eq!(parse(&out).unwrap(), v);
     assert!(out.contains("\\u0001"), "{out}");
     let mut written = String::new();
-    ObjectWriter::new(&mut written)
-        .put("a", "x")
-        .some("b", &None::<String>)
-        .some("c", &Some(3u64))
-        .put("d", &None::<u32>)
-        .put("e", &vec![true, false])
-        .done();
-    assert_eq!(written, r#"{"a":"x","c":3,"d":null,"e":[true,false]}"#);
-    assert_eq!(to_string(&v), out);
+    let mut w = ObjectWriter::new(&mut written);
+    w.str("a", "x");
+    w.uint("c", Some(3));
+    w.uint("d", None);
+    w.raw("e", "[true,false]");
+    w.object("f", &Inner { v: 1 });
+    w.done();
+    assert_eq!(
+        written,
+        r#"{"a":"x","c":3,"d":null,"e":[true,false],"f":{"v":1}}"#
+    );
 }

@@ -10,9 +10,9 @@
 //! The `v1` in the key is the layout of the keys; the snapshot `version` is the shape of a snapshot's data and
 //! can be upgraded in place through [`decode_snapshot_with`].
 
-use super::json::{json_struct, Fields, FromJson, Json, ObjectWriter, ToJson};
+use super::json::{self, json_struct, Field, Fields, JsonObject, ObjectWriter};
 use super::state::TabChoice;
-use super::wire::{from_json, to_json, Client};
+use super::wire::{from_json, Client};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -154,7 +154,7 @@ pub enum StorageIssue {
 }
 
 /// The stored form of a snapshot: data plus its shape version and when it was saved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Persisted<T> {
     /// Shape version of `data` ([`SNAPSHOT_VERSION`] when written by this build).
     pub version: u32,
@@ -167,29 +167,46 @@ pub struct Persisted<T> {
     pub data: T,
 }
 
-impl<T: FromJson> FromJson for Persisted<T> {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let f = Fields::of(v)?;
-        let data = T::from_json(f.get("data").ok_or("missing field `data`")?)?;
-        let snapshot = Persisted {
-            version: f.req("version"),
-            saved_at_ms: f.req("saved_at_ms"),
-            token_fingerprint: f.opt("token_fingerprint"),
-            data,
-        };
-        f.finish(snapshot)
+impl<T: JsonObject> JsonObject for Persisted<T> {
+    fn read_fields(&mut self, f: &Fields) {
+        // The data first: its error, unprefixed, is the one reported.
+        match f.get("data") {
+            Some(v) => {
+                if let Err(e) = json::read_object(v, &mut self.data) {
+                    f.fail(e);
+                }
+            }
+            None => f.fail("missing field `data`".into()),
+        }
+        self.version.read(f, "version", true);
+        self.saved_at_ms.read(f, "saved_at_ms", true);
+        self.token_fingerprint.read(f, "token_fingerprint", false);
+    }
+    fn write_fields(&self, w: &mut ObjectWriter) {
+        write_persisted(
+            w,
+            self.version,
+            self.saved_at_ms,
+            self.token_fingerprint.as_deref(),
+            &self.data,
+        )
     }
 }
 
-impl<T: ToJson> ToJson for Persisted<T> {
-    fn write_json(&self, out: &mut String) {
-        ObjectWriter::new(out)
-            .put("version", &self.version)
-            .put("saved_at_ms", &self.saved_at_ms)
-            .some("token_fingerprint", &self.token_fingerprint)
-            .put("data", &self.data)
-            .done()
+/// Writes the members of a [`Persisted`] (`token_fingerprint` only when there is one).
+fn write_persisted(
+    w: &mut ObjectWriter,
+    version: u32,
+    saved_at_ms: u64,
+    token_fingerprint: Option<&str>,
+    data: &dyn JsonObject,
+) {
+    version.write(w, "version");
+    saved_at_ms.write(w, "saved_at_ms");
+    if let Some(fingerprint) = token_fingerprint {
+        w.str("token_fingerprint", fingerprint);
     }
+    w.object("data", data);
 }
 
 /// A decoded snapshot, saying whether it was upgraded (then the adapter writes it back in the current shape).
@@ -211,6 +228,7 @@ pub fn builtin_upgrades(_from: u32, _json: &str) -> Option<String> {
 }
 
 /// Only the version field, read before the data so a foreign shape is reported as a version, not as corruption.
+#[derive(Default)]
 struct VersionProbe {
     /// The shape version.
     version: u32,
@@ -219,7 +237,7 @@ struct VersionProbe {
 json_struct!(VersionProbe { version: req });
 
 /// Encodes a snapshot for storage; `Err(Oversized)` when it is too large to store.
-pub fn encode_snapshot<T: ToJson>(data: &T, now_ms: u64) -> Result<String, StorageIssue> {
+pub fn encode_snapshot(data: &dyn JsonObject, now_ms: u64) -> Result<String, StorageIssue> {
     encode_persisted(data, None, now_ms)
 }
 
@@ -229,21 +247,23 @@ pub fn encode_client_snapshot(
     client_token: Option<&str>,
     now_ms: u64,
 ) -> Result<String, StorageIssue> {
-    encode_persisted(client, client_token.map(token_fingerprint), now_ms)
+    encode_persisted(
+        client,
+        client_token.map(token_fingerprint).as_deref(),
+        now_ms,
+    )
 }
 
 /// Encodes a snapshot with its envelope; `Err(Oversized)` when it is too large to store.
-fn encode_persisted<T: ToJson>(
-    data: &T,
-    token_fingerprint: Option<String>,
+fn encode_persisted(
+    data: &dyn JsonObject,
+    token_fingerprint: Option<&str>,
     now_ms: u64,
 ) -> Result<String, StorageIssue> {
-    let json = to_json(&Persisted {
-        version: SNAPSHOT_VERSION,
-        saved_at_ms: now_ms,
-        token_fingerprint,
-        data,
-    });
+    let mut json = String::new();
+    let mut w = ObjectWriter::new(&mut json);
+    write_persisted(&mut w, SNAPSHOT_VERSION, now_ms, token_fingerprint, data);
+    w.done();
     if json.len() > MAX_PERSISTED_BYTES {
         return Err(StorageIssue::Oversized { bytes: json.len() });
     }
@@ -251,12 +271,12 @@ fn encode_persisted<T: ToJson>(
 }
 
 /// Decodes a stored snapshot with the built-in upgrades.
-pub fn decode_snapshot<T: FromJson>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
+pub fn decode_snapshot<T: JsonObject + Default>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
     decode_snapshot_with(raw, builtin_upgrades)
 }
 
 /// Decodes a stored snapshot, upgrading older versions step by step with `upgrade`.
-pub fn decode_snapshot_with<T: FromJson>(
+pub fn decode_snapshot_with<T: JsonObject + Default>(
     raw: &str,
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
@@ -403,7 +423,7 @@ where
 }
 
 /// Loads a snapshot (`keys.client` or `keys.environment`).
-pub fn load_snapshot<S: KeyValueStore + ?Sized, T: FromJson>(
+pub fn load_snapshot<S: KeyValueStore + ?Sized, T: JsonObject + Default>(
     store: &S,
     key: &str,
 ) -> Loaded<Decoded<T>> {

@@ -1,7 +1,7 @@
 //! Storage schema: keys, round trips, upgrades and corruption handling.
 
 use super::*;
-use crate::core::wire::{Client, Environment};
+use crate::core::wire::{to_json, Client, Environment};
 
 const CLIENT_JSON: &str = r#"{"object":"client","id":"client_1","sessions":[{"object":"session","id":"sess_1",
     "status":"active","last_active_at":5}],"last_active_session_id":"sess_1"}"#;

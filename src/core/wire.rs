@@ -6,7 +6,7 @@
 //! the parser and writer live in [`super::json`].
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
-use super::json::{self, json_enum, json_struct, Fields, FromJson, Json, ToJson};
+use super::json::{self, json_enum, json_struct, Field, Fields, JsonObject, ObjectWriter};
 use std::rc::Rc;
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
@@ -84,7 +84,7 @@ pub struct Verification {
 }
 
 /// An email address of a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EmailAddress {
     /// Always `"email_address"`.
     pub object: Option<String>,
@@ -97,7 +97,7 @@ pub struct EmailAddress {
 }
 
 /// A user (full object, as carried inside a session).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct User {
     /// Always `"user"`.
     pub object: Option<String>,
@@ -166,7 +166,7 @@ pub struct PublicUserData {
 }
 
 /// A session: one signed-in (or formerly signed-in) account on this client.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Session {
     /// Always `"session"`.
     pub object: Option<String>,
@@ -209,7 +209,7 @@ impl WireObject for Session {
 }
 
 /// A first factor a sign-in may use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Factor {
     /// `password` or `email_code`.
     pub strategy: String,
@@ -220,7 +220,7 @@ pub struct Factor {
 }
 
 /// A sign-in attempt (`object: "sign_in_attempt"`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignIn {
     /// Always `"sign_in_attempt"`.
     pub object: Option<String>,
@@ -253,7 +253,7 @@ pub struct SignUpVerifications {
 }
 
 /// A sign-up attempt (`object: "sign_up_attempt"`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignUp {
     /// Always `"sign_up_attempt"`.
     pub object: Option<String>,
@@ -281,7 +281,7 @@ impl WireObject for SignUp {
 }
 
 /// The client: this browser's set of sessions and in-progress sign-in/sign-up.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Client {
     /// Always `"client"`.
     pub object: Option<String>,
@@ -377,7 +377,7 @@ pub struct Environment {
 }
 
 /// A session JWT from `POST /v1/client/sessions/{id}/tokens`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Token {
     /// Always `"token"`.
     pub object: Option<String>,
@@ -402,7 +402,7 @@ pub struct Envelope<T> {
 }
 
 /// The body of a 4xx/5xx answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorBody {
     /// The error items.
     pub errors: Vec<ApiErrorItem>,
@@ -411,7 +411,7 @@ pub struct ErrorBody {
 }
 
 /// The claims of a session JWT the SDK reads (no signature check: the server verifies tokens, not the SDK).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JwtClaims {
     /// The session id the token is for.
     pub sid: String,
@@ -550,25 +550,35 @@ json_struct!(JwtClaims {
     sub: opt
 });
 
-impl<T: FromJson> FromJson for Envelope<T> {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let f = Fields::of(v)?;
+impl<T> Default for Envelope<T> {
+    fn default() -> Self {
+        Envelope {
+            response: None,
+            client: None,
+        }
+    }
+}
+
+impl<T: json::ObjectItem> JsonObject for Envelope<T> {
+    fn read_fields(&mut self, f: &Fields) {
         // `response` must be present even when `null`: that tells an envelope from other JSON.
-        let envelope = Envelope {
-            response: f.req("response"),
-            client: f.opt("client"),
-        };
-        f.finish(envelope)
+        self.response.read(f, "response", true);
+        self.client.read(f, "client", false);
+    }
+    fn write_fields(&self, w: &mut ObjectWriter) {
+        self.response.write(w, "response");
+        self.client.write(w, "client");
     }
 }
 
 /// Parses JSON into `T` (crate-internal: storage snapshots use it too).
-pub(crate) fn from_json<T: FromJson>(text: &str) -> Result<T, String> {
+pub(crate) fn from_json<T: JsonObject + Default>(text: &str) -> Result<T, String> {
     json::from_str(text)
 }
 
-/// Encodes `T` as JSON.
-pub(crate) fn to_json<T: ToJson + ?Sized>(value: &T) -> String {
+/// Encodes `value` as JSON (the tests' round trips; storage writes through [`super::storage`]).
+#[cfg(test)]
+pub(crate) fn to_json(value: &dyn JsonObject) -> String {
     json::to_string(value)
 }
 
@@ -577,30 +587,31 @@ fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Parses a success body as JSON, or turns an error status into the error it carries. Not generic, so the parsing
-/// and error paths exist once in the binary whatever the resource.
-fn parse_ok_json(status: u16, body: &str) -> Result<Json, ClerkError> {
+/// Parses a success body into `target`, or turns an error status into the error it carries. Not generic, so the
+/// parsing, checking and error paths exist once in the binary whatever the resource.
+fn parse_ok_into(status: u16, body: &str, target: &mut dyn WireCheck) -> Result<(), ClerkError> {
     if !is_success(status) {
         return Err(parse_error(status, body));
     }
-    json::parse(body).map_err(|e| ClerkError::invalid_response(status, e))
-}
-
-/// Parses a success body as `T`, or turns an error status into the error it carries.
-fn parse_ok<T: FromJson + WireCheck>(status: u16, body: &str) -> Result<T, ClerkError> {
-    let value = parse_ok_json(status, body)?;
-    T::from_json(&value)
-        .and_then(|v| v.wire_check().map(|()| v))
+    json::read_text(body, target)
+        .and_then(|()| target.wire_check())
         .map_err(|e| ClerkError::invalid_response(status, e))
 }
 
+/// Parses a success body as `T`, or turns an error status into the error it carries.
+fn parse_ok<T: WireCheck + Default>(status: u16, body: &str) -> Result<T, ClerkError> {
+    let mut value = T::default();
+    parse_ok_into(status, body, &mut value)?;
+    Ok(value)
+}
+
 /// The checks a parsed answer gets before it is used: the `object` discriminators (see [`WireObject`]).
-pub trait WireCheck {
+pub trait WireCheck: JsonObject {
     /// `Err` when a resource in the value is another resource than expected.
     fn wire_check(&self) -> Result<(), String>;
 }
 
-impl<T: WireObject> WireCheck for Envelope<T> {
+impl<T: WireObject + JsonObject + Default> WireCheck for Envelope<T> {
     fn wire_check(&self) -> Result<(), String> {
         if let Some(r) = &self.response {
             r.check()?;
@@ -625,7 +636,7 @@ impl WireCheck for Environment {
 }
 
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
-pub fn parse_envelope<T: FromJson + WireObject>(
+pub fn parse_envelope<T: JsonObject + Default + WireObject>(
     status: u16,
     body: &str,
 ) -> Result<Envelope<T>, ClerkError> {
