@@ -681,37 +681,43 @@ impl<T: JsonObject> Field for T {
     }
 }
 
-/// What an `Option` or `Vec` of objects holds: an object, or an `Rc` of one.
-pub trait ObjectItem: Sized {
-    /// Reads `v`, the value (or an item of the value) of member `key`; `None` when that failed.
-    fn read_item(f: &Fields, key: &str, v: &Json) -> Option<Self>;
+/// What an `Option` or `Vec` of objects holds: an object, or an `Rc` of one. A new item is added as its default and
+/// read in place.
+pub trait ObjectItem: Default {
     /// The object.
     fn object(&self) -> &dyn JsonObject;
+    /// The object, to read into (`None` only for an `Rc` already shared, which a new item never is).
+    fn object_mut(&mut self) -> Option<&mut dyn JsonObject>;
 }
 
 impl<T: JsonObject + Default> ObjectItem for T {
-    fn read_item(f: &Fields, key: &str, v: &Json) -> Option<Self> {
-        let mut value = T::default();
-        f.object(key, v, &mut value).then_some(value)
-    }
     fn object(&self) -> &dyn JsonObject {
         self
+    }
+    fn object_mut(&mut self) -> Option<&mut dyn JsonObject> {
+        Some(self)
     }
 }
 
 impl<T: JsonObject + Default> ObjectItem for std::rc::Rc<T> {
-    fn read_item(f: &Fields, key: &str, v: &Json) -> Option<Self> {
-        T::read_item(f, key, v).map(std::rc::Rc::new)
-    }
     fn object(&self) -> &dyn JsonObject {
         &**self
     }
+    fn object_mut(&mut self) -> Option<&mut dyn JsonObject> {
+        std::rc::Rc::get_mut(self).map(|t| t as &mut dyn JsonObject)
+    }
+}
+
+/// Reads `v`, the value (or an item of the value) of member `key`, into `item`; `false` when that failed.
+fn read_item(f: &Fields, key: &str, v: &Json, item: &mut impl ObjectItem) -> bool {
+    item.object_mut()
+        .is_some_and(|target| f.object(key, v, target))
 }
 
 impl<T: ObjectItem> Field for Option<T> {
     fn read(&mut self, f: &Fields, key: &str, required: bool) {
         if let Some(v) = f.non_null(key, required) {
-            *self = T::read_item(f, key, v);
+            read_item(f, key, v, self.insert(T::default()));
         }
     }
     fn write(&self, w: &mut ObjectWriter, key: &str) {
@@ -724,10 +730,13 @@ impl<T: ObjectItem> Field for Option<T> {
 
 impl<T: ObjectItem> Field for Vec<T> {
     fn read(&mut self, f: &Fields, key: &str, required: bool) {
-        for item in f.array(key, required).unwrap_or_default() {
-            match T::read_item(f, key, item) {
-                Some(v) => self.push(v),
-                None => return,
+        for v in f.array(key, required).unwrap_or_default() {
+            self.push(T::default());
+            if !self
+                .last_mut()
+                .is_some_and(|item| read_item(f, key, v, item))
+            {
+                return;
             }
         }
     }

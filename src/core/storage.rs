@@ -169,18 +169,13 @@ pub struct Persisted<T> {
 
 impl<T: JsonObject> JsonObject for Persisted<T> {
     fn read_fields(&mut self, f: &Fields) {
-        // The data first: its error, unprefixed, is the one reported.
-        match f.get("data") {
-            Some(v) => {
-                if let Err(e) = json::read_object(v, &mut self.data) {
-                    f.fail(e);
-                }
-            }
-            None => f.fail("missing field `data`".into()),
-        }
-        self.version.read(f, "version", true);
-        self.saved_at_ms.read(f, "saved_at_ms", true);
-        self.token_fingerprint.read(f, "token_fingerprint", false);
+        read_persisted(
+            f,
+            &mut self.version,
+            &mut self.saved_at_ms,
+            &mut self.token_fingerprint,
+            &mut self.data,
+        )
     }
     fn write_fields(&self, w: &mut ObjectWriter) {
         write_persisted(
@@ -191,6 +186,27 @@ impl<T: JsonObject> JsonObject for Persisted<T> {
             &self.data,
         )
     }
+}
+
+/// Reads the members of a [`Persisted`]: the data first, so its error, unprefixed, is the one reported.
+fn read_persisted(
+    f: &Fields,
+    version: &mut u32,
+    saved_at_ms: &mut u64,
+    token_fingerprint: &mut Option<String>,
+    data: &mut dyn JsonObject,
+) {
+    match f.get("data") {
+        Some(v) => {
+            if let Err(e) = json::read_object(v, data) {
+                f.fail(e);
+            }
+        }
+        None => f.fail("missing field `data`".into()),
+    }
+    version.read(f, "version", true);
+    saved_at_ms.read(f, "saved_at_ms", true);
+    token_fingerprint.read(f, "token_fingerprint", false);
 }
 
 /// Writes the members of a [`Persisted`] (`token_fingerprint` only when there is one).
@@ -280,38 +296,52 @@ pub fn decode_snapshot_with<T: JsonObject + Default>(
     raw: &str,
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
+    let mut snapshot = Persisted::default();
+    let upgraded_from = decode_into(raw, upgrade, &mut snapshot)?;
+    Ok(Decoded {
+        snapshot,
+        upgraded_from,
+    })
+}
+
+/// [`decode_snapshot_with`] into `snapshot` (a [`Persisted`], as its default), returning the version it was upgraded
+/// from, if it was. Not generic, so it exists once in the binary whatever the data.
+fn decode_into(
+    raw: &str,
+    upgrade: Upgrader,
+    snapshot: &mut dyn JsonObject,
+) -> Result<Option<u32>, StorageIssue> {
     let mut json = std::borrow::Cow::Borrowed(raw);
     let mut upgraded_from = None;
     loop {
         if json.len() > MAX_PERSISTED_BYTES {
             return Err(StorageIssue::Oversized { bytes: json.len() });
         }
-        let probe: VersionProbe = from_json(&json).map_err(StorageIssue::Corrupt)?;
-        if probe.version == SNAPSHOT_VERSION {
-            let snapshot = from_json(&json).map_err(StorageIssue::Corrupt)?;
-            return Ok(Decoded {
-                snapshot,
-                upgraded_from,
-            });
+        let version = version_of(&json)?;
+        if version == SNAPSHOT_VERSION {
+            json::read_text(&json, snapshot).map_err(StorageIssue::Corrupt)?;
+            return Ok(upgraded_from);
         }
-        if probe.version > SNAPSHOT_VERSION {
-            return Err(StorageIssue::ForeignVersion(probe.version));
+        if version > SNAPSHOT_VERSION {
+            return Err(StorageIssue::ForeignVersion(version));
         }
-        let next =
-            upgrade(probe.version, &json).ok_or(StorageIssue::ForeignVersion(probe.version))?;
+        let next = upgrade(version, &json).ok_or(StorageIssue::ForeignVersion(version))?;
         // Every step must move forward, so a faulty upgrader cannot loop forever.
-        let next_version = from_json::<VersionProbe>(&next)
-            .map_err(StorageIssue::Corrupt)?
-            .version;
-        if next_version <= probe.version {
+        if version_of(&next)? <= version {
             return Err(StorageIssue::Corrupt(format!(
-                "upgrade from version {} did not advance",
-                probe.version
+                "upgrade from version {version} did not advance"
             )));
         }
-        upgraded_from.get_or_insert(probe.version);
+        upgraded_from.get_or_insert(version);
         json = std::borrow::Cow::Owned(next);
     }
+}
+
+/// The `version` of a snapshot's JSON.
+fn version_of(json: &str) -> Result<u32, StorageIssue> {
+    from_json::<VersionProbe>(json)
+        .map(|probe| probe.version)
+        .map_err(StorageIssue::Corrupt)
 }
 
 /// A short fingerprint of a client token (64-bit FNV-1a, hex), stored with a client snapshot to say which client
