@@ -57,7 +57,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn fail(&self, what: &str) -> String {
-        ["invalid JSON: ", what, " at byte ", &self.i.to_string()].concat()
+        format!("invalid JSON: {what} at byte {}", self.i)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -79,7 +79,12 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, word: &str, value: Json) -> Result<Json, String> {
-        if self.s[self.i..].starts_with(word.as_bytes()) {
+        if self
+            .s
+            .get(self.i..)
+            .unwrap_or_default()
+            .starts_with(word.as_bytes())
+        {
             self.i += word.len();
             Ok(value)
         } else {
@@ -192,9 +197,9 @@ impl Parser<'_> {
             }
             self.digits()?;
         }
-        // Only ASCII was consumed, so this slice is on character boundaries.
-        let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
-        Ok(Json::Num(text))
+        // Only ASCII digits and signs were consumed: each byte is its character.
+        let text = self.s.get(start..self.i).unwrap_or_default();
+        Ok(Json::Num(text.iter().map(|&b| b as char).collect()))
     }
 
     fn hex4(&mut self) -> Result<u32, String> {
@@ -799,9 +804,22 @@ impl<'o> ObjectWriter<'o> {
     /// Adds `key: n`, or `key: null` for `None`.
     #[inline(never)]
     pub fn uint(&mut self, key: &str, n: Option<u64>) {
-        match n {
-            Some(n) => self.raw(key, &n.to_string()),
-            None => self.raw(key, "null"),
+        let Some(mut n) = n else {
+            return self.raw(key, "null");
+        };
+        // The decimal digits, last first (by hand: `to_string` would bring in the formatting machinery).
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        while start == digits.len() || n > 0 {
+            start -= 1;
+            if let Some(d) = digits.get_mut(start) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+        }
+        self.key(key);
+        for &d in digits.get(start..).unwrap_or_default() {
+            self.out.push(d as char);
         }
     }
 

@@ -245,12 +245,14 @@ fn writes_what_it_reads() {
     let mut w = ObjectWriter::new(&mut written);
     w.str("a", "x");
     w.uint("c", Some(3));
+    w.uint("z", Some(0));
+    w.uint("m", Some(u64::MAX));
     w.uint("d", None);
     w.raw("e", "[true,false]");
     w.object("f", &Inner { v: 1 });
     w.done();
     assert_eq!(
         written,
-        r#"{"a":"x","c":3,"d":null,"e":[true,false],"f":{"v":1}}"#
+        r#"{"a":"x","c":3,"z":0,"m":18446744073709551615,"d":null,"e":[true,false],"f":{"v":1}}"#
     );
 }
