@@ -6,7 +6,7 @@
 use crate::adapters::page;
 use crate::adapters::storage::{Area, BrowserStore};
 use crate::adapters::timer::now_ms;
-use crate::core::json::JsonObject;
+use crate::core::json::{FromJson, ToJson};
 use crate::core::storage::{
     self, encode_client_snapshot, encode_snapshot, encode_tab_choice, may_write_client_state,
     Decoded, KeyValueStore, Loaded, StorageIssue, StorageKeys,
@@ -99,7 +99,7 @@ impl Persistence {
     /// A stored snapshot; one written in an older shape is saved back in the current one.
     fn snapshot<T>(&self, key: &str, what: &str) -> Option<T>
     where
-        T: JsonObject + Default,
+        T: FromJson + ToJson + Default,
     {
         let Decoded {
             snapshot,

@@ -7,7 +7,7 @@ use super::Controller;
 use crate::adapters::http::{self, Request};
 use crate::adapters::timer::sleep;
 use crate::core::backoff;
-use crate::core::json::JsonObject;
+use crate::core::json::ObjectItem;
 use crate::core::storage::decode_client_token;
 use crate::core::wire::{parse_envelope, Envelope, WireObject};
 use crate::core::ClerkError;
@@ -115,7 +115,7 @@ impl Controller {
         request: Request,
     ) -> Result<Answer<Envelope<T>>, ClerkError>
     where
-        T: JsonObject + Default + WireObject,
+        T: ObjectItem + WireObject,
     {
         self.call_for_client(request, parse_envelope::<T>).await
     }
@@ -123,7 +123,7 @@ impl Controller {
     /// Sends a mutation, applies the client riding along and returns the resource.
     pub(super) async fn mutate<T>(&self, request: Request) -> Result<T, ClerkError>
     where
-        T: JsonObject + Default + WireObject,
+        T: ObjectItem + WireObject,
     {
         let Answer {
             value: Envelope { response, client },

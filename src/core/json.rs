@@ -1,4 +1,4 @@
-//! The SDK's JSON: a small parser into a [`Json`] tree, a writer, and the [`JsonObject`]/[`Field`] traits through
+//! The SDK's JSON: a small parser into a [`Json`] tree, a writer, and the [`FromJson`]/[`ToJson`]/[`Field`] traits through
 //! which the wire and storage types are read and written (declared per type with [`json_struct!`]).
 //!
 //! Why not serde_json: with serde's derives it was the largest part of the wasm module (about 47 KB of 133 KB
@@ -8,7 +8,7 @@
 //!
 //! Size shapes the reading too (issue 6): a value is filled in place from its `Default`, each field by one call
 //! that takes the field's address, and the readers are per kind of field (string, integer, flag, list, nested
-//! object through `&mut dyn JsonObject`), not per type, so a type's reader is little more than a list of calls.
+//! object through `&mut dyn FromJson`), not per type, so a type's reader is little more than a list of calls.
 //!
 //! Hostile input is expected (the network, localStorage): every failure is an `Err` with a short message, nesting
 //! is bounded by [`MAX_DEPTH`], and nothing here panics.
@@ -347,13 +347,19 @@ fn mismatch(what: &str, found: &Json) -> String {
     ["expected ", what, ", found ", found.kind()].concat()
 }
 
-/// A JSON object type: a struct read from and written as an object, field by field (see [`json_struct!`]).
+/// A type read from a JSON object, field by field (see [`json_struct!`]).
 ///
 /// Reading fills a value in place, starting from its `Default`: each field's read is one call with the field's
 /// address, so a type's reader is a list of calls, with no moves of the whole value and no clean-up per field.
-pub trait JsonObject {
+/// (Reading and writing are two traits so that reading through `&mut dyn FromJson` does not keep the writers of
+/// types that are only ever read.)
+pub trait FromJson {
     /// Reads the fields from the members of an object; problems are recorded in `f` (the first one counts).
     fn read_fields(&mut self, f: &Fields);
+}
+
+/// A type written as a JSON object, field by field (see [`json_struct!`]).
+pub trait ToJson {
     /// Writes the fields as members.
     fn write_fields(&self, w: &mut ObjectWriter);
 }
@@ -370,33 +376,33 @@ pub trait Field {
 }
 
 /// Reads `v`, which must be an object, into `target`; the first problem met is the error.
-pub fn read_object(v: &Json, target: &mut dyn JsonObject) -> Result<(), String> {
+pub fn read_object(v: &Json, target: &mut dyn FromJson) -> Result<(), String> {
     let f = Fields::of(v)?;
     target.read_fields(&f);
     f.finish()
 }
 
 /// Parses JSON text into `target` (which starts as its default).
-pub fn read_text(text: &str, target: &mut dyn JsonObject) -> Result<(), String> {
+pub fn read_text(text: &str, target: &mut dyn FromJson) -> Result<(), String> {
     read_object(&parse(text)?, target)
 }
 
 /// Parses JSON text into a `T`.
-pub fn from_str<T: JsonObject + Default>(text: &str) -> Result<T, String> {
+pub fn from_str<T: FromJson + Default>(text: &str) -> Result<T, String> {
     let mut value = T::default();
     read_text(text, &mut value)?;
     Ok(value)
 }
 
 /// Encodes `value` as compact JSON text.
-pub fn to_string(value: &dyn JsonObject) -> String {
+pub fn to_string(value: &dyn ToJson) -> String {
     let mut out = String::new();
     write_object(value, &mut out);
     out
 }
 
 /// Appends `value` as a JSON object.
-pub fn write_object(value: &dyn JsonObject, out: &mut String) {
+pub fn write_object(value: &dyn ToJson, out: &mut String) {
     let mut w = ObjectWriter::new(out);
     value.write_fields(&mut w);
     w.done();
@@ -541,7 +547,7 @@ impl<'a> Fields<'a> {
 
     /// Reads `v`, the value of member `key`, into `target`; `false` (with the error kept) when that failed.
     #[inline(never)]
-    pub fn object(&self, key: &str, v: &Json, target: &mut dyn JsonObject) -> bool {
+    pub fn object(&self, key: &str, v: &Json, target: &mut dyn FromJson) -> bool {
         read_object(v, target)
             .map_err(|e| self.fail(in_field(key, &e)))
             .is_ok()
@@ -675,7 +681,7 @@ impl Field for Vec<String> {
 }
 
 /// A nested object as a field: required, or left as its default when missing or `null`.
-impl<T: JsonObject> Field for T {
+impl<T: FromJson + ToJson> Field for T {
     fn read(&mut self, f: &Fields, key: &str, required: bool) {
         if let Some(v) = f.member(key, required) {
             f.object(key, v, self);
@@ -690,26 +696,26 @@ impl<T: JsonObject> Field for T {
 /// read in place.
 pub trait ObjectItem: Default {
     /// The object.
-    fn object(&self) -> &dyn JsonObject;
+    fn object(&self) -> &dyn ToJson;
     /// The object, to read into (`None` only for an `Rc` already shared, which a new item never is).
-    fn object_mut(&mut self) -> Option<&mut dyn JsonObject>;
+    fn object_mut(&mut self) -> Option<&mut dyn FromJson>;
 }
 
-impl<T: JsonObject + Default> ObjectItem for T {
-    fn object(&self) -> &dyn JsonObject {
+impl<T: FromJson + ToJson + Default> ObjectItem for T {
+    fn object(&self) -> &dyn ToJson {
         self
     }
-    fn object_mut(&mut self) -> Option<&mut dyn JsonObject> {
+    fn object_mut(&mut self) -> Option<&mut dyn FromJson> {
         Some(self)
     }
 }
 
-impl<T: JsonObject + Default> ObjectItem for std::rc::Rc<T> {
-    fn object(&self) -> &dyn JsonObject {
+impl<T: FromJson + ToJson + Default> ObjectItem for std::rc::Rc<T> {
+    fn object(&self) -> &dyn ToJson {
         &**self
     }
-    fn object_mut(&mut self) -> Option<&mut dyn JsonObject> {
-        std::rc::Rc::get_mut(self).map(|t| t as &mut dyn JsonObject)
+    fn object_mut(&mut self) -> Option<&mut dyn FromJson> {
+        std::rc::Rc::get_mut(self).map(|t| t as &mut dyn FromJson)
     }
 }
 
@@ -825,13 +831,13 @@ impl<'o> ObjectWriter<'o> {
 
     /// Adds `key: {...}`.
     #[inline(never)]
-    pub fn object(&mut self, key: &str, value: &dyn JsonObject) {
+    pub fn object(&mut self, key: &str, value: &dyn ToJson) {
         self.key(key);
         write_object(value, self.out);
     }
 }
 
-/// Implements [`JsonObject`] for a struct whose JSON keys are its field names, and `Default`-based reading. Each
+/// Implements [`FromJson`] and [`ToJson`] for a struct whose JSON keys are its field names, and `Default`-based reading. Each
 /// field says how it is read: `req` (must be present), `opt` (an `Option`; missing or `null` is `None`) or
 /// `or_default` (missing or `null` is the type's default).
 macro_rules! json_struct {
@@ -839,12 +845,14 @@ macro_rules! json_struct {
     (@required opt) => { false };
     (@required or_default) => { false };
     ($ty:ident { $($field:ident: $how:ident),* $(,)? }) => {
-        impl $crate::core::json::JsonObject for $ty {
+        impl $crate::core::json::FromJson for $ty {
             fn read_fields(&mut self, f: &$crate::core::json::Fields) {
                 $($crate::core::json::Field::read(
                     &mut self.$field, f, stringify!($field), $crate::core::json::json_struct!(@required $how),
                 );)*
             }
+        }
+        impl $crate::core::json::ToJson for $ty {
             fn write_fields(&self, w: &mut $crate::core::json::ObjectWriter) {
                 $($crate::core::json::Field::write(&self.$field, w, stringify!($field));)*
             }

@@ -10,7 +10,7 @@
 //! The `v1` in the key is the layout of the keys; the snapshot `version` is the shape of a snapshot's data and
 //! can be upgraded in place through [`decode_snapshot_with`].
 
-use super::json::{self, json_struct, Field, Fields, JsonObject, ObjectWriter};
+use super::json::{self, json_struct, Field, Fields, FromJson, ObjectWriter, ToJson};
 use super::state::TabChoice;
 use super::wire::{from_json, Client};
 use std::cell::RefCell;
@@ -167,7 +167,7 @@ pub struct Persisted<T> {
     pub data: T,
 }
 
-impl<T: JsonObject> JsonObject for Persisted<T> {
+impl<T: FromJson> FromJson for Persisted<T> {
     fn read_fields(&mut self, f: &Fields) {
         read_persisted(
             f,
@@ -177,6 +177,9 @@ impl<T: JsonObject> JsonObject for Persisted<T> {
             &mut self.data,
         )
     }
+}
+
+impl<T: ToJson> ToJson for Persisted<T> {
     fn write_fields(&self, w: &mut ObjectWriter) {
         write_persisted(
             w,
@@ -194,7 +197,7 @@ fn read_persisted(
     version: &mut u32,
     saved_at_ms: &mut u64,
     token_fingerprint: &mut Option<String>,
-    data: &mut dyn JsonObject,
+    data: &mut dyn FromJson,
 ) {
     match f.get("data") {
         Some(v) => {
@@ -215,7 +218,7 @@ fn write_persisted(
     version: u32,
     saved_at_ms: u64,
     token_fingerprint: Option<&str>,
-    data: &dyn JsonObject,
+    data: &dyn ToJson,
 ) {
     version.write(w, "version");
     saved_at_ms.write(w, "saved_at_ms");
@@ -253,7 +256,7 @@ struct VersionProbe {
 json_struct!(VersionProbe { version: req });
 
 /// Encodes a snapshot for storage; `Err(Oversized)` when it is too large to store.
-pub fn encode_snapshot(data: &dyn JsonObject, now_ms: u64) -> Result<String, StorageIssue> {
+pub fn encode_snapshot(data: &dyn ToJson, now_ms: u64) -> Result<String, StorageIssue> {
     encode_persisted(data, None, now_ms)
 }
 
@@ -272,7 +275,7 @@ pub fn encode_client_snapshot(
 
 /// Encodes a snapshot with its envelope; `Err(Oversized)` when it is too large to store.
 fn encode_persisted(
-    data: &dyn JsonObject,
+    data: &dyn ToJson,
     token_fingerprint: Option<&str>,
     now_ms: u64,
 ) -> Result<String, StorageIssue> {
@@ -287,12 +290,12 @@ fn encode_persisted(
 }
 
 /// Decodes a stored snapshot with the built-in upgrades.
-pub fn decode_snapshot<T: JsonObject + Default>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
+pub fn decode_snapshot<T: FromJson + Default>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
     decode_snapshot_with(raw, builtin_upgrades)
 }
 
 /// Decodes a stored snapshot, upgrading older versions step by step with `upgrade`.
-pub fn decode_snapshot_with<T: JsonObject + Default>(
+pub fn decode_snapshot_with<T: FromJson + Default>(
     raw: &str,
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
@@ -309,7 +312,7 @@ pub fn decode_snapshot_with<T: JsonObject + Default>(
 fn decode_into(
     raw: &str,
     upgrade: Upgrader,
-    snapshot: &mut dyn JsonObject,
+    snapshot: &mut dyn FromJson,
 ) -> Result<Option<u32>, StorageIssue> {
     let mut json = std::borrow::Cow::Borrowed(raw);
     let mut upgraded_from = None;
@@ -453,7 +456,7 @@ where
 }
 
 /// Loads a snapshot (`keys.client` or `keys.environment`).
-pub fn load_snapshot<S: KeyValueStore + ?Sized, T: JsonObject + Default>(
+pub fn load_snapshot<S: KeyValueStore + ?Sized, T: FromJson + Default>(
     store: &S,
     key: &str,
 ) -> Loaded<Decoded<T>> {

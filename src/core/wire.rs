@@ -6,7 +6,7 @@
 //! the parser and writer live in [`super::json`].
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
-use super::json::{self, json_enum, json_struct, Field, Fields, JsonObject, ObjectWriter};
+use super::json::{self, json_enum, json_struct, Field, Fields, FromJson, ToJson};
 use std::rc::Rc;
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
@@ -559,26 +559,22 @@ impl<T> Default for Envelope<T> {
     }
 }
 
-impl<T: json::ObjectItem> JsonObject for Envelope<T> {
+impl<T: json::ObjectItem> FromJson for Envelope<T> {
     fn read_fields(&mut self, f: &Fields) {
         // `response` must be present even when `null`: that tells an envelope from other JSON.
         self.response.read(f, "response", true);
         self.client.read(f, "client", false);
     }
-    fn write_fields(&self, w: &mut ObjectWriter) {
-        self.response.write(w, "response");
-        self.client.write(w, "client");
-    }
 }
 
 /// Parses JSON into `T` (crate-internal: storage snapshots use it too).
-pub(crate) fn from_json<T: JsonObject + Default>(text: &str) -> Result<T, String> {
+pub(crate) fn from_json<T: FromJson + Default>(text: &str) -> Result<T, String> {
     json::from_str(text)
 }
 
 /// Encodes `value` as JSON (the tests' round trips; storage writes through [`super::storage`]).
 #[cfg(test)]
-pub(crate) fn to_json(value: &dyn JsonObject) -> String {
+pub(crate) fn to_json(value: &dyn ToJson) -> String {
     json::to_string(value)
 }
 
@@ -606,12 +602,12 @@ fn parse_ok<T: WireCheck + Default>(status: u16, body: &str) -> Result<T, ClerkE
 }
 
 /// The checks a parsed answer gets before it is used: the `object` discriminators (see [`WireObject`]).
-pub trait WireCheck: JsonObject {
+pub trait WireCheck: FromJson {
     /// `Err` when a resource in the value is another resource than expected.
     fn wire_check(&self) -> Result<(), String>;
 }
 
-impl<T: WireObject + JsonObject + Default> WireCheck for Envelope<T> {
+impl<T: WireObject + json::ObjectItem> WireCheck for Envelope<T> {
     fn wire_check(&self) -> Result<(), String> {
         if let Some(r) = &self.response {
             r.check()?;
@@ -636,7 +632,7 @@ impl WireCheck for Environment {
 }
 
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
-pub fn parse_envelope<T: JsonObject + Default + WireObject>(
+pub fn parse_envelope<T: json::ObjectItem + WireObject>(
     status: u16,
     body: &str,
 ) -> Result<Envelope<T>, ClerkError> {
