@@ -6,7 +6,7 @@
 //! the parser and writer live in [`super::json`].
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
-use super::json::{self, json_enum, json_struct, Field, Fields, FromJson, ToJson};
+use super::json::{self, json_enum, json_struct, Field, Fields, FromJson};
 use std::rc::Rc;
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
@@ -574,7 +574,7 @@ pub(crate) fn from_json<T: FromJson + Default>(text: &str) -> Result<T, String> 
 
 /// Encodes `value` as JSON (the tests' round trips; storage writes through [`super::storage`]).
 #[cfg(test)]
-pub(crate) fn to_json(value: &dyn ToJson) -> String {
+pub(crate) fn to_json(value: &dyn json::ToJson) -> String {
     json::to_string(value)
 }
 
