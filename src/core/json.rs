@@ -31,8 +31,8 @@ pub enum Json {
     Str(String),
     /// An array.
     Arr(Vec<Json>),
-    /// An object's members in document order.
-    Obj(Vec<(String, Json)>),
+    /// An object's keys and values (the same number of each), in document order.
+    Obj(Vec<String>, Vec<Json>),
 }
 
 /// Parses a whole JSON text (surrounding whitespace allowed, nothing else after the value).
@@ -106,62 +106,50 @@ impl Parser<'_> {
                     return Err(self.fail("nested too deeply"));
                 }
                 self.i += 1;
-                if open == b'[' {
-                    self.array(depth + 1)
-                } else {
-                    self.object(depth + 1)
-                }
+                self.items(depth + 1, open == b'{')
             }
             Some(_) => Err(self.fail("unexpected character")),
         }
     }
 
-    /// After `[`.
-    fn array(&mut self, depth: usize) -> Result<Json, String> {
+    /// After `[` or (`object`) `{`: the items up to the closing bracket, and of an object the key of each.
+    fn items(&mut self, depth: usize, object: bool) -> Result<Json, String> {
+        let close = if object { b'}' } else { b']' };
+        let mut keys = Vec::new();
         let mut items = Vec::new();
         self.ws();
-        if self.eat(b']') {
-            return Ok(Json::Arr(items));
-        }
-        loop {
-            items.push(self.value(depth)?);
-            self.ws();
-            if self.eat(b']') {
-                return Ok(Json::Arr(items));
-            }
-            if !self.eat(b',') {
-                return Err(self.fail("expected , or ]"));
-            }
-        }
-    }
-
-    /// After `{`.
-    fn object(&mut self, depth: usize) -> Result<Json, String> {
-        let mut members: Vec<(String, Json)> = Vec::new();
-        self.ws();
-        if self.eat(b'}') {
-            return Ok(Json::Obj(members));
-        }
-        loop {
-            self.ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.fail("expected a key"));
-            }
-            let key = self.string()?;
-            self.ws();
-            if !self.eat(b':') {
-                return Err(self.fail("expected :"));
-            }
-            let value = self.value(depth)?;
-            members.push((key, value));
-            self.ws();
-            if self.eat(b'}') {
-                return Ok(Json::Obj(members));
-            }
-            if !self.eat(b',') {
-                return Err(self.fail("expected , or }"));
+        if !self.eat(close) {
+            loop {
+                if object {
+                    self.ws();
+                    if self.peek() != Some(b'"') {
+                        return Err(self.fail("expected a key"));
+                    }
+                    keys.push(self.string()?);
+                    self.ws();
+                    if !self.eat(b':') {
+                        return Err(self.fail("expected :"));
+                    }
+                }
+                items.push(self.value(depth)?);
+                self.ws();
+                if self.eat(close) {
+                    break;
+                }
+                if !self.eat(b',') {
+                    return Err(self.fail(if object {
+                        "expected , or }"
+                    } else {
+                        "expected , or ]"
+                    }));
+                }
             }
         }
+        Ok(if object {
+            Json::Obj(keys, items)
+        } else {
+            Json::Arr(items)
+        })
     }
 
     /// Runs of digits; `Err` when there is none.
@@ -291,9 +279,9 @@ impl Json {
                 }
                 out.push(']');
             }
-            Json::Obj(members) => {
+            Json::Obj(keys, values) => {
                 out.push('{');
-                for (i, (k, v)) in members.iter().enumerate() {
+                for (i, (k, v)) in keys.iter().zip(values).enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
@@ -314,7 +302,7 @@ impl Json {
             Json::Num(_) => "a number",
             Json::Str(_) => "a string",
             Json::Arr(_) => "an array",
-            Json::Obj(_) => "an object",
+            Json::Obj(..) => "an object",
         }
     }
 }
@@ -413,7 +401,8 @@ pub fn write_object(value: &dyn ToJson, out: &mut String) {
 /// A field that is missing or wrongly shaped does not stop the reading: it stays as it is and the first such
 /// error is kept, to be returned by [`Fields::finish`].
 pub struct Fields<'a> {
-    members: &'a [(String, Json)],
+    keys: &'a [String],
+    values: &'a [Json],
     error: Cell<Option<String>>,
 }
 
@@ -421,8 +410,9 @@ impl<'a> Fields<'a> {
     /// The members of `v`, or an error when it is not an object.
     pub fn of(v: &'a Json) -> Result<Self, String> {
         match v {
-            Json::Obj(members) => Ok(Fields {
-                members,
+            Json::Obj(keys, values) => Ok(Fields {
+                keys,
+                values,
                 error: Cell::new(None),
             }),
             other => Err(mismatch("an object", other)),
@@ -431,11 +421,8 @@ impl<'a> Fields<'a> {
 
     /// The raw member `key`, if present (of a repeated key, the last).
     pub fn get(&self, key: &str) -> Option<&'a Json> {
-        self.members
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        let i = self.keys.iter().rposition(|k| k == key)?;
+        self.values.get(i)
     }
 
     /// Keeps the first error.

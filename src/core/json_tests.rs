@@ -256,3 +256,45 @@ fn writes_what_it_reads() {
         r#"{"a":"x","c":3,"z":0,"m":18446744073709551615,"d":null,"e":[true,false],"f":{"v":1}}"#
     );
 }
+
+#[test]
+fn parse_errors_say_what_and_where() {
+    for (bad, what) in [
+        ("", "unexpected end at byte 0"),
+        (" ", "unexpected end at byte 1"),
+        ("{", "expected a key at byte 1"),
+        ("}", "unexpected character at byte 0"),
+        ("[1,]", "unexpected character at byte 3"),
+        ("[1 2]", "expected , or ] at byte 3"),
+        ("{\"a\" 1}", "expected : at byte 5"),
+        ("{\"a\":1,}", "expected a key at byte 7"),
+        ("{a:1}", "expected a key at byte 1"),
+        ("{\"a\":1 \"b\":2}", "expected , or } at byte 7"),
+        ("{,}", "expected a key at byte 1"),
+        ("[,]", "unexpected character at byte 1"),
+        ("nul", "unknown literal at byte 0"),
+        ("tru", "unknown literal at byte 0"),
+        ("01", "leading zero at byte 1"),
+        ("1.", "expected a digit at byte 2"),
+        (".5", "unexpected character at byte 0"),
+        ("-", "expected a digit at byte 1"),
+        ("1e", "expected a digit at byte 2"),
+        ("\"abc", "unterminated string at byte 4"),
+        ("\"ab\\", "unterminated string at byte 4"),
+        ("\"\\x\"", "bad escape at byte 3"),
+        ("\"\\u12\"", "bad \\u escape at byte 5"),
+        ("\"\\ud800\"", "lone surrogate at byte 7"),
+        ("\"\\udc00\"", "lone surrogate at byte 7"),
+        ("\"\\ud800\\u0041\"", "lone surrogate at byte 13"),
+        ("\"a\u{1}b\"", "control character in string at byte 3"),
+        ("{} {}", "trailing characters at byte 3"),
+        ("'a'", "unexpected character at byte 0"),
+        ("[1]x", "trailing characters at byte 3"),
+        ("NaN", "unexpected character at byte 0"),
+        ("[[[", "unexpected end at byte 3"),
+        ("{\"a\":[1,{\"b\":}]}", "unexpected character at byte 13"),
+        ("\"é\u{7f}\\q\"", "bad escape at byte 6"),
+    ] {
+        assert_eq!(parse(bad), Err(format!("invalid JSON: {what}")), "{bad:?}");
+    }
+}
