@@ -9,7 +9,7 @@ use crate::adapters::timer::sleep;
 use crate::core::backoff;
 use crate::core::json::ObjectItem;
 use crate::core::storage::decode_client_token;
-use crate::core::wire::{parse_envelope, Envelope, WireObject};
+use crate::core::wire::{parse_envelope_into, Envelope, EnvelopeTarget, WireObject};
 use crate::core::ClerkError;
 
 /// Parses an answer's status and body.
@@ -109,6 +109,21 @@ impl Controller {
         }
     }
 
+    /// Sends a mutation once and reads its envelope into `target`; returns the client token the answer speaks for.
+    /// Not generic: the per-resource wrappers below only hold the envelope.
+    async fn exchange(
+        &self,
+        request: Request,
+        target: &mut dyn EnvelopeTarget,
+    ) -> Result<Option<String>, ClerkError> {
+        let Answer {
+            value: response,
+            answered_for,
+        } = self.send(&request).await?;
+        parse_envelope_into(response.status, &response.body, target)?;
+        Ok(answered_for)
+    }
+
     /// Sends a mutation and returns its envelope (the caller applies the client, if the answer is current).
     pub(super) async fn envelope<T>(
         &self,
@@ -117,7 +132,26 @@ impl Controller {
     where
         T: ObjectItem + WireObject,
     {
-        self.call_for_client(request, parse_envelope::<T>).await
+        let mut value = Envelope::<T>::default();
+        let answered_for = self.exchange(request, &mut value).await?;
+        Ok(Answer {
+            value,
+            answered_for,
+        })
+    }
+
+    /// [`Controller::exchange`], then applies the client riding along.
+    async fn exchange_and_apply(
+        &self,
+        request: Request,
+        target: &mut dyn EnvelopeTarget,
+    ) -> Result<(), ClerkError> {
+        let answered_for = self.exchange(request, target).await?;
+        let client = target.take_client();
+        if client.is_some() {
+            self.apply_server_client(client, answered_for.as_deref());
+        }
+        Ok(())
     }
 
     /// Sends a mutation, applies the client riding along and returns the resource.
@@ -125,13 +159,10 @@ impl Controller {
     where
         T: ObjectItem + WireObject,
     {
-        let Answer {
-            value: Envelope { response, client },
-            answered_for,
-        } = self.envelope::<T>(request).await?;
-        if client.is_some() {
-            self.apply_server_client(client, answered_for.as_deref());
-        }
-        response.ok_or_else(|| ClerkError::invalid_response(200, "the answer carries no resource"))
+        let mut envelope = Envelope::<T>::default();
+        self.exchange_and_apply(request, &mut envelope).await?;
+        envelope
+            .response
+            .ok_or_else(|| ClerkError::invalid_response(200, "the answer carries no resource"))
     }
 }

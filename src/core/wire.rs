@@ -631,6 +631,28 @@ impl WireCheck for Environment {
     }
 }
 
+/// An [`Envelope`] being read, whatever its resource: what the transport needs of it without knowing the type,
+/// so the sending, parsing and client handling of every mutation exist once in the binary.
+pub trait EnvelopeTarget: WireCheck {
+    /// Takes the client riding along, if any.
+    fn take_client(&mut self) -> Option<Client>;
+}
+
+impl<T: WireObject + json::ObjectItem> EnvelopeTarget for Envelope<T> {
+    fn take_client(&mut self) -> Option<Client> {
+        self.client.take()
+    }
+}
+
+/// Parses an answer whose body is an envelope into `target` (see [`parse_envelope`]); not generic.
+pub fn parse_envelope_into(
+    status: u16,
+    body: &str,
+    target: &mut dyn EnvelopeTarget,
+) -> Result<(), ClerkError> {
+    parse_ok_into(status, body, target)
+}
+
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
 pub fn parse_envelope<T: json::ObjectItem + WireObject>(
     status: u16,
