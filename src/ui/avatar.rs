@@ -3,7 +3,6 @@
 
 use super::dom::{Dom, El};
 use crate::core::wire::{Session, User};
-use wasm_bindgen::JsValue;
 
 /// What the components show of one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,21 +107,21 @@ pub(crate) fn view(
     account: &Account,
     large: bool,
     failed: &[String],
-) -> Result<El, JsValue> {
+) -> El {
     let class = if large {
         "cw-avatar cw-avatar-lg"
     } else {
         "cw-avatar"
     };
-    let circle = dom.el("span")?.class(class).attr("aria-hidden", "true");
+    let circle = dom.el("span").class(class).attr("aria-hidden", "true");
     let image = account
         .image_url
         .as_deref()
         .filter(|url| !failed.iter().any(|f| f == url));
-    Ok(match image {
-        Some(url) => circle.child(dom.el("img")?.attr("src", url).attr("alt", "")),
+    match image {
+        Some(url) => circle.child(dom.el("img").attr("src", url).attr("alt", "")),
         None => circle.attr("data-cw-initials", "").text(&account.initials),
-    })
+    }
 }
 
 /// An account's avatar, name and email in a `tag` element (`header`: the big active-account row of the panel).
@@ -132,20 +131,19 @@ pub(crate) fn row(
     tag: &str,
     header: bool,
     failed: &[String],
-) -> Result<El, JsValue> {
-    let mut text = dom.el("span")?.class("cw-account-text");
+) -> El {
+    let mut text = dom.el("span").class("cw-account-text");
     if let Some(name) = &account.name {
-        text = text.child(dom.el("span")?.class("cw-name cw-ellipsis").text(name));
+        text = text.child(dom.el("span").class("cw-name cw-ellipsis").text(name));
     }
     if let Some(email) = &account.email {
-        text = text.child(dom.el("span")?.class("cw-email cw-ellipsis").text(email));
+        text = text.child(dom.el("span").class("cw-email cw-ellipsis").text(email));
     }
     let class = if header { "cw-account" } else { "cw-item" };
-    Ok(dom
-        .el(tag)?
+    dom.el(tag)
         .class(class)
-        .child(view(dom, account, header, failed)?)
-        .child(text))
+        .child(view(dom, account, header, failed))
+        .child(text)
 }
 
 #[cfg(test)]

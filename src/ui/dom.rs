@@ -7,8 +7,20 @@
 use crate::adapters::reflect;
 use std::cell::Cell;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event, EventTarget};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A document, for the one call below.
+    type ElementFactory;
+
+    /// `document.createElement(tag)`, declared without `catch` (unlike web-sys's): it throws only for an invalid
+    /// tag name, and ours are literals, so every caller is spared a `Result` and its error paths.
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create_element(this: &ElementFactory, tag: &str) -> Element;
+}
 
 thread_local! {
     /// Event listeners the components registered and have not removed yet (the leak checks read it).
@@ -48,18 +60,17 @@ impl Dom {
         &self.doc
     }
 
-    /// A new element (creation only fails for invalid tag names, and ours are literals).
-    pub(crate) fn el(&self, tag: &str) -> Result<El, JsValue> {
-        self.doc.create_element(tag).map(El)
+    /// A new element (`tag` is one of our literals; see [`ElementFactory`]).
+    pub(crate) fn el(&self, tag: &str) -> El {
+        El(self.doc.unchecked_ref::<ElementFactory>().create_element(tag))
     }
 
     /// A `<button type="button">` that sends `action` (see [`super::events::UiEvent::action`]).
-    pub(crate) fn button(&self, action: &str, class: &str) -> Result<El, JsValue> {
-        Ok(self
-            .el("button")?
+    pub(crate) fn button(&self, action: &str, class: &str) -> El {
+        self.el("button")
             .attr("type", "button")
             .attr("data-cw-action", action)
-            .class(class))
+            .class(class)
     }
 }
 

@@ -455,13 +455,13 @@ impl Component for Flow {
         }
     }
 
-    fn view(&self, env: &Env) -> Result<Vec<El>, JsValue> {
+    fn view(&self, env: &Env) -> Vec<El> {
         let content = if self.screen.is_sign_up() {
-            sign_up::view(self, env)?
+            sign_up::view(self, env)
         } else {
-            sign_in::view(self, env)?
+            sign_in::view(self, env)
         };
-        Ok(vec![super::modal::frame(self, env, content)?])
+        vec![super::modal::frame(self, env, content)]
     }
 
     fn unmounted(&self) {

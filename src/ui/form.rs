@@ -5,30 +5,29 @@ use super::flow::Flow;
 use super::localization::Text;
 use super::runtime::Env;
 use super::screens::Field;
-use wasm_bindgen::JsValue;
 
 /// The screen's heading.
-pub(crate) fn title(env: &Env, text: &str) -> Result<El, JsValue> {
-    Ok(env.dom.el("h1")?.class("cw-title").text(text))
+pub(crate) fn title(env: &Env, text: &str) -> El {
+    env.dom.el("h1").class("cw-title").text(text)
 }
 
 /// A line under the heading.
-pub(crate) fn subtitle(env: &Env, text: &str) -> Result<El, JsValue> {
-    Ok(env.dom.el("p")?.class("cw-subtitle").text(text))
+pub(crate) fn subtitle(env: &Env, text: &str) -> El {
+    env.dom.el("p").class("cw-subtitle").text(text)
 }
 
 /// The server's error, announced (`role="alert"`), when there is one.
-pub(crate) fn alert(flow: &Flow, env: &Env) -> Result<Option<El>, JsValue> {
+pub(crate) fn alert(flow: &Flow, env: &Env) -> Option<El> {
     let Some(error) = &flow.error else {
-        return Ok(None);
+        return None;
     };
     let alert = env
         .dom
-        .el("div")?
+        .el("div")
         .class("cw-alert")
         .attr("role", "alert")
         .attr("id", &env.id("error"));
-    Ok(Some(alert.text(&error.message)))
+    Some(alert.text(&error.message))
 }
 
 /// How an input is typed.
@@ -46,18 +45,18 @@ pub(crate) struct Input {
 }
 
 /// A labelled input holding the typed value, marked `aria-invalid` (and described by the alert) on error.
-pub(crate) fn field(flow: &Flow, env: &Env, input: Input) -> Result<El, JsValue> {
+pub(crate) fn field(flow: &Flow, env: &Env, input: Input) -> El {
     let name = input.field.name();
     let id = env.id(name);
     let label = env
         .dom
-        .el("label")?
+        .el("label")
         .class("cw-label")
         .attr("for", &id)
         .text(env.strings.get(input.label));
     let mut el = env
         .dom
-        .el("input")?
+        .el("input")
         .class("cw-input")
         .attr("id", &id)
         .attr("name", name)
@@ -76,59 +75,57 @@ pub(crate) fn field(flow: &Flow, env: &Env, input: Input) -> Result<El, JsValue>
             .attr("aria-invalid", "true")
             .attr("aria-describedby", &env.id("error"));
     }
-    Ok(env.dom.el("div")?.class("cw-field").child(label).child(el))
+    env.dom.el("div").class("cw-field").child(label).child(el)
 }
 
 /// The `<form>` around fields and buttons (`aria-busy` while a request is in flight).
-pub(crate) fn form(flow: &Flow, env: &Env, children: Vec<El>) -> Result<El, JsValue> {
-    let form = env.dom.el("form")?.class("cw-form").attr("novalidate", "");
+pub(crate) fn form(flow: &Flow, env: &Env, children: Vec<El>) -> El {
+    let form = env.dom.el("form").class("cw-form").attr("novalidate", "");
     let form = if flow.busy {
         form.attr("aria-busy", "true")
     } else {
         form
     };
-    Ok(form.children(children))
+    form.children(children)
 }
 
 /// The submit button.
-pub(crate) fn submit(env: &Env, text: Text) -> Result<El, JsValue> {
+pub(crate) fn submit(env: &Env, text: Text) -> El {
     let button = env
         .dom
-        .el("button")?
+        .el("button")
         .class("cw-primary")
         .attr("type", "submit");
-    Ok(button
+    button
         .attr("data-cw-key", "submit")
-        .text(env.strings.get(text)))
+        .text(env.strings.get(text))
 }
 
 /// A secondary button sending `action`.
-pub(crate) fn secondary(env: &Env, action: &str, text: Text) -> Result<El, JsValue> {
-    Ok(env
-        .dom
-        .button(action, "cw-secondary")?
+pub(crate) fn secondary(env: &Env, action: &str, text: Text) -> El {
+    env.dom
+        .button(action, "cw-secondary")
         .attr("data-cw-key", action)
-        .text(env.strings.get(text)))
+        .text(env.strings.get(text))
 }
 
 /// "<prompt> <link>" under the form (`action`: `to-sign-up` / `to-sign-in`).
-pub(crate) fn footer(env: &Env, prompt: Text, action: &str, link: Text) -> Result<El, JsValue> {
+pub(crate) fn footer(env: &Env, prompt: Text, action: &str, link: Text) -> El {
     let button = env
         .dom
-        .button(action, "cw-link")?
+        .button(action, "cw-link")
         .attr("data-cw-key", action)
         .text(env.strings.get(link));
-    Ok(env
-        .dom
-        .el("p")?
+    env.dom
+        .el("p")
         .class("cw-footer")
-        .child(env.dom.el("span")?.text(env.strings.get(prompt)))
-        .child(button))
+        .child(env.dom.el("span").text(env.strings.get(prompt)))
+        .child(button)
 }
 
 /// The emailed-code step under `heading`: where the code went, "Verification code", "Verify", "Resend code" and
 /// "Back".
-pub(crate) fn code_screen(flow: &Flow, env: &Env, heading: Text) -> Result<Vec<El>, JsValue> {
+pub(crate) fn code_screen(flow: &Flow, env: &Env, heading: Text) -> Vec<El> {
     let code = Input {
         field: Field::Code,
         label: Text::VerificationCode,
@@ -137,19 +134,19 @@ pub(crate) fn code_screen(flow: &Flow, env: &Env, heading: Text) -> Result<Vec<E
         autofocus: true,
     };
     let fields = vec![
-        field(flow, env, code)?,
-        submit(env, Text::Verify)?,
-        secondary(env, "resend", Text::ResendCode)?,
+        field(flow, env, code),
+        submit(env, Text::Verify),
+        secondary(env, "resend", Text::ResendCode),
     ];
     let sent_to = env
         .strings
         .with_email(Text::CodeSentTo, flow.value(Field::Email));
     let mut out = vec![
-        title(env, env.strings.get(heading))?,
-        subtitle(env, &sent_to)?,
+        title(env, env.strings.get(heading)),
+        subtitle(env, &sent_to),
     ];
-    out.extend(alert(flow, env)?);
-    out.push(form(flow, env, fields)?);
-    out.push(secondary(env, "back", Text::Back)?);
-    Ok(out)
+    out.extend(alert(flow, env));
+    out.push(form(flow, env, fields));
+    out.push(secondary(env, "back", Text::Back));
+    out
 }

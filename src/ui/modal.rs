@@ -11,18 +11,17 @@ use super::runtime::{Env, Runtime};
 use super::screens::Start;
 use super::Kind;
 use crate::adapters::page;
-use wasm_bindgen::JsValue;
 
 /// The card holding the flow's `content`; inside a modal, the dialog on its backdrop.
-pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> Result<El, JsValue> {
+pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> El {
     let s = &env.strings;
     let card = env
         .dom
-        .el("div")?
+        .el("div")
         .class("cw-card")
         .attr("data-cw-part", "dialog");
     if flow.modal.is_none() {
-        return Ok(card.children(content));
+        return card.children(content);
     }
     let name = if flow.screen.is_sign_up() {
         Text::SignUp
@@ -31,22 +30,21 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> Result<El, JsVa
     };
     let close = env
         .dom
-        .button("close", "cw-close")?
+        .button("close", "cw-close")
         .attr("aria-label", s.get(Text::Close))
         .attr("data-cw-key", "close")
-        .child(env.dom.el("span")?.attr("aria-hidden", "true").text("×"));
+        .child(env.dom.el("span").attr("aria-hidden", "true").text("×"));
     let dialog = card
         .attr("role", "dialog")
         .attr("aria-modal", "true")
         .attr("aria-label", s.get(name))
         .child(close)
         .children(content);
-    Ok(env
-        .dom
-        .el("div")?
+    env.dom
+        .el("div")
         .class("cw-overlay")
         .attr("data-cw-action", "backdrop")
-        .child(dialog))
+        .child(dialog)
 }
 
 /// Opens a modal flow (closing any open one first); `add_account` skips the account chooser.
@@ -57,10 +55,7 @@ pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) 
         return;
     };
     let restore = focus::origin(&doc);
-    let host = match env.dom.el("div") {
-        Ok(host) => host.class("cw-modal-host").build(),
-        Err(_) => return,
-    };
+    let host = env.dom.el("div").class("cw-modal-host").build();
     if body.append_with_node_1(&host).is_err() {
         return;
     }

@@ -8,7 +8,6 @@ use super::dom::{self, Dom, El, Listener};
 use super::events::UiEvent;
 use super::focus::{self, Focus};
 use super::localization::Strings;
-use crate::adapters::page;
 use crate::clerk::{Controller, ListenerId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -118,7 +117,7 @@ pub(crate) trait Component: 'static {
     /// Applies a message.
     fn update(&mut self, msg: Self::Msg, env: &Env) -> Step<Self::Msg>;
     /// Renders the state: the root's children.
-    fn view(&self, env: &Env) -> Result<Vec<El>, JsValue>;
+    fn view(&self, env: &Env) -> Vec<El>;
     /// Measures and positions after a render (popovers).
     fn layout(&self, _root: &Element) {}
     /// Runs when the component is unmounted (a modal gives the focus back).
@@ -186,7 +185,7 @@ impl<C: Component> Runtime<C> {
         component: C,
     ) -> Result<Rc<Self>, JsValue> {
         super::styles::install(env.dom.document());
-        let root = env.dom.el("div")?.class(C::ROOT_CLASS).build();
+        let root = env.dom.el("div").class(C::ROOT_CLASS).build();
         env.appearance.apply(&root);
         host.append_with_node_1(&root)?;
         let runtime = Rc::new(Runtime {
@@ -311,14 +310,9 @@ impl<C: Component> Runtime<C> {
             Ok(c) => c.view(&self.env),
             Err(_) => return,
         };
-        match view {
-            Ok(children) => {
-                self.root.set_text_content(None);
-                for child in children {
-                    let _ = self.root.append_with_node_1(&child.build());
-                }
-            }
-            Err(e) => page::warn_parts(&["could not render a component: ", &page::describe(&e)]),
+        self.root.set_text_content(None);
+        for child in view {
+            let _ = self.root.append_with_node_1(&child.build());
         }
         focus::restore(&self.root, saved);
         self.layout();

@@ -10,10 +10,9 @@ use super::runtime::Env;
 use super::screens::{shows_chooser, Field, Screen};
 use crate::core::wire::Session;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
 
 /// The current SignIn screen.
-pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
+pub(crate) fn view(flow: &Flow, env: &Env) -> Vec<El> {
     let sessions = env.controller.signed_in_sessions();
     let multi = env.controller.is_multi_session();
     if shows_chooser(&flow.screen, flow.add_account, multi, sessions.len()) {
@@ -27,12 +26,12 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
 }
 
 /// "Choose an account": one button per signed-in account, then "Use another account".
-fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>]) -> Result<Vec<El>, JsValue> {
+fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>]) -> Vec<El> {
     let (dom, s) = (&env.dom, &env.strings);
-    let mut choices = dom.el("div")?.class("cw-choices");
+    let mut choices = dom.el("div").class("cw-choices");
     for (i, session) in sessions.iter().enumerate() {
         let account = Account::of(session);
-        let button = avatar::row(dom, &account, "button", false, &flow.failed_images)?
+        let button = avatar::row(dom, &account, "button", false, &flow.failed_images)
             .attr("type", "button")
             .attr("data-cw-action", "continue")
             .attr("data-cw-arg", &account.session_id)
@@ -48,24 +47,24 @@ fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>]) -> Result<Vec<El>, 
         });
     }
     let another = dom
-        .button("use-another", "cw-item")?
+        .button("use-another", "cw-item")
         .attr("data-cw-key", "use-another")
         .child(
-            dom.el("span")?
+            dom.el("span")
                 .class("cw-icon")
                 .attr("aria-hidden", "true")
                 .text("+"),
         )
-        .child(dom.el("span")?.text(s.get(Text::UseAnotherAccount)));
-    Ok(vec![
-        form::title(env, s.get(Text::ChooseAnAccount))?,
+        .child(dom.el("span").text(s.get(Text::UseAnotherAccount)));
+    vec![
+        form::title(env, s.get(Text::ChooseAnAccount)),
         choices.child(another),
-        form::footer(env, Text::NoAccount, "to-sign-up", Text::SignUp)?,
-    ])
+        form::footer(env, Text::NoAccount, "to-sign-up", Text::SignUp),
+    ]
 }
 
 /// Email and password, "Sign in", "Email me a code" (and "Back" to the chooser when there is one).
-fn password_form(flow: &Flow, env: &Env, chooser_behind: bool) -> Result<Vec<El>, JsValue> {
+fn password_form(flow: &Flow, env: &Env, chooser_behind: bool) -> Vec<El> {
     let email = Input {
         field: Field::Email,
         label: Text::EmailAddress,
@@ -81,22 +80,22 @@ fn password_form(flow: &Flow, env: &Env, chooser_behind: bool) -> Result<Vec<El>
         autofocus: false,
     };
     let mut fields = vec![
-        form::field(flow, env, email)?,
-        form::field(flow, env, password)?,
-        form::submit(env, Text::SignIn)?,
-        form::secondary(env, "email-code", Text::EmailMeACode)?,
+        form::field(flow, env, email),
+        form::field(flow, env, password),
+        form::submit(env, Text::SignIn),
+        form::secondary(env, "email-code", Text::EmailMeACode),
     ];
     if chooser_behind {
-        fields.push(form::secondary(env, "back", Text::Back)?);
+        fields.push(form::secondary(env, "back", Text::Back));
     }
-    let mut out = vec![form::title(env, env.strings.get(Text::SignIn))?];
-    out.extend(form::alert(flow, env)?);
-    out.push(form::form(flow, env, fields)?);
+    let mut out = vec![form::title(env, env.strings.get(Text::SignIn))];
+    out.extend(form::alert(flow, env));
+    out.push(form::form(flow, env, fields));
     out.push(form::footer(
         env,
         Text::NoAccount,
         "to-sign-up",
         Text::SignUp,
-    )?);
-    Ok(out)
+    ));
+    out
 }

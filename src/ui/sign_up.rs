@@ -7,10 +7,9 @@ use super::form::{self, Input};
 use super::localization::Text;
 use super::runtime::Env;
 use super::screens::{Field, Screen};
-use wasm_bindgen::JsValue;
 
 /// The current SignUp screen.
-pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
+pub(crate) fn view(flow: &Flow, env: &Env) -> Vec<El> {
     if let Screen::SignUpCode { .. } = flow.screen {
         return form::code_screen(flow, env, Text::SignUp);
     }
@@ -23,7 +22,7 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
     };
     let names = env
         .dom
-        .el("div")?
+        .el("div")
         .class("cw-row")
         .child(form::field(
             flow,
@@ -35,7 +34,7 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
                 "given-name",
                 true,
             ),
-        )?)
+        ))
         .child(form::field(
             flow,
             env,
@@ -46,14 +45,14 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
                 "family-name",
                 false,
             ),
-        )?);
+        ));
     let fields = vec![
         names,
         form::field(
             flow,
             env,
             input(Field::Email, Text::EmailAddress, "email", "email", false),
-        )?,
+        ),
         form::field(
             flow,
             env,
@@ -64,17 +63,17 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Result<Vec<El>, JsValue> {
                 "new-password",
                 false,
             ),
-        )?,
-        form::submit(env, Text::CreateAccount)?,
+        ),
+        form::submit(env, Text::CreateAccount),
     ];
-    let mut out = vec![form::title(env, env.strings.get(Text::SignUp))?];
-    out.extend(form::alert(flow, env)?);
-    out.push(form::form(flow, env, fields)?);
+    let mut out = vec![form::title(env, env.strings.get(Text::SignUp))];
+    out.extend(form::alert(flow, env));
+    out.push(form::form(flow, env, fields));
     out.push(form::footer(
         env,
         Text::HaveAccount,
         "to-sign-in",
         Text::SignIn,
-    )?);
-    Ok(out)
+    ));
+    out
 }

@@ -89,23 +89,23 @@ impl UserButton {
     }
 
     /// The panel for the active `account`.
-    fn panel(&self, env: &Env, account: &Account) -> Result<El, JsValue> {
+    fn panel(&self, env: &Env, account: &Account) -> El {
         let (dom, s) = (&env.dom, &env.strings);
-        let mut actions = dom.el("div")?.class("cw-actions");
+        let mut actions = dom.el("div").class("cw-actions");
         if self.props.user_profile_url.is_some() {
             actions = actions.child(
-                dom.button("manage", "cw-pill")?
+                dom.button("manage", "cw-pill")
                     .attr("data-cw-key", "manage")
                     .text(s.get(Text::ManageAccount)),
             );
         }
         actions = actions.child(
-            dom.button("sign-out", "cw-pill")?
+            dom.button("sign-out", "cw-pill")
                 .attr("data-cw-key", "sign-out")
                 .text(s.get(Text::SignOut)),
         );
         let panel = dom
-            .el("div")?
+            .el("div")
             .class("cw-panel")
             .attr("role", "dialog")
             .attr("aria-label", s.get(Text::AccountPanel))
@@ -117,10 +117,10 @@ impl UserButton {
                 "div",
                 true,
                 &self.failed_images,
-            )?)
+            ))
             .child(actions);
         if !env.controller.is_multi_session() {
-            return Ok(panel);
+            return panel;
         }
         let sessions = env.controller.signed_in_sessions();
         let others: Vec<Account> = sessions
@@ -131,12 +131,12 @@ impl UserButton {
         let mut panel = panel;
         if !others.is_empty() {
             let mut group = dom
-                .el("div")?
+                .el("div")
                 .class("cw-group")
                 .attr("role", "group")
                 .attr("aria-label", s.get(Text::SwitchAccount));
             for other in &others {
-                let button = avatar::row(dom, other, "button", false, &self.failed_images)?
+                let button = avatar::row(dom, other, "button", false, &self.failed_images)
                     .attr("type", "button")
                     .attr("data-cw-action", "switch")
                     .attr("data-cw-arg", &other.session_id)
@@ -150,23 +150,23 @@ impl UserButton {
             panel = panel.child(group);
         }
         let add = dom
-            .button("add-account", "cw-item cw-item-plain")?
+            .button("add-account", "cw-item cw-item-plain")
             .attr("data-cw-key", "add-account")
             .child(
-                dom.el("span")?
+                dom.el("span")
                     .class("cw-icon")
                     .attr("aria-hidden", "true")
                     .text("+"),
             )
-            .child(dom.el("span")?.text(s.get(Text::AddAccount)));
+            .child(dom.el("span").text(s.get(Text::AddAccount)));
         panel = panel.child(add);
         if sessions.len() >= 2 {
             let all = dom
-                .button("sign-out-all", "cw-item cw-item-plain")?
+                .button("sign-out-all", "cw-item cw-item-plain")
                 .attr("data-cw-key", "sign-out-all");
             panel = panel.child(all.text(s.get(Text::SignOutAll)));
         }
-        Ok(panel)
+        panel
     }
 }
 
@@ -311,9 +311,9 @@ impl Component for UserButton {
         }
     }
 
-    fn view(&self, env: &Env) -> Result<Vec<El>, JsValue> {
+    fn view(&self, env: &Env) -> Vec<El> {
         let Some(session) = env.controller.active_session() else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
         let account = Account::of(&session);
         let (dom, s) = (&env.dom, &env.strings);
@@ -323,28 +323,28 @@ impl Component for UserButton {
             Text::OpenUserMenu
         };
         let mut trigger = dom
-            .button("toggle", "cw-trigger")?
+            .button("toggle", "cw-trigger")
             .attr("data-cw-key", "trigger")
             .attr("data-cw-part", "trigger")
             .attr("aria-label", s.get(label))
             .attr("aria-haspopup", "dialog")
             .attr("aria-expanded", if self.open { "true" } else { "false" })
-            .child(avatar::view(dom, &account, false, &self.failed_images)?);
+            .child(avatar::view(dom, &account, false, &self.failed_images));
         if self.open {
             trigger = trigger.attr("aria-controls", &env.id("panel"));
         }
         if self.props.show_name {
             trigger = trigger.child(
-                dom.el("span")?
+                dom.el("span")
                     .class("cw-trigger-name cw-ellipsis")
                     .text(account.label()),
             );
         }
         let mut out = vec![trigger];
         if self.open {
-            out.push(self.panel(env, &account)?);
+            out.push(self.panel(env, &account));
         }
-        Ok(out)
+        out
     }
 
     fn layout(&self, root: &Element) {
