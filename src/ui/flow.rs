@@ -5,7 +5,7 @@ use super::events::UiEvent;
 use super::focus::{Focus, Origin};
 use super::localization::Text;
 use super::props::FlowProps;
-use super::runtime::{Component, Effect, Env, Mounted, Runtime, Step};
+use super::runtime::{Component, Effect, Env, Runtime, Step};
 use super::screens::{Field, FormError, Screen, Start};
 use super::{dom::El, sign_in, sign_up};
 use crate::adapters::page;
@@ -81,13 +81,13 @@ pub(crate) fn mount(
     host: &Element,
     props: &JsValue,
     start: Start,
-) -> Result<Rc<dyn Mounted>, JsValue> {
+) -> Result<Rc<Runtime>, JsValue> {
     let what = match start {
         Start::SignIn => "SignIn props",
         Start::SignUp => "SignUp props",
     };
     let flow = Flow::new(FlowProps::read(props, what), start, None, false);
-    Ok(Runtime::start(env, host.clone(), false, flow)?)
+    Runtime::start(env, host.clone(), false, flow)
 }
 
 impl Flow {

@@ -27,7 +27,7 @@ use crate::clerk::Controller;
 use appearance::Appearance;
 use localization::Strings;
 use props::Props;
-use runtime::{Env, Mounted};
+use runtime::{Env, Runtime};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -53,7 +53,7 @@ struct Entry {
     /// What it is.
     kind: Kind,
     /// The component.
-    mounted: Rc<dyn Mounted>,
+    mounted: Rc<Runtime>,
 }
 
 thread_local! {
@@ -139,7 +139,7 @@ fn env(controller: &Controller, options: &JsValue, props: &JsValue, host: &Eleme
 }
 
 /// Records a new mount, replacing whatever `host` held.
-fn register(host: Element, kind: Kind, mounted: Rc<dyn Mounted>) {
+fn register(host: Element, kind: Kind, mounted: Rc<Runtime>) {
     unmount_host(&host);
     MOUNTS.with(|m| {
         m.borrow_mut().push(Entry {

@@ -124,10 +124,95 @@ pub(crate) trait Component: 'static {
     fn unmounted(&self) {}
 }
 
-/// A mounted component, as the registry sees it.
-pub(crate) trait Mounted {
-    /// Removes every node and listener of the component.
-    fn unmount(&self);
+/// A component as the runtime drives it, its message type hidden: the runtime's code then exists once in the
+/// binary, and only this adapter (decode, update, effects) once per component. A component whose state is
+/// borrowed (a re-entrant event) ignores the call.
+trait Machine {
+    /// Decodes an event (`outside`: a document-level one) and applies its message.
+    fn handle(self: Rc<Self>, runtime: &Rc<Runtime>, event: &UiEvent, outside: bool);
+    /// Tells the component that the instance changed.
+    fn state_changed(self: Rc<Self>, runtime: &Rc<Runtime>);
+    /// [`Component::view`] (`None` while borrowed).
+    fn view(&self, env: &Env) -> Option<Vec<El>>;
+    /// [`Component::layout`].
+    fn layout(&self, root: &Element);
+    /// [`Component::listens_outside`].
+    fn listens_outside(&self) -> bool;
+    /// [`Component::unmounted`].
+    fn unmounted(&self);
+}
+
+impl<C: Component> Machine for RefCell<C> {
+    fn handle(self: Rc<Self>, runtime: &Rc<Runtime>, event: &UiEvent, outside: bool) {
+        let msg = match self.try_borrow() {
+            Ok(c) if outside => c.decode_outside(event, &runtime.root),
+            Ok(c) => c.decode(event),
+            Err(_) => None,
+        };
+        if let Some(msg) = msg {
+            dispatch(&self, runtime, msg);
+        }
+    }
+
+    fn state_changed(self: Rc<Self>, runtime: &Rc<Runtime>) {
+        let msg = self.try_borrow().map(|c| c.state_changed());
+        if let Ok(msg) = msg {
+            dispatch(&self, runtime, msg);
+        }
+    }
+
+    fn view(&self, env: &Env) -> Option<Vec<El>> {
+        self.try_borrow().ok().map(|c| c.view(env))
+    }
+
+    fn layout(&self, root: &Element) {
+        if let Ok(c) = self.try_borrow() {
+            c.layout(root);
+        }
+    }
+
+    fn listens_outside(&self) -> bool {
+        self.try_borrow().is_ok_and(|c| c.listens_outside())
+    }
+
+    fn unmounted(&self) {
+        if let Ok(c) = self.try_borrow() {
+            c.unmounted();
+        }
+    }
+}
+
+/// Applies a message: update, render, document listeners, then the effects in order.
+fn dispatch<C: Component>(component: &Rc<RefCell<C>>, runtime: &Rc<Runtime>, msg: C::Msg) {
+    if runtime.closed.get() {
+        return;
+    }
+    // The borrow ends before anything else runs, so effects may emit and re-enter freely.
+    let step = match component.try_borrow_mut() {
+        Ok(mut c) => c.update(msg, &runtime.env),
+        Err(_) => return,
+    };
+    runtime.updated(step.render);
+    for effect in step.effects {
+        if runtime.closed.get() {
+            return;
+        }
+        match effect {
+            Effect::Run(f) => f(),
+            Effect::Spawn(future) => {
+                let (component, runtime) = (Rc::downgrade(component), Rc::downgrade(runtime));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let msg = future.await;
+                    if let (Some(c), Some(r)) = (component.upgrade(), runtime.upgrade()) {
+                        dispatch(&c, &r, msg);
+                    }
+                });
+            }
+            Effect::Focus(target) => runtime.focus(target),
+            Effect::Layout => runtime.layout(),
+            Effect::Close => super::unmount_host(&runtime.host),
+        }
+    }
 }
 
 /// The `addListener` subscription of a mount; dropping it unsubscribes.
@@ -146,7 +231,7 @@ impl Drop for Subscription {
 }
 
 /// One mounted component.
-pub(crate) struct Runtime<C: Component> {
+pub(crate) struct Runtime {
     /// What the component works with.
     env: Env,
     /// The element it was mounted into.
@@ -156,7 +241,7 @@ pub(crate) struct Runtime<C: Component> {
     /// The component's root element (inside the host).
     root: Element,
     /// The component.
-    component: RefCell<C>,
+    component: Rc<dyn Machine>,
     /// The delegated listeners on the root.
     inside: RefCell<Vec<Listener>>,
     /// Document-level listeners, while the component wants them.
@@ -176,16 +261,33 @@ const INSIDE_EVENTS: [(&str, bool); 5] = [
     ("error", true),
 ];
 
-impl<C: Component> Runtime<C> {
+impl Runtime {
     /// Mounts `component` into `host`: root element, listeners, subscription, first render.
-    pub(crate) fn start(
+    pub(crate) fn start<C: Component>(
         env: Env,
         host: Element,
         owns_host: bool,
         component: C,
     ) -> Result<Rc<Self>, JsValue> {
+        Self::start_machine(
+            env,
+            host,
+            owns_host,
+            C::ROOT_CLASS,
+            Rc::new(RefCell::new(component)),
+        )
+    }
+
+    /// [`Runtime::start`] of a component whose message type is hidden.
+    fn start_machine(
+        env: Env,
+        host: Element,
+        owns_host: bool,
+        class: &str,
+        component: Rc<dyn Machine>,
+    ) -> Result<Rc<Self>, JsValue> {
         super::styles::install(env.dom.document());
-        let root = env.dom.el("div").class(C::ROOT_CLASS).build();
+        let root = env.dom.el("div").class(class).build();
         env.appearance.apply(&root);
         host.append_with_node_1(&root)?;
         let runtime = Rc::new(Runtime {
@@ -193,7 +295,7 @@ impl<C: Component> Runtime<C> {
             host,
             owns_host,
             root,
-            component: RefCell::new(component),
+            component,
             inside: RefCell::new(Vec::new()),
             outside: RefCell::new(Vec::new()),
             subscription: RefCell::new(None),
@@ -210,7 +312,7 @@ impl<C: Component> Runtime<C> {
         // `add_listener` calls back at once: that is the first render.
         let id = runtime.env.controller.add_listener(move |_| {
             if let Some(runtime) = weak.upgrade() {
-                runtime.state_changed();
+                runtime.component.clone().state_changed(&runtime);
             }
         });
         dom::track_listener();
@@ -232,70 +334,20 @@ impl<C: Component> Runtime<C> {
         let weak: Weak<Self> = Rc::downgrade(self);
         Listener::add(target, kind, capture, move |event| {
             if let Some(runtime) = weak.upgrade() {
-                runtime.handle(&UiEvent::new(event), outside);
+                runtime
+                    .component
+                    .clone()
+                    .handle(&runtime, &UiEvent::new(event), outside);
             }
         })
     }
 
-    /// Decodes an event and dispatches its message.
-    fn handle(self: &Rc<Self>, event: &UiEvent, outside: bool) {
-        let msg = match self.component.try_borrow() {
-            Ok(c) if outside => c.decode_outside(event, &self.root),
-            Ok(c) => c.decode(event),
-            Err(_) => None,
-        };
-        if let Some(msg) = msg {
-            self.dispatch(msg);
-        }
-    }
-
-    /// The instance changed: tell the component.
-    fn state_changed(self: &Rc<Self>) {
-        let msg = self.component.try_borrow().map(|c| c.state_changed());
-        if let Ok(msg) = msg {
-            self.dispatch(msg);
-        }
-    }
-
-    /// Applies a message: update, render, document listeners, then the effects in order.
-    pub(crate) fn dispatch(self: &Rc<Self>, msg: C::Msg) {
-        if self.closed.get() {
-            return;
-        }
-        // The borrow ends before anything else runs, so effects may emit and re-enter freely.
-        let step = match self.component.try_borrow_mut() {
-            Ok(mut c) => c.update(msg, &self.env),
-            Err(_) => return,
-        };
-        if step.render {
+    /// After an update: the render (when asked for) and the document listeners the component now wants.
+    fn updated(self: &Rc<Self>, render: bool) {
+        if render {
             self.render();
         }
         self.sync_outside();
-        for effect in step.effects {
-            if self.closed.get() {
-                return;
-            }
-            self.run(effect);
-        }
-    }
-
-    /// Runs one effect.
-    fn run(self: &Rc<Self>, effect: Effect<C::Msg>) {
-        match effect {
-            Effect::Run(f) => f(),
-            Effect::Spawn(future) => {
-                let weak = Rc::downgrade(self);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let msg = future.await;
-                    if let Some(runtime) = weak.upgrade() {
-                        runtime.dispatch(msg);
-                    }
-                });
-            }
-            Effect::Focus(target) => self.focus(target),
-            Effect::Layout => self.layout(),
-            Effect::Close => super::unmount_host(&self.host),
-        }
     }
 
     /// Moves the focus inside the component.
@@ -306,9 +358,8 @@ impl<C: Component> Runtime<C> {
     /// Replaces the root's children with a fresh render, keeping the focus on the same control.
     fn render(&self) {
         let saved = focus::save(&self.root, self.env.dom.document());
-        let view = match self.component.try_borrow() {
-            Ok(c) => c.view(&self.env),
-            Err(_) => return,
+        let Some(view) = self.component.view(&self.env) else {
+            return;
         };
         self.root.set_text_content(None);
         for child in view {
@@ -320,18 +371,12 @@ impl<C: Component> Runtime<C> {
 
     /// Lets the component position its popovers.
     fn layout(&self) {
-        if let Ok(c) = self.component.try_borrow() {
-            c.layout(&self.root);
-        }
+        self.component.layout(&self.root);
     }
 
     /// Adds or removes the document-level listeners as the component wants them.
     fn sync_outside(self: &Rc<Self>) {
-        let wanted = self
-            .component
-            .try_borrow()
-            .map(|c| c.listens_outside())
-            .unwrap_or(false);
+        let wanted = self.component.listens_outside();
         let present = !self.outside.borrow().is_empty();
         if wanted == present {
             return;
@@ -351,10 +396,9 @@ impl<C: Component> Runtime<C> {
         }
         *self.outside.borrow_mut() = listeners;
     }
-}
 
-impl<C: Component> Mounted for Runtime<C> {
-    fn unmount(&self) {
+    /// Removes every node and listener of the component.
+    pub(crate) fn unmount(&self) {
         if self.closed.replace(true) {
             return;
         }
@@ -365,8 +409,6 @@ impl<C: Component> Mounted for Runtime<C> {
         if self.owns_host {
             self.host.remove();
         }
-        if let Ok(c) = self.component.try_borrow() {
-            c.unmounted();
-        }
+        self.component.unmounted();
     }
 }

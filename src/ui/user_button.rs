@@ -8,7 +8,7 @@ use super::events::UiEvent;
 use super::focus::Focus;
 use super::localization::Text;
 use super::props::{FlowProps, UserButtonProps};
-use super::runtime::{Component, Effect, Env, Mounted, Runtime, Step};
+use super::runtime::{Component, Effect, Env, Runtime, Step};
 use crate::adapters::page;
 use crate::core::state::sign_out_redirect;
 use crate::core::ClerkError;
@@ -70,7 +70,7 @@ pub(crate) fn mount(
     host: &Element,
     props: &JsValue,
     options: &JsValue,
-) -> Result<Rc<dyn Mounted>, JsValue> {
+) -> Result<Rc<Runtime>, JsValue> {
     let props = UserButtonProps::read(props, options);
     let open = props.default_open;
     let component = UserButton {
@@ -78,7 +78,7 @@ pub(crate) fn mount(
         open,
         failed_images: Vec::new(),
     };
-    Ok(Runtime::start(env, host.clone(), false, component)?)
+    Runtime::start(env, host.clone(), false, component)
 }
 
 impl UserButton {
