@@ -2,19 +2,19 @@
 //! (the component remembers failed URLs; image `error` events reach it through a capturing listener).
 
 use super::dom::{Dom, El};
-use crate::core::wire::{Session, User};
+use crate::core::wire::{PublicUserData, Session, User};
 
-/// What the components show of one account.
+/// What the components show of one account (borrowed from its session).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Account {
+pub(crate) struct Account<'a> {
     /// The session id.
-    pub(crate) session_id: String,
+    pub(crate) session_id: &'a str,
     /// Full name, if any.
     pub(crate) name: Option<String>,
     /// Primary email address (or the identifier), if any.
-    pub(crate) email: Option<String>,
+    pub(crate) email: Option<&'a str>,
     /// Avatar URL, if any.
-    pub(crate) image_url: Option<String>,
+    pub(crate) image_url: Option<&'a str>,
     /// Initials for the fallback.
     pub(crate) initials: String,
 }
@@ -55,49 +55,51 @@ pub(crate) fn initials(first: Option<&str>, last: Option<&str>, email: Option<&s
 }
 
 /// A non-empty trimmed string.
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
-impl Account {
+impl<'a> Account<'a> {
     /// The account of a session, from its user (or its public user data).
-    pub(crate) fn of(session: &Session) -> Account {
-        let public = session.public_user_data.clone().unwrap_or_default();
+    pub(crate) fn of(session: &'a Session) -> Self {
+        let public = session.public_user_data.as_ref();
         let user: Option<&User> = session.user.as_deref();
-        let first = user
-            .and_then(|u| u.first_name.clone())
-            .or(public.first_name);
-        let last = user.and_then(|u| u.last_name.clone()).or(public.last_name);
-        let email = user
-            .and_then(|u| u.primary_email_address().map(|e| e.email_address.clone()))
-            .or(public.identifier);
-        let image_url = user.and_then(|u| u.image_url.clone()).or(public.image_url);
-        let parts: Vec<&str> = [first.as_deref(), last.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let name = (!parts.is_empty()).then(|| parts.join(" "));
+        // The user's value, else the public data's.
+        let pick = |mine: Option<&'a str>, theirs: fn(&'a PublicUserData) -> &'a Option<String>| {
+            mine.or_else(|| public.and_then(|p| theirs(p).as_deref()))
+        };
+        let first = pick(user.and_then(|u| u.first_name.as_deref()), |p| &p.first_name);
+        let last = pick(user.and_then(|u| u.last_name.as_deref()), |p| &p.last_name);
+        let email = pick(
+            user.and_then(|u| u.primary_email_address())
+                .map(|e| e.email_address.as_str()),
+            |p| &p.identifier,
+        );
+        let image_url = pick(user.and_then(|u| u.image_url.as_deref()), |p| &p.image_url);
+        let mut name = String::new();
+        for part in [first, last].into_iter().filter_map(non_empty) {
+            if !name.is_empty() {
+                name.push(' ');
+            }
+            name.push_str(part);
+        }
         Account {
-            session_id: session.id.clone(),
-            initials: initials(first.as_deref(), last.as_deref(), email.as_deref()),
-            name,
-            email: non_empty(email.as_deref()),
-            image_url: non_empty(image_url.as_deref()),
+            session_id: &session.id,
+            initials: initials(first, last, email),
+            name: Some(name).filter(|n| !n.is_empty()),
+            email: non_empty(email),
+            image_url: non_empty(image_url),
         }
     }
 
     /// The name, or the email address when there is no name.
     pub(crate) fn label(&self) -> &str {
-        self.name.as_deref().or(self.email.as_deref()).unwrap_or("")
+        self.name.as_deref().or(self.email).unwrap_or("")
     }
 
     /// The email address, or "" (switch and chooser buttons are named after it).
     pub(crate) fn email_or_empty(&self) -> &str {
-        self.email.as_deref().unwrap_or("")
+        self.email.unwrap_or("")
     }
 }
 
@@ -116,7 +118,6 @@ pub(crate) fn view(
     let circle = dom.el("span").class(class).attr("aria-hidden", "true");
     let image = account
         .image_url
-        .as_deref()
         .filter(|url| !failed.iter().any(|f| f == url));
     match image {
         Some(url) => circle.child(dom.el("img").attr("src", url).attr("alt", "")),
