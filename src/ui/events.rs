@@ -6,10 +6,131 @@ use crate::adapters::reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, Node};
 
+/// The event types components listen to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventKind {
+    /// `click` (buttons, links, the backdrop).
+    Click,
+    /// `keydown` (Enter/Space on the trigger, Escape, Tab).
+    KeyDown,
+    /// `input` (typing into a field).
+    Input,
+    /// `submit` (a form).
+    Submit,
+    /// `error` (an avatar image failed to load).
+    Error,
+    /// `pointerdown` on the document (outside a popover).
+    PointerDown,
+    /// `scroll` on the document.
+    Scroll,
+    /// `resize` of the window.
+    Resize,
+}
+
+impl EventKind {
+    /// The DOM event type.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            EventKind::Click => "click",
+            EventKind::KeyDown => "keydown",
+            EventKind::Input => "input",
+            EventKind::Submit => "submit",
+            EventKind::Error => "error",
+            EventKind::PointerDown => "pointerdown",
+            EventKind::Scroll => "scroll",
+            EventKind::Resize => "resize",
+        }
+    }
+}
+
+/// What a control does when clicked: the `data-cw-action` values of every component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// UserButton: the trigger.
+    Toggle,
+    /// UserButton: another account (`data-cw-arg`: its session id).
+    Switch,
+    /// UserButton: "Sign out".
+    SignOut,
+    /// UserButton: "Sign out of all accounts".
+    SignOutAll,
+    /// UserButton: "Add account".
+    AddAccount,
+    /// UserButton: "Manage account".
+    Manage,
+    /// SignIn: "Email me a code".
+    EmailCode,
+    /// "Resend code".
+    Resend,
+    /// SignIn's chooser: an account (`data-cw-arg`: its session id).
+    Continue,
+    /// SignIn's chooser: "Use another account".
+    UseAnother,
+    /// "Back".
+    Back,
+    /// The "Sign up" link.
+    ToSignUp,
+    /// The "Sign in" link.
+    ToSignIn,
+    /// A modal's close button.
+    Close,
+    /// A modal's backdrop.
+    Backdrop,
+}
+
+impl Action {
+    /// Every action.
+    const ALL: [Action; 15] = [
+        Action::Toggle,
+        Action::Switch,
+        Action::SignOut,
+        Action::SignOutAll,
+        Action::AddAccount,
+        Action::Manage,
+        Action::EmailCode,
+        Action::Resend,
+        Action::Continue,
+        Action::UseAnother,
+        Action::Back,
+        Action::ToSignUp,
+        Action::ToSignIn,
+        Action::Close,
+        Action::Backdrop,
+    ];
+
+    /// The `data-cw-action` value.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Action::Toggle => "toggle",
+            Action::Switch => "switch",
+            Action::SignOut => "sign-out",
+            Action::SignOutAll => "sign-out-all",
+            Action::AddAccount => "add-account",
+            Action::Manage => "manage",
+            Action::EmailCode => "email-code",
+            Action::Resend => "resend",
+            Action::Continue => "continue",
+            Action::UseAnother => "use-another",
+            Action::Back => "back",
+            Action::ToSignUp => "to-sign-up",
+            Action::ToSignIn => "to-sign-in",
+            Action::Close => "close",
+            Action::Backdrop => "backdrop",
+        }
+    }
+
+    /// The action named `name`.
+    fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
 /// One event delivered to a component.
 pub(crate) struct UiEvent {
     /// The DOM event.
     event: Event,
+    /// Its type (the one the listener was registered for).
+    pub(crate) kind: EventKind,
 }
 
 /// `event[key]` as a string.
@@ -23,14 +144,9 @@ fn node_type(value: &JsValue) -> Option<u16> {
 }
 
 impl UiEvent {
-    /// Wraps a DOM event.
-    pub(crate) fn new(event: Event) -> Self {
-        UiEvent { event }
-    }
-
-    /// The event type (`click`, `keydown`, ...).
-    pub(crate) fn kind(&self) -> String {
-        reflect::string(&self.event, "type").unwrap_or_default()
+    /// Wraps a DOM event of type `kind`.
+    pub(crate) fn new(event: Event, kind: EventKind) -> Self {
+        UiEvent { event, kind }
     }
 
     /// The element the event targets (a text node's parent for text targets).
@@ -43,10 +159,10 @@ impl UiEvent {
         }
     }
 
-    /// The `(data-cw-action, data-cw-arg)` of the closest element that has an action.
-    pub(crate) fn action(&self) -> Option<(String, Option<String>)> {
+    /// The action (`data-cw-action`) and its `data-cw-arg` of the closest element that has one.
+    pub(crate) fn action(&self) -> Option<(Action, Option<String>)> {
         let el = self.target()?.closest("[data-cw-action]").ok()??;
-        let action = el.get_attribute("data-cw-action")?;
+        let action = Action::parse(&el.get_attribute("data-cw-action")?)?;
         Some((action, el.get_attribute("data-cw-arg")))
     }
 
@@ -99,5 +215,18 @@ impl UiEvent {
     /// Stops the browser's default handling (form submission, Tab moving focus, ...).
     pub(crate) fn prevent_default(&self) {
         self.event.prevent_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn action_names_parse_back() {
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.name()), Some(action));
+        }
+        assert_eq!(Action::parse("nothing"), None);
     }
 }

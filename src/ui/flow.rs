@@ -1,7 +1,7 @@
 //! The SignIn / SignUp component: one state machine for both (SignIn's "Sign up" and SignUp's "Sign in" switch
 //! screens in place), mounted in the page or inside a modal. Screens are drawn by `sign_in.rs` and `sign_up.rs`.
 
-use super::events::UiEvent;
+use super::events::{Action, EventKind, UiEvent};
 use super::focus::{Focus, Origin};
 use super::localization::Text;
 use super::props::FlowProps;
@@ -356,44 +356,40 @@ impl Component for Flow {
     const ROOT_CLASS: &'static str = "cw-root cw-flow";
 
     fn decode(&self, event: &UiEvent) -> Option<Msg> {
-        let kind = event.kind();
-        if kind == "input" {
-            let (name, value) = event.input()?;
-            let field = Field::ALL.into_iter().find(|f| f.name() == name)?;
-            return Some(Msg::Input(field, value));
-        }
-        if kind == "error" {
-            return event.image_src().map(Msg::ImageFailed);
-        }
-        if kind == "submit" {
-            event.prevent_default();
-            return Some(Msg::Submit);
-        }
-        if kind == "keydown" && self.modal.is_some() {
-            let msg = match event.key()?.as_str() {
-                "Escape" => Msg::Close,
-                "Tab" => Msg::Tab(event.shift()),
+        match event.kind {
+            EventKind::Input => {
+                let (name, value) = event.input()?;
+                let field = Field::ALL.into_iter().find(|f| f.name() == name)?;
+                Some(Msg::Input(field, value))
+            }
+            EventKind::Error => event.image_src().map(Msg::ImageFailed),
+            EventKind::Submit => {
+                event.prevent_default();
+                Some(Msg::Submit)
+            }
+            EventKind::KeyDown if self.modal.is_some() => {
+                let msg = match event.key()?.as_str() {
+                    "Escape" => Msg::Close,
+                    "Tab" => Msg::Tab(event.shift()),
+                    _ => return None,
+                };
+                event.prevent_default();
+                Some(msg)
+            }
+            EventKind::Click => Some(match event.action()? {
+                (Action::EmailCode, _) => Msg::EmailCode,
+                (Action::Resend, _) => Msg::Resend,
+                (Action::Continue, arg) => Msg::ContinueAs(arg?),
+                (Action::UseAnother, _) => Msg::UseAnother,
+                (Action::Back, _) => Msg::Back,
+                (Action::ToSignUp, _) => Msg::ToSignUp,
+                (Action::ToSignIn, _) => Msg::ToSignIn,
+                (Action::Close, _) => Msg::Close,
+                (Action::Backdrop, _) if !event.within("dialog") => Msg::Close,
                 _ => return None,
-            };
-            event.prevent_default();
-            return Some(msg);
+            }),
+            _ => None,
         }
-        if kind != "click" {
-            return None;
-        }
-        let (action, arg) = event.action()?;
-        Some(match action.as_str() {
-            "email-code" => Msg::EmailCode,
-            "resend" => Msg::Resend,
-            "continue" => Msg::ContinueAs(arg?),
-            "use-another" => Msg::UseAnother,
-            "back" => Msg::Back,
-            "to-sign-up" => Msg::ToSignUp,
-            "to-sign-in" => Msg::ToSignIn,
-            "close" => Msg::Close,
-            "backdrop" if !event.within("dialog") => Msg::Close,
-            _ => return None,
-        })
     }
 
     fn state_changed(&self) -> Msg {

@@ -5,7 +5,7 @@
 
 use super::appearance::Appearance;
 use super::dom::{self, Dom, El, Listener};
-use super::events::UiEvent;
+use super::events::{EventKind, UiEvent};
 use super::focus::{self, Focus};
 use super::localization::Strings;
 use crate::clerk::{Controller, ListenerId};
@@ -253,12 +253,12 @@ pub(crate) struct Runtime {
 }
 
 /// Events delegated to the root (`true`: capture phase, for `error`, which does not bubble).
-const INSIDE_EVENTS: [(&str, bool); 5] = [
-    ("click", false),
-    ("keydown", false),
-    ("input", false),
-    ("submit", false),
-    ("error", true),
+const INSIDE_EVENTS: [(EventKind, bool); 5] = [
+    (EventKind::Click, false),
+    (EventKind::KeyDown, false),
+    (EventKind::Input, false),
+    (EventKind::Submit, false),
+    (EventKind::Error, true),
 ];
 
 impl Runtime {
@@ -327,17 +327,17 @@ impl Runtime {
     fn listen(
         self: &Rc<Self>,
         target: &EventTarget,
-        kind: &'static str,
+        kind: EventKind,
         capture: bool,
         outside: bool,
     ) -> Option<Listener> {
         let weak: Weak<Self> = Rc::downgrade(self);
-        Listener::add(target, kind, capture, move |event| {
+        Listener::add(target, kind.name(), capture, move |event| {
             if let Some(runtime) = weak.upgrade() {
                 runtime
                     .component
                     .clone()
-                    .handle(&runtime, &UiEvent::new(event), outside);
+                    .handle(&runtime, &UiEvent::new(event, kind), outside);
             }
         })
     }
@@ -387,12 +387,12 @@ impl Runtime {
         }
         let doc: &EventTarget = self.env.dom.document().unchecked_ref();
         let mut listeners = Vec::new();
-        listeners.extend(self.listen(doc, "pointerdown", true, true));
-        listeners.extend(self.listen(doc, "scroll", true, true));
+        listeners.extend(self.listen(doc, EventKind::PointerDown, true, true));
+        listeners.extend(self.listen(doc, EventKind::Scroll, true, true));
         let window: Option<EventTarget> =
             crate::adapters::reflect::object(self.env.dom.document(), "defaultView");
         if let Some(window) = window {
-            listeners.extend(self.listen(&window, "resize", false, true));
+            listeners.extend(self.listen(&window, EventKind::Resize, false, true));
         }
         *self.outside.borrow_mut() = listeners;
     }

@@ -4,7 +4,7 @@
 
 use super::avatar::{self, Account};
 use super::dom::El;
-use super::events::UiEvent;
+use super::events::{Action, EventKind, UiEvent};
 use super::focus::Focus;
 use super::localization::Text;
 use super::props::{FlowProps, UserButtonProps};
@@ -175,18 +175,19 @@ impl Component for UserButton {
     const ROOT_CLASS: &'static str = "cw-root cw-user-button";
 
     fn decode(&self, event: &UiEvent) -> Option<Msg> {
-        let action = event.action();
-        let action = action.as_ref().map(|(a, arg)| (a.as_str(), arg.clone()));
-        match (event.kind().as_str(), action) {
-            ("click", Some(("toggle", _))) => Some(Msg::Toggle),
-            ("click", Some(("switch", Some(id)))) => Some(Msg::Switch(id)),
-            ("click", Some(("sign-out", _))) => Some(Msg::SignOut),
-            ("click", Some(("sign-out-all", _))) => Some(Msg::SignOutAll),
-            ("click", Some(("add-account", _))) => Some(Msg::AddAccount),
-            ("click", Some(("manage", _))) => Some(Msg::Manage),
-            ("keydown", action) => {
+        match event.kind {
+            EventKind::Click => match event.action()? {
+                (Action::Toggle, _) => Some(Msg::Toggle),
+                (Action::Switch, id) => id.map(Msg::Switch),
+                (Action::SignOut, _) => Some(Msg::SignOut),
+                (Action::SignOutAll, _) => Some(Msg::SignOutAll),
+                (Action::AddAccount, _) => Some(Msg::AddAccount),
+                (Action::Manage, _) => Some(Msg::Manage),
+                _ => None,
+            },
+            EventKind::KeyDown => {
                 let key = event.key()?;
-                let on_trigger = matches!(action, Some(("toggle", _)));
+                let on_trigger = matches!(event.action(), Some((Action::Toggle, _)));
                 let msg = match key.as_str() {
                     // Handled here (not by the button's own activation) so the keys work the same for every input
                     // method; preventing the default stops the browser's extra click.
@@ -200,15 +201,15 @@ impl Component for UserButton {
                 event.prevent_default();
                 Some(msg)
             }
-            ("error", _) => event.image_src().map(Msg::ImageFailed),
+            EventKind::Error => event.image_src().map(Msg::ImageFailed),
             _ => None,
         }
     }
 
     fn decode_outside(&self, event: &UiEvent, root: &Element) -> Option<Msg> {
-        match event.kind().as_str() {
-            "pointerdown" if !event.inside(root) => Some(Msg::Outside),
-            "scroll" | "resize" => Some(Msg::Layout),
+        match event.kind {
+            EventKind::PointerDown if !event.inside(root) => Some(Msg::Outside),
+            EventKind::Scroll | EventKind::Resize => Some(Msg::Layout),
             _ => None,
         }
     }
