@@ -3,7 +3,7 @@
 //! attributes but not constructed sheets. Logical properties make `dir="rtl"` work; motion stops under
 //! `prefers-reduced-motion`; `[data-cw-theme]` on each component root picks the theme.
 
-use crate::adapters::page;
+use crate::adapters::{page, reflect};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Document};
@@ -127,26 +127,22 @@ const CSS: &str = r#"
 
 /// Whether `sheet` is ours (its first rule is the marker).
 fn is_ours(sheet: &JsValue) -> bool {
-    let first =
-        Reflect::get(sheet, &"cssRules".into()).and_then(|rules| Reflect::get(&rules, &0.into()));
-    let selector = first.and_then(|rule| Reflect::get(&rule, &"selectorText".into()));
-    selector.ok().and_then(|s| s.as_string()).as_deref() == Some(MARKER)
+    let first = reflect::get(sheet, "cssRules").and_then(|rules| reflect::get(&rules, "0"));
+    first.and_then(|rule| reflect::string(&rule, "selectorText")).as_deref() == Some(MARKER)
 }
 
 /// A constructed sheet with our rules, made by `doc`'s own `CSSStyleSheet` (a sheet may only be adopted by the
-/// document whose window constructed it).
-fn construct(doc: &Document) -> Result<CssStyleSheet, JsValue> {
-    let window: JsValue =
-        crate::adapters::reflect::object(doc, "defaultView").ok_or("the document has no window")?;
-    let constructor = Reflect::get(&window, &"CSSStyleSheet".into())?;
-    if !constructor.is_function() {
-        return Err("no CSSStyleSheet constructor".into());
-    }
+/// document whose window constructed it). `None` without a window or a constructor, or when construction throws.
+fn construct(doc: &Document) -> Option<CssStyleSheet> {
+    let window: JsValue = reflect::object(doc, "defaultView")?;
+    let constructor = reflect::get(&window, "CSSStyleSheet").filter(JsValue::is_function)?;
     // `unchecked`: an iframe's functions fail the `instanceof Function` check of ours.
     let constructor: Function = constructor.unchecked_into();
-    let sheet: CssStyleSheet = Reflect::construct(&constructor, &Array::new())?.unchecked_into();
-    sheet.replace_sync(CSS)?;
-    Ok(sheet)
+    let sheet: CssStyleSheet = Reflect::construct(&constructor, &Array::new())
+        .ok()?
+        .unchecked_into();
+    sheet.replace_sync(CSS).ok()?;
+    Some(sheet)
 }
 
 /// Makes sure `doc` has adopted our stylesheet (once: later calls find it and do nothing).
@@ -159,11 +155,11 @@ pub(crate) fn install(doc: &Document) {
     if list.iter().any(|sheet| is_ours(&sheet)) {
         return;
     }
-    let installed = construct(doc).and_then(|sheet| {
+    let installed = construct(doc).is_some_and(|sheet| {
         list.push(&sheet);
-        Reflect::set(doc, &key, &list).map(|_| ())
+        Reflect::set(doc, &key, &list).is_ok()
     });
-    if installed.is_err() {
+    if !installed {
         page::warn(
             "could not install the components' stylesheet (constructable stylesheets unsupported?)",
         );
