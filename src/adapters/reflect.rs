@@ -18,6 +18,11 @@ pub fn object<T: JsCast>(target: &JsValue, key: &str) -> Option<T> {
         .map(JsCast::unchecked_into)
 }
 
+/// `target[key] = value`; `false` when the write throws.
+pub fn set(target: &JsValue, key: &str, value: &JsValue) -> bool {
+    Reflect::set(target, &JsValue::from_str(key), value).is_ok()
+}
+
 /// `target[key]` when it is a string.
 pub fn string(target: &JsValue, key: &str) -> Option<String> {
     get(target, key)?.as_string()

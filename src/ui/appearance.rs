@@ -124,10 +124,7 @@ impl Appearance {
 
 /// The element's CSSOM inline style (`element.style`), read structurally so it works for any document's elements.
 fn style_of(el: &Element) -> Option<CssStyleDeclaration> {
-    let style = js_sys::Reflect::get(el, &JsValue::from_str("style")).ok()?;
-    style
-        .is_object()
-        .then(|| wasm_bindgen::JsCast::unchecked_into(style))
+    crate::adapters::reflect::object(el, "style")
 }
 
 #[cfg(test)]

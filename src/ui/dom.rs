@@ -89,11 +89,7 @@ impl El {
 
     /// Sets the `value` property (not the attribute: typed text, passwords included, stays out of the markup).
     pub(crate) fn value(self, value: &str) -> Self {
-        let _ = js_sys::Reflect::set(
-            &self.0,
-            &JsValue::from_str("value"),
-            &JsValue::from_str(value),
-        );
+        reflect::set(&self.0, "value", &JsValue::from_str(value));
         self
     }
 

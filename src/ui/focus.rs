@@ -2,7 +2,6 @@
 //! into a panel or dialog, cycling Tab / Shift+Tab inside one, and restoring it when a dialog closes.
 
 use crate::adapters::reflect;
-use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
 
@@ -165,8 +164,8 @@ pub(crate) struct Saved {
 pub(crate) fn save(root: &Element, doc: &Document) -> Option<Saved> {
     let el = active(doc).filter(|a| root.contains(Some(a)))?;
     let key = el.get_attribute("data-cw-key")?;
-    let start = Reflect::get(&el, &"selectionStart".into()).ok();
-    let end = Reflect::get(&el, &"selectionEnd".into()).ok();
+    let start = reflect::get(&el, "selectionStart");
+    let end = reflect::get(&el, "selectionEnd");
     let selection = start.zip(end).filter(|(s, _)| s.as_f64().is_some());
     Some(Saved { key, selection })
 }
@@ -181,8 +180,8 @@ pub(crate) fn restore(root: &Element, saved: Option<Saved>) {
     };
     focus_element(&el);
     if let Some((start, end)) = saved.selection {
-        let _ = Reflect::set(&el, &"selectionStart".into(), &start);
-        let _ = Reflect::set(&el, &"selectionEnd".into(), &end);
+        reflect::set(&el, "selectionStart", &start);
+        reflect::set(&el, "selectionEnd", &end);
     }
 }
 

@@ -105,9 +105,7 @@ pub(crate) fn decimal(n: i64) -> String {
 
 /// `value` as an element, when it is one (checked by `nodeType`, which works for any document's elements).
 fn as_element(value: &JsValue) -> Option<Element> {
-    let node_type = js_sys::Reflect::get(value, &"nodeType".into())
-        .ok()?
-        .as_f64()?;
+    let node_type = reflect::number(value, "nodeType")?;
     (value.is_object() && node_type == f64::from(Node::ELEMENT_NODE))
         .then(|| value.clone().unchecked_into())
 }

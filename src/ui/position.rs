@@ -2,8 +2,7 @@
 //! `position: fixed`, and its `top`/`left` are set through the CSSOM, which the CSP allows).
 
 use crate::adapters::reflect;
-use js_sys::Reflect;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::{CssStyleDeclaration, Element};
 
 /// Space between the trigger and the panel, and between the panel and the viewport edge, in CSS pixels.
@@ -69,10 +68,7 @@ fn rect_of(el: &Element) -> Rect {
 
 /// A number property of a value (`innerWidth`, ...), 0 when missing.
 fn number(value: &JsValue, key: &str) -> f64 {
-    Reflect::get(value, &key.into())
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0)
+    reflect::number(value, key).unwrap_or(0.0)
 }
 
 /// Positions `panel` next to `trigger` inside the viewport of their window.
@@ -96,10 +92,9 @@ pub(crate) fn anchor(panel: &Element, trigger: &Element) {
     // The layout size: the opening animation scales the panel, which the bounding rectangle would include.
     let size = (number(panel, "offsetWidth"), number(panel, "offsetHeight"));
     let (left, top) = place(rect_of(trigger), size, viewport, rtl);
-    let Ok(style) = Reflect::get(panel, &"style".into()) else {
+    let Some(style) = reflect::object::<CssStyleDeclaration>(panel, "style") else {
         return;
     };
-    let style: CssStyleDeclaration = style.unchecked_into();
     // Whole pixels: formatting floats would pull the float formatter into the binary.
     let px = |v: f64| [super::decimal(v.round() as i64).as_str(), "px"].concat();
     let _ = style.set_property("left", &px(left));

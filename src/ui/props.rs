@@ -2,7 +2,7 @@
 //! warned about on the console and replaced by the default, and nothing here can throw or panic.
 
 use crate::adapters::page;
-use js_sys::Reflect;
+use crate::adapters::reflect;
 use wasm_bindgen::JsValue;
 
 /// A props object (or anything else the page passed) being read.
@@ -27,7 +27,7 @@ impl<'a> Props<'a> {
         if !self.value.is_object() {
             return JsValue::UNDEFINED;
         }
-        Reflect::get(self.value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        reflect::get(self.value, key).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// Warns that `key` has the wrong type.
