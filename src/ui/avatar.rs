@@ -147,6 +147,14 @@ pub(crate) fn row(
         .child(text)
 }
 
+/// The "+" before "Add account" and "Use another account".
+pub(crate) fn plus_icon(dom: &Dom) -> El {
+    dom.el("span")
+        .class("cw-icon")
+        .attr("aria-hidden", "true")
+        .text("+")
+}
+
 #[cfg(test)]
 mod tests {
     use super::initials;

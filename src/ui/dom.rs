@@ -4,6 +4,7 @@
 //! Everything works in the host element's own document (an iframe's elements are built by the iframe's document),
 //! and nothing relies on `instanceof` checks, which fail across documents.
 
+use super::events::Action;
 use crate::adapters::reflect;
 use std::cell::Cell;
 use wasm_bindgen::closure::Closure;
@@ -65,11 +66,11 @@ impl Dom {
         El(self.doc.unchecked_ref::<ElementFactory>().create_element(tag))
     }
 
-    /// A `<button type="button">` that sends `action` (see [`super::events::UiEvent::action`]).
-    pub(crate) fn button(&self, action: &str, class: &str) -> El {
+    /// A `<button type="button">` of `class` that sends `action` (see [`super::events::UiEvent::action`]).
+    pub(crate) fn button(&self, action: Action, class: &str) -> El {
         self.el("button")
             .attr("type", "button")
-            .attr("data-cw-action", action)
+            .attr("data-cw-action", action.name())
             .class(class)
     }
 }
@@ -110,14 +111,22 @@ impl El {
         self
     }
 
-    /// Appends every child.
-    pub(crate) fn children(self, children: impl IntoIterator<Item = El>) -> Self {
-        children.into_iter().fold(self, El::child)
+    /// Appends a child to an element already placed (views fill their parent this way).
+    pub(crate) fn push(&self, child: El) {
+        let _ = self.0.append_with_node_1(&child.0);
     }
 
     /// The finished element.
     pub(crate) fn build(self) -> Element {
         self.0
+    }
+}
+
+impl std::ops::Deref for El {
+    type Target = Element;
+
+    fn deref(&self) -> &Element {
+        &self.0
     }
 }
 

@@ -451,13 +451,14 @@ impl Component for Flow {
         }
     }
 
-    fn view(&self, env: &Env) -> Vec<El> {
-        let content = if self.screen.is_sign_up() {
-            sign_up::view(self, env)
-        } else {
-            sign_in::view(self, env)
-        };
-        vec![super::modal::frame(self, env, content)]
+    fn view(&self, env: &Env, root: &El) {
+        super::modal::frame(self, env, root, |card| {
+            if self.screen.is_sign_up() {
+                sign_up::view(self, env, card)
+            } else {
+                sign_in::view(self, env, card)
+            }
+        });
     }
 
     fn unmounted(&self) {

@@ -1,6 +1,7 @@
 //! Form pieces shared by SignIn and SignUp: headings, labelled inputs, the `role="alert"` error, the footer link.
 
 use super::dom::El;
+use super::events::Action;
 use super::flow::Flow;
 use super::localization::Text;
 use super::runtime::Env;
@@ -11,13 +12,8 @@ pub(crate) fn title(env: &Env, text: &str) -> El {
     env.dom.el("h1").class("cw-title").text(text)
 }
 
-/// A line under the heading.
-pub(crate) fn subtitle(env: &Env, text: &str) -> El {
-    env.dom.el("p").class("cw-subtitle").text(text)
-}
-
 /// The server's error, announced (`role="alert"`), when there is one.
-pub(crate) fn alert(flow: &Flow, env: &Env) -> Option<El> {
+fn alert(flow: &Flow, env: &Env) -> Option<El> {
     let Some(error) = &flow.error else {
         return None;
     };
@@ -78,54 +74,73 @@ pub(crate) fn field(flow: &Flow, env: &Env, input: Input) -> El {
     env.dom.el("div").class("cw-field").child(label).child(el)
 }
 
-/// The `<form>` around fields and buttons (`aria-busy` while a request is in flight).
-pub(crate) fn form(flow: &Flow, env: &Env, children: Vec<El>) -> El {
+/// The `<form>` for fields and buttons (`aria-busy` while a request is in flight).
+pub(crate) fn form(flow: &Flow, env: &Env) -> El {
     let form = env.dom.el("form").class("cw-form").attr("novalidate", "");
-    let form = if flow.busy {
+    if flow.busy {
         form.attr("aria-busy", "true")
     } else {
         form
-    };
-    form.children(children)
+    }
+}
+
+/// Appends a form screen to `into`: the `heading`, the `subtitle` if any, the error if any, the `form`, then
+/// `after`.
+pub(crate) fn screen(
+    flow: &Flow,
+    env: &Env,
+    into: &El,
+    heading: Text,
+    subtitle: Option<&str>,
+    form: El,
+    after: El,
+) {
+    into.push(title(env, env.strings.get(heading)));
+    if let Some(text) = subtitle {
+        into.push(env.dom.el("p").class("cw-subtitle").text(text));
+    }
+    if let Some(alert) = alert(flow, env) {
+        into.push(alert);
+    }
+    into.push(form);
+    into.push(after);
 }
 
 /// The submit button.
 pub(crate) fn submit(env: &Env, text: Text) -> El {
-    let button = env
-        .dom
+    env.dom
         .el("button")
         .class("cw-primary")
-        .attr("type", "submit");
-    button
+        .attr("type", "submit")
         .attr("data-cw-key", "submit")
         .text(env.strings.get(text))
 }
 
-/// A secondary button sending `action`.
-pub(crate) fn secondary(env: &Env, action: &str, text: Text) -> El {
+/// A button sending `action` (also its `data-cw-key`) with the text `text`.
+fn action_button(env: &Env, action: Action, class: &str, text: Text) -> El {
     env.dom
-        .button(action, "cw-secondary")
-        .attr("data-cw-key", action)
+        .button(action, class)
+        .attr("data-cw-key", action.name())
         .text(env.strings.get(text))
 }
 
-/// "<prompt> <link>" under the form (`action`: `to-sign-up` / `to-sign-in`).
-pub(crate) fn footer(env: &Env, prompt: Text, action: &str, link: Text) -> El {
-    let button = env
-        .dom
-        .button(action, "cw-link")
-        .attr("data-cw-key", action)
-        .text(env.strings.get(link));
+/// A secondary button sending `action`.
+pub(crate) fn secondary(env: &Env, action: Action, text: Text) -> El {
+    action_button(env, action, "cw-secondary", text)
+}
+
+/// "<prompt> <link>" under the form (`action`: to SignUp / to SignIn).
+pub(crate) fn footer(env: &Env, prompt: Text, action: Action, link: Text) -> El {
     env.dom
         .el("p")
         .class("cw-footer")
         .child(env.dom.el("span").text(env.strings.get(prompt)))
-        .child(button)
+        .child(action_button(env, action, "cw-link", link))
 }
 
 /// The emailed-code step under `heading`: where the code went, "Verification code", "Verify", "Resend code" and
 /// "Back".
-pub(crate) fn code_screen(flow: &Flow, env: &Env, heading: Text) -> Vec<El> {
+pub(crate) fn code_screen(flow: &Flow, env: &Env, heading: Text, into: &El) {
     let code = Input {
         field: Field::Code,
         label: Text::VerificationCode,
@@ -133,20 +148,13 @@ pub(crate) fn code_screen(flow: &Flow, env: &Env, heading: Text) -> Vec<El> {
         autocomplete: "one-time-code",
         autofocus: true,
     };
-    let fields = vec![
-        field(flow, env, code),
-        submit(env, Text::Verify),
-        secondary(env, "resend", Text::ResendCode),
-    ];
+    let fields = form(flow, env)
+        .child(field(flow, env, code))
+        .child(submit(env, Text::Verify))
+        .child(secondary(env, Action::Resend, Text::ResendCode));
     let sent_to = env
         .strings
         .with_email(Text::CodeSentTo, flow.value(Field::Email));
-    let mut out = vec![
-        title(env, env.strings.get(heading)),
-        subtitle(env, &sent_to),
-    ];
-    out.extend(alert(flow, env));
-    out.push(form(flow, env, fields));
-    out.push(secondary(env, "back", Text::Back));
-    out
+    let back = secondary(env, Action::Back, Text::Back);
+    screen(flow, env, into, heading, Some(&sent_to), fields, back);
 }

@@ -3,6 +3,7 @@
 //! close button and a click on the backdrop close it, and the focus returns to where it was.
 
 use super::dom::El;
+use super::events::Action;
 use super::flow::Flow;
 use super::focus::{self, Focus};
 use super::localization::Text;
@@ -12,8 +13,9 @@ use super::screens::Start;
 use super::Kind;
 use crate::adapters::page;
 
-/// The card holding the flow's `content`; inside a modal, the dialog on its backdrop.
-pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> El {
+/// Appends the card holding the flow's content, drawn by `content`, to `into`; inside a modal, the dialog on its
+/// backdrop.
+pub(crate) fn frame(flow: &Flow, env: &Env, into: &El, content: impl FnOnce(&El)) {
     let s = &env.strings;
     let card = env
         .dom
@@ -21,7 +23,8 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> El {
         .class("cw-card")
         .attr("data-cw-part", "dialog");
     if flow.modal.is_none() {
-        return card.children(content);
+        content(&card);
+        return into.push(card);
     }
     let name = if flow.screen.is_sign_up() {
         Text::SignUp
@@ -30,7 +33,7 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> El {
     };
     let close = env
         .dom
-        .button("close", "cw-close")
+        .button(Action::Close, "cw-close")
         .attr("aria-label", s.get(Text::Close))
         .attr("data-cw-key", "close")
         .child(env.dom.el("span").attr("aria-hidden", "true").text("×"));
@@ -38,13 +41,14 @@ pub(crate) fn frame(flow: &Flow, env: &Env, content: Vec<El>) -> El {
         .attr("role", "dialog")
         .attr("aria-modal", "true")
         .attr("aria-label", s.get(name))
-        .child(close)
-        .children(content);
-    env.dom
+        .child(close);
+    content(&dialog);
+    let overlay = env
+        .dom
         .el("div")
         .class("cw-overlay")
-        .attr("data-cw-action", "backdrop")
-        .child(dialog)
+        .attr("data-cw-action", Action::Backdrop.name());
+    into.push(overlay.child(dialog));
 }
 
 /// Opens a modal flow (closing any open one first); `add_account` skips the account chooser.

@@ -116,8 +116,8 @@ pub(crate) trait Component: 'static {
     fn state_changed(&self) -> Self::Msg;
     /// Applies a message.
     fn update(&mut self, msg: Self::Msg, env: &Env) -> Step<Self::Msg>;
-    /// Renders the state: the root's children.
-    fn view(&self, env: &Env) -> Vec<El>;
+    /// Renders the state: appends the root's children to `root` (empty when called).
+    fn view(&self, env: &Env, root: &El);
     /// Measures and positions after a render (popovers).
     fn layout(&self, _root: &Element) {}
     /// Runs when the component is unmounted (a modal gives the focus back).
@@ -132,8 +132,8 @@ trait Machine {
     fn handle(self: Rc<Self>, runtime: &Rc<Runtime>, event: &UiEvent, outside: bool);
     /// Tells the component that the instance changed.
     fn state_changed(self: Rc<Self>, runtime: &Rc<Runtime>);
-    /// [`Component::view`] (`None` while borrowed).
-    fn view(&self, env: &Env) -> Option<Vec<El>>;
+    /// Empties `root` and renders into it with [`Component::view`] (`false`, and nothing done, while borrowed).
+    fn view(&self, env: &Env, root: &El) -> bool;
     /// [`Component::layout`].
     fn layout(&self, root: &Element);
     /// [`Component::listens_outside`].
@@ -161,8 +161,13 @@ impl<C: Component> Machine for RefCell<C> {
         }
     }
 
-    fn view(&self, env: &Env) -> Option<Vec<El>> {
-        self.try_borrow().ok().map(|c| c.view(env))
+    fn view(&self, env: &Env, root: &El) -> bool {
+        let Ok(c) = self.try_borrow() else {
+            return false;
+        };
+        root.set_text_content(None);
+        c.view(env, root);
+        true
     }
 
     fn layout(&self, root: &Element) {
@@ -239,7 +244,7 @@ pub(crate) struct Runtime {
     /// Whether the host was created for it (a modal's container) and goes away with it.
     owns_host: bool,
     /// The component's root element (inside the host).
-    root: Element,
+    root: El,
     /// The component.
     component: Rc<dyn Machine>,
     /// The delegated listeners on the root.
@@ -287,7 +292,7 @@ impl Runtime {
         component: Rc<dyn Machine>,
     ) -> Result<Rc<Self>, JsValue> {
         super::styles::install(env.dom.document());
-        let root = env.dom.el("div").class(class).build();
+        let root = env.dom.el("div").class(class);
         env.appearance.apply(&root);
         host.append_with_node_1(&root)?;
         let runtime = Rc::new(Runtime {
@@ -358,12 +363,8 @@ impl Runtime {
     /// Replaces the root's children with a fresh render, keeping the focus on the same control.
     fn render(&self) {
         let saved = focus::save(&self.root, self.env.dom.document());
-        let Some(view) = self.component.view(&self.env) else {
+        if !self.component.view(&self.env, &self.root) {
             return;
-        };
-        self.root.set_text_content(None);
-        for child in view {
-            let _ = self.root.append_with_node_1(&child.build());
         }
         focus::restore(&self.root, saved);
         self.layout();

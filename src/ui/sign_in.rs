@@ -3,6 +3,7 @@
 
 use super::avatar::{self, Account};
 use super::dom::El;
+use super::events::Action;
 use super::flow::Flow;
 use super::form::{self, Input};
 use super::localization::Text;
@@ -11,60 +12,53 @@ use super::screens::{shows_chooser, Field, Screen};
 use crate::core::wire::Session;
 use std::rc::Rc;
 
-/// The current SignIn screen.
-pub(crate) fn view(flow: &Flow, env: &Env) -> Vec<El> {
+/// Appends the current SignIn screen to `into`.
+pub(crate) fn view(flow: &Flow, env: &Env, into: &El) {
     let sessions = env.controller.signed_in_sessions();
     let multi = env.controller.is_multi_session();
     if shows_chooser(&flow.screen, flow.add_account, multi, sessions.len()) {
-        return chooser(flow, env, &sessions);
+        return chooser(flow, env, &sessions, into);
     }
     if let Screen::SignInCode { .. } = flow.screen {
-        return form::code_screen(flow, env, Text::SignIn);
+        return form::code_screen(flow, env, Text::SignIn, into);
     }
     let chooser_behind = shows_chooser(&Screen::Start, flow.add_account, multi, sessions.len());
-    password_form(flow, env, chooser_behind)
+    password_form(flow, env, chooser_behind, into);
 }
 
 /// "Choose an account": one button per signed-in account, then "Use another account".
-fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>]) -> Vec<El> {
+fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>], into: &El) {
     let (dom, s) = (&env.dom, &env.strings);
-    let mut choices = dom.el("div").class("cw-choices");
+    let choices = dom.el("div").class("cw-choices");
     for (i, session) in sessions.iter().enumerate() {
         let account = Account::of(session);
         let button = avatar::row(dom, &account, "button", false, &flow.failed_images)
             .attr("type", "button")
-            .attr("data-cw-action", "continue")
-            .attr("data-cw-arg", &account.session_id)
-            .attr("data-cw-key", &["continue:", &account.session_id].concat())
+            .attr("data-cw-action", Action::Continue.name())
+            .attr("data-cw-arg", account.session_id)
+            .attr("data-cw-key", &["continue:", account.session_id].concat())
             .attr(
                 "aria-label",
                 &s.with_email(Text::ContinueAs, account.email_or_empty()),
             );
-        choices = choices.child(if i == 0 {
+        choices.push(if i == 0 {
             button.attr("data-cw-autofocus", "")
         } else {
             button
         });
     }
     let another = dom
-        .button("use-another", "cw-item")
+        .button(Action::UseAnother, "cw-item")
         .attr("data-cw-key", "use-another")
-        .child(
-            dom.el("span")
-                .class("cw-icon")
-                .attr("aria-hidden", "true")
-                .text("+"),
-        )
+        .child(avatar::plus_icon(dom))
         .child(dom.el("span").text(s.get(Text::UseAnotherAccount)));
-    vec![
-        form::title(env, s.get(Text::ChooseAnAccount)),
-        choices.child(another),
-        form::footer(env, Text::NoAccount, "to-sign-up", Text::SignUp),
-    ]
+    into.push(form::title(env, s.get(Text::ChooseAnAccount)));
+    into.push(choices.child(another));
+    into.push(form::footer(env, Text::NoAccount, Action::ToSignUp, Text::SignUp));
 }
 
 /// Email and password, "Sign in", "Email me a code" (and "Back" to the chooser when there is one).
-fn password_form(flow: &Flow, env: &Env, chooser_behind: bool) -> Vec<El> {
+fn password_form(flow: &Flow, env: &Env, chooser_behind: bool, into: &El) {
     let email = Input {
         field: Field::Email,
         label: Text::EmailAddress,
@@ -79,23 +73,14 @@ fn password_form(flow: &Flow, env: &Env, chooser_behind: bool) -> Vec<El> {
         autocomplete: "current-password",
         autofocus: false,
     };
-    let mut fields = vec![
-        form::field(flow, env, email),
-        form::field(flow, env, password),
-        form::submit(env, Text::SignIn),
-        form::secondary(env, "email-code", Text::EmailMeACode),
-    ];
+    let fields = form::form(flow, env)
+        .child(form::field(flow, env, email))
+        .child(form::field(flow, env, password))
+        .child(form::submit(env, Text::SignIn))
+        .child(form::secondary(env, Action::EmailCode, Text::EmailMeACode));
     if chooser_behind {
-        fields.push(form::secondary(env, "back", Text::Back));
+        fields.push(form::secondary(env, Action::Back, Text::Back));
     }
-    let mut out = vec![form::title(env, env.strings.get(Text::SignIn))];
-    out.extend(form::alert(flow, env));
-    out.push(form::form(flow, env, fields));
-    out.push(form::footer(
-        env,
-        Text::NoAccount,
-        "to-sign-up",
-        Text::SignUp,
-    ));
-    out
+    let footer = form::footer(env, Text::NoAccount, Action::ToSignUp, Text::SignUp);
+    form::screen(flow, env, into, Text::SignIn, None, fields, footer);
 }

@@ -2,16 +2,17 @@
 //! verification) the emailed-code step.
 
 use super::dom::El;
+use super::events::Action;
 use super::flow::Flow;
 use super::form::{self, Input};
 use super::localization::Text;
 use super::runtime::Env;
 use super::screens::{Field, Screen};
 
-/// The current SignUp screen.
-pub(crate) fn view(flow: &Flow, env: &Env) -> Vec<El> {
+/// Appends the current SignUp screen to `into`.
+pub(crate) fn view(flow: &Flow, env: &Env, into: &El) {
     if let Screen::SignUpCode { .. } = flow.screen {
-        return form::code_screen(flow, env, Text::SignUp);
+        return form::code_screen(flow, env, Text::SignUp, into);
     }
     let input = |field, label, kind, autocomplete, autofocus| Input {
         field,
@@ -46,14 +47,14 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Vec<El> {
                 false,
             ),
         ));
-    let fields = vec![
-        names,
-        form::field(
+    let fields = form::form(flow, env)
+        .child(names)
+        .child(form::field(
             flow,
             env,
             input(Field::Email, Text::EmailAddress, "email", "email", false),
-        ),
-        form::field(
+        ))
+        .child(form::field(
             flow,
             env,
             input(
@@ -63,17 +64,8 @@ pub(crate) fn view(flow: &Flow, env: &Env) -> Vec<El> {
                 "new-password",
                 false,
             ),
-        ),
-        form::submit(env, Text::CreateAccount),
-    ];
-    let mut out = vec![form::title(env, env.strings.get(Text::SignUp))];
-    out.extend(form::alert(flow, env));
-    out.push(form::form(flow, env, fields));
-    out.push(form::footer(
-        env,
-        Text::HaveAccount,
-        "to-sign-in",
-        Text::SignIn,
-    ));
-    out
+        ))
+        .child(form::submit(env, Text::CreateAccount));
+    let footer = form::footer(env, Text::HaveAccount, Action::ToSignIn, Text::SignIn);
+    form::screen(flow, env, into, Text::SignUp, None, fields, footer);
 }

@@ -91,16 +91,16 @@ impl UserButton {
     /// The panel for the active `account`.
     fn panel(&self, env: &Env, account: &Account) -> El {
         let (dom, s) = (&env.dom, &env.strings);
-        let mut actions = dom.el("div").class("cw-actions");
+        let actions = dom.el("div").class("cw-actions");
         if self.props.user_profile_url.is_some() {
-            actions = actions.child(
-                dom.button("manage", "cw-pill")
+            actions.push(
+                dom.button(Action::Manage, "cw-pill")
                     .attr("data-cw-key", "manage")
                     .text(s.get(Text::ManageAccount)),
             );
         }
-        actions = actions.child(
-            dom.button("sign-out", "cw-pill")
+        actions.push(
+            dom.button(Action::SignOut, "cw-pill")
                 .attr("data-cw-key", "sign-out")
                 .text(s.get(Text::SignOut)),
         );
@@ -128,9 +128,8 @@ impl UserButton {
             .filter(|session| session.id != account.session_id)
             .map(|s| Account::of(s))
             .collect();
-        let mut panel = panel;
         if !others.is_empty() {
-            let mut group = dom
+            let group = dom
                 .el("div")
                 .class("cw-group")
                 .attr("role", "group")
@@ -138,33 +137,28 @@ impl UserButton {
             for other in &others {
                 let button = avatar::row(dom, other, "button", false, &self.failed_images)
                     .attr("type", "button")
-                    .attr("data-cw-action", "switch")
-                    .attr("data-cw-arg", &other.session_id)
-                    .attr("data-cw-key", &["switch:", &other.session_id].concat())
+                    .attr("data-cw-action", Action::Switch.name())
+                    .attr("data-cw-arg", other.session_id)
+                    .attr("data-cw-key", &["switch:", other.session_id].concat())
                     .attr(
                         "aria-label",
                         &s.with_email(Text::SwitchTo, other.email_or_empty()),
                     );
-                group = group.child(button);
+                group.push(button);
             }
-            panel = panel.child(group);
+            panel.push(group);
         }
         let add = dom
-            .button("add-account", "cw-item cw-item-plain")
+            .button(Action::AddAccount, "cw-item cw-item-plain")
             .attr("data-cw-key", "add-account")
-            .child(
-                dom.el("span")
-                    .class("cw-icon")
-                    .attr("aria-hidden", "true")
-                    .text("+"),
-            )
+            .child(avatar::plus_icon(dom))
             .child(dom.el("span").text(s.get(Text::AddAccount)));
-        panel = panel.child(add);
+        panel.push(add);
         if sessions.len() >= 2 {
             let all = dom
-                .button("sign-out-all", "cw-item cw-item-plain")
+                .button(Action::SignOutAll, "cw-item cw-item-plain")
                 .attr("data-cw-key", "sign-out-all");
-            panel = panel.child(all.text(s.get(Text::SignOutAll)));
+            panel.push(all.text(s.get(Text::SignOutAll)));
         }
         panel
     }
@@ -312,9 +306,9 @@ impl Component for UserButton {
         }
     }
 
-    fn view(&self, env: &Env) -> Vec<El> {
+    fn view(&self, env: &Env, root: &El) {
         let Some(session) = env.controller.active_session() else {
-            return Vec::new();
+            return;
         };
         let account = Account::of(&session);
         let (dom, s) = (&env.dom, &env.strings);
@@ -324,7 +318,7 @@ impl Component for UserButton {
             Text::OpenUserMenu
         };
         let mut trigger = dom
-            .button("toggle", "cw-trigger")
+            .button(Action::Toggle, "cw-trigger")
             .attr("data-cw-key", "trigger")
             .attr("data-cw-part", "trigger")
             .attr("aria-label", s.get(label))
@@ -341,11 +335,10 @@ impl Component for UserButton {
                     .text(account.label()),
             );
         }
-        let mut out = vec![trigger];
+        root.push(trigger);
         if self.open {
-            out.push(self.panel(env, &account));
+            root.push(self.panel(env, &account));
         }
-        out
     }
 
     fn layout(&self, root: &Element) {
