@@ -99,9 +99,9 @@ impl El {
         self.attr("class", class)
     }
 
-    /// Appends a text node (user text is never parsed as HTML).
+    /// Sets the text, the element's only content (`textContent`: user text is never parsed as HTML).
     pub(crate) fn text(self, text: &str) -> Self {
-        let _ = self.0.append_with_str_1(text);
+        self.0.set_text_content(Some(text));
         self
     }
 

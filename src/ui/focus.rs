@@ -93,10 +93,11 @@ fn focusables(container: &Element) -> Vec<Element> {
 /// The element marked `data-cw-part="<part>"` inside `root` (or `root` itself).
 fn part(root: &Element, part: &str) -> Option<Element> {
     let selector = super::part_selector(part);
-    if root.matches(&selector).unwrap_or(false) {
-        return Some(root.clone());
+    // `closest` finds `root` itself when it matches (sparing the build `matches`, a second import).
+    match root.closest(&selector) {
+        Ok(Some(el)) if el == *root => Some(el),
+        _ => root.query_selector(&selector).ok().flatten(),
     }
-    root.query_selector(&selector).ok().flatten()
 }
 
 /// The position after `current` among `count` items, wrapping (`None` current: the first, or the last going back).
