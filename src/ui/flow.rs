@@ -81,7 +81,7 @@ pub(crate) fn mount(
     host: &Element,
     props: &JsValue,
     start: Start,
-) -> Result<Rc<Runtime>, JsValue> {
+) -> Rc<Runtime> {
     let what = match start {
         Start::SignIn => "SignIn props",
         Start::SignUp => "SignUp props",

@@ -200,10 +200,7 @@ pub(crate) fn mount(
         Kind::Flow(start) => flow::mount(env, &host, props, start),
         Kind::Modal(start) => return open(controller, options, props, start),
     };
-    match mounted {
-        Ok(mounted) => register(host, kind, mounted),
-        Err(e) => page::warn_parts(&["could not mount a component: ", &page::describe(&e)]),
-    }
+    register(host, kind, mounted);
 }
 
 /// Opens the SignIn or SignUp modal on the current page (replacing an open one).

@@ -11,7 +11,6 @@ use super::props::FlowProps;
 use super::runtime::{Env, Runtime};
 use super::screens::Start;
 use super::Kind;
-use crate::adapters::page;
 
 /// Appends the card holding the flow's content, drawn by `content`, to `into`; inside a modal, the dialog on its
 /// backdrop.
@@ -64,14 +63,7 @@ pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) 
         return;
     }
     let flow = Flow::new(props, start, Some(restore), add_account);
-    match Runtime::start(env, host.clone(), true, flow) {
-        Ok(runtime) => {
-            runtime.focus(Focus::First("dialog"));
-            super::register(host, Kind::Modal(start), runtime);
-        }
-        Err(e) => {
-            host.remove();
-            page::warn_parts(&["could not open the modal: ", &page::describe(&e)]);
-        }
-    }
+    let runtime = Runtime::start(env, host.clone(), true, flow);
+    runtime.focus(Focus::First("dialog"));
+    super::register(host, Kind::Modal(start), runtime);
 }

@@ -13,7 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget};
 
 /// What a component works with: the instance, its document, its strings and look, and a unique id prefix.
@@ -273,7 +273,7 @@ impl Runtime {
         host: Element,
         owns_host: bool,
         component: C,
-    ) -> Result<Rc<Self>, JsValue> {
+    ) -> Rc<Self> {
         Self::start_machine(
             env,
             host,
@@ -290,11 +290,12 @@ impl Runtime {
         owns_host: bool,
         class: &str,
         component: Rc<dyn Machine>,
-    ) -> Result<Rc<Self>, JsValue> {
+    ) -> Rc<Self> {
         super::styles::install(env.dom.document());
         let root = env.dom.el("div").class(class);
         env.appearance.apply(&root);
-        host.append_with_node_1(&root)?;
+        // Appending a new element to an element cannot throw.
+        let _ = host.append_with_node_1(&root);
         let runtime = Rc::new(Runtime {
             env,
             host,
@@ -325,7 +326,7 @@ impl Runtime {
             controller: runtime.env.controller.clone(),
             id,
         });
-        Ok(runtime)
+        runtime
     }
 
     /// A listener that hands `kind` events on `target` to the component.

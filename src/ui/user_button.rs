@@ -70,7 +70,7 @@ pub(crate) fn mount(
     host: &Element,
     props: &JsValue,
     options: &JsValue,
-) -> Result<Rc<Runtime>, JsValue> {
+) -> Rc<Runtime> {
     let props = UserButtonProps::read(props, options);
     let open = props.default_open;
     let component = UserButton {
