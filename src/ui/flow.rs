@@ -166,7 +166,7 @@ impl Flow {
             message: env.strings.get(Text::PasswordRequired).to_string(),
             field: Some(Field::Password),
         });
-        Step::render().then(Effect::Focus(Focus::Key(Field::Password.name().into())))
+        Step::render().then(Effect::Focus(Focus::Key(Field::Password.name())))
     }
 
     /// A session is ready: make it active, follow `after_url`, close the modal or start over.

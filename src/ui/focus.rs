@@ -12,7 +12,7 @@ const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type
 /// Where focus should go after a render.
 pub(crate) enum Focus {
     /// The control with this `data-cw-key`.
-    Key(String),
+    Key(&'static str),
     /// The control marked `data-cw-autofocus`, else the first control, inside the element marked
     /// `data-cw-part="<part>"`.
     First(&'static str),
@@ -117,7 +117,7 @@ pub(crate) fn cycle_index(current: Option<usize>, count: usize, back: bool) -> O
 pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
     match target {
         Focus::Key(key) => {
-            if let Some(el) = find_key(root, &key) {
+            if let Some(el) = find_key(root, key) {
                 focus_element(&el);
             }
         }

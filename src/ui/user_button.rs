@@ -85,7 +85,7 @@ impl UserButton {
     /// Closes the panel and puts the focus back on the trigger.
     fn close(&mut self) -> Step<Msg> {
         self.open = false;
-        Step::render().then(Effect::Focus(Focus::Key("trigger".into())))
+        Step::render().then(Effect::Focus(Focus::Key("trigger")))
     }
 
     /// The panel for the active `account`.
