@@ -68,7 +68,9 @@ impl<'a> Account<'a> {
         let pick = |mine: Option<&'a str>, theirs: fn(&'a PublicUserData) -> &'a Option<String>| {
             mine.or_else(|| public.and_then(|p| theirs(p).as_deref()))
         };
-        let first = pick(user.and_then(|u| u.first_name.as_deref()), |p| &p.first_name);
+        let first = pick(user.and_then(|u| u.first_name.as_deref()), |p| {
+            &p.first_name
+        });
         let last = pick(user.and_then(|u| u.last_name.as_deref()), |p| &p.last_name);
         let email = pick(
             user.and_then(|u| u.primary_email_address())
@@ -104,12 +106,7 @@ impl<'a> Account<'a> {
 }
 
 /// The avatar circle (`large` in panel headers): the image, unless it is missing or in `failed`, else initials.
-pub(crate) fn view(
-    dom: &Dom,
-    account: &Account,
-    large: bool,
-    failed: &[String],
-) -> El {
+pub(crate) fn view(dom: &Dom, account: &Account, large: bool, failed: &[String]) -> El {
     let class = if large {
         "cw-avatar cw-avatar-lg"
     } else {
@@ -126,13 +123,7 @@ pub(crate) fn view(
 }
 
 /// An account's avatar, name and email in a `tag` element (`header`: the big active-account row of the panel).
-pub(crate) fn row(
-    dom: &Dom,
-    account: &Account,
-    tag: &str,
-    header: bool,
-    failed: &[String],
-) -> El {
+pub(crate) fn row(dom: &Dom, account: &Account, tag: &str, header: bool, failed: &[String]) -> El {
     let mut text = dom.el("span").class("cw-account-text");
     if let Some(name) = &account.name {
         text = text.child(dom.el("span").class("cw-name cw-ellipsis").text(name));

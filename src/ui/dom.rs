@@ -63,7 +63,10 @@ impl Dom {
 
     /// A new element (`tag` is one of our literals; see [`ElementFactory`]).
     pub(crate) fn el(&self, tag: &str) -> El {
-        El(self.doc.unchecked_ref::<ElementFactory>().create_element(tag))
+        El(self
+            .doc
+            .unchecked_ref::<ElementFactory>()
+            .create_element(tag))
     }
 
     /// A `<button type="button">` of `class` that sends `action` (see [`super::events::UiEvent::action`]).

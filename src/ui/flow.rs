@@ -13,6 +13,8 @@ use crate::clerk::{FactorParams, SignInParams, SignUpParams};
 use crate::core::error::codes;
 use crate::core::wire::{SignIn, SignInStatus, SignUp, SignUpStatus, Verification};
 use crate::core::ClerkError;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
@@ -76,12 +78,7 @@ pub(crate) enum Msg {
 }
 
 /// Mounts a flow into `host`.
-pub(crate) fn mount(
-    env: Env,
-    host: &Element,
-    props: &JsValue,
-    start: Start,
-) -> Rc<Runtime> {
+pub(crate) fn mount(env: Env, host: &Element, props: &JsValue, start: Start) -> Rc<Runtime> {
     let what = match start {
         Start::SignIn => "SignIn props",
         Start::SignUp => "SignUp props",
@@ -145,11 +142,12 @@ impl Flow {
         Step::render().then(Effect::Focus(Focus::First("dialog")))
     }
 
-    /// Starts a request: busy, no error, and its answer comes back as a message.
-    fn request(&mut self, future: impl std::future::Future<Output = Msg> + 'static) -> Step<Msg> {
+    /// Starts a request: busy, no error, and its answer comes back as a message. Boxed by the caller, so this
+    /// code exists once rather than once per request.
+    fn request(&mut self, future: Pin<Box<dyn Future<Output = Msg>>>) -> Step<Msg> {
         self.busy = true;
         self.error = None;
-        Step::render().then(Effect::spawn(future))
+        Step::render().then(Effect::Spawn(future))
     }
 
     /// Shows `e` next to the form.
@@ -204,13 +202,15 @@ impl Flow {
                     password: Some(self.value(Field::Password).to_string()),
                     strategy: Some("password".into()),
                 };
-                self.request(async move { Msg::SignedIn(controller.create_sign_in(params).await) })
+                self.request(Box::pin(async move {
+                    Msg::SignedIn(controller.create_sign_in(params).await)
+                }))
             }
             Screen::SignInCode { attempt } => {
                 let params = code_params(self.given(Field::Code));
-                self.request(async move {
+                self.request(Box::pin(async move {
                     Msg::SignedIn(controller.attempt_first_factor(&attempt, params).await)
-                })
+                }))
             }
             Screen::SignUpForm => {
                 let params = SignUpParams {
@@ -220,7 +220,7 @@ impl Flow {
                     first_name: self.given(Field::FirstName),
                     last_name: self.given(Field::LastName),
                 };
-                self.request(async move {
+                self.request(Box::pin(async move {
                     let created = controller.create_sign_up(params).await;
                     // Verification required: send the code right away.
                     let created = match created {
@@ -230,13 +230,13 @@ impl Flow {
                         other => other,
                     };
                     Msg::SignedUp(created)
-                })
+                }))
             }
             Screen::SignUpCode { attempt } => {
                 let code = self.given(Field::Code);
-                self.request(async move {
+                self.request(Box::pin(async move {
                     Msg::SignedUp(controller.attempt_email_verification(&attempt, code).await)
-                })
+                }))
             }
         }
     }
@@ -295,7 +295,7 @@ impl Flow {
     fn resend(&mut self, env: &Env) -> Step<Msg> {
         let controller = env.controller.clone();
         match self.screen.clone() {
-            Screen::SignInCode { attempt } => self.request(async move {
+            Screen::SignInCode { attempt } => self.request(Box::pin(async move {
                 let params = FactorParams {
                     strategy: Some("email_code".into()),
                     ..FactorParams::default()
@@ -306,15 +306,15 @@ impl Flow {
                         .await
                         .map(|_| ()),
                 )
-            }),
-            Screen::SignUpCode { attempt } => self.request(async move {
+            })),
+            Screen::SignUpCode { attempt } => self.request(Box::pin(async move {
                 Msg::Resent(
                     controller
                         .prepare_email_verification(&attempt)
                         .await
                         .map(|_| ()),
                 )
-            }),
+            })),
             _ => Step::quiet(),
         }
     }
@@ -412,7 +412,9 @@ impl Component for Flow {
                     strategy: Some("email_code".into()),
                     ..SignInParams::default()
                 };
-                self.request(async move { Msg::SignedIn(controller.create_sign_in(params).await) })
+                self.request(Box::pin(async move {
+                    Msg::SignedIn(controller.create_sign_in(params).await)
+                }))
             }
             Msg::Resend => self.resend(env),
             Msg::ContinueAs(session) => {

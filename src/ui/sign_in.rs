@@ -54,7 +54,12 @@ fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>], into: &El) {
         .child(dom.el("span").text(s.get(Text::UseAnotherAccount)));
     into.push(form::title(env, s.get(Text::ChooseAnAccount)));
     into.push(choices.child(another));
-    into.push(form::footer(env, Text::NoAccount, Action::ToSignUp, Text::SignUp));
+    into.push(form::footer(
+        env,
+        Text::NoAccount,
+        Action::ToSignUp,
+        Text::SignUp,
+    ));
 }
 
 /// Email and password, "Sign in", "Email me a code" (and "Back" to the chooser when there is one).

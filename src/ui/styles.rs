@@ -128,7 +128,10 @@ const CSS: &str = r#"
 /// Whether `sheet` is ours (its first rule is the marker).
 fn is_ours(sheet: &JsValue) -> bool {
     let first = reflect::get(sheet, "cssRules").and_then(|rules| reflect::get(&rules, "0"));
-    first.and_then(|rule| reflect::string(&rule, "selectorText")).as_deref() == Some(MARKER)
+    first
+        .and_then(|rule| reflect::string(&rule, "selectorText"))
+        .as_deref()
+        == Some(MARKER)
 }
 
 /// A constructed sheet with our rules, made by `doc`'s own `CSSStyleSheet` (a sheet may only be adopted by the
