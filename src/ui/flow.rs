@@ -8,7 +8,6 @@ use super::props::FlowProps;
 use super::runtime::{Component, Effect, Env, Runtime, Step};
 use super::screens::{Field, FormError, Screen, Start};
 use super::{dom::El, sign_in, sign_up};
-use crate::adapters::page;
 use crate::clerk::{FactorParams, SignInParams, SignUpParams};
 use crate::core::error::codes;
 use crate::core::wire::{SignIn, SignInStatus, SignUp, SignUpStatus, Verification};
@@ -147,7 +146,7 @@ impl Flow {
     fn request(&mut self, future: Pin<Box<dyn Future<Output = Msg>>>) -> Step<Msg> {
         self.busy = true;
         self.error = None;
-        Step::render().then(Effect::Spawn(future))
+        Step::render().spawn(future)
     }
 
     /// Shows `e` next to the form.
@@ -168,20 +167,13 @@ impl Flow {
     }
 
     /// A session is ready: make it active, follow `after_url`, close the modal or start over.
-    fn finish(&mut self, env: &Env, session_id: String, after_url: Option<String>) -> Step<Msg> {
-        let controller = env.controller.clone();
+    fn finish(&mut self, session: String, after: Option<String>) -> Step<Msg> {
         self.reset();
-        let step = Step::render().then(Effect::run(move || {
-            match controller.switch_to(Some(&session_id)) {
-                Ok(()) => after_url.iter().for_each(|url| page::navigate(url)),
-                Err(e) => page::warn_parts(&[
-                    "could not activate the new session: ",
-                    e.code(),
-                    ": ",
-                    e.message(),
-                ]),
-            }
-        }));
+        let step = Step::render().then(Effect::Activate {
+            session,
+            after,
+            failure: "could not activate the new session: ",
+        });
         if self.modal.is_some() {
             step.then(Effect::Close)
         } else {
@@ -246,7 +238,7 @@ impl Flow {
         let after = self.props.after_sign_in_url.clone();
         match answer {
             Ok(s) => match (s.status, s.created_session_id) {
-                (SignInStatus::Complete, Some(session)) => self.finish(env, session, after),
+                (SignInStatus::Complete, Some(session)) => self.finish(session, after),
                 (SignInStatus::NeedsFirstFactor, _)
                     if sent_code(s.first_factor_verification.as_ref()) =>
                 {
@@ -261,19 +253,19 @@ impl Flow {
                 .filter(|_| e.is_code(codes::IDENTIFIER_ALREADY_SIGNED_IN))
             {
                 // Already signed in on this client: switch to it instead of showing an error.
-                Some(session) => self.finish(env, session.to_string(), after),
+                Some(session) => self.finish(session.to_string(), after),
                 None => self.fail(&e),
             },
         }
     }
 
     /// A sign-up answered.
-    fn signed_up(&mut self, env: &Env, answer: Result<SignUp, ClerkError>) -> Step<Msg> {
+    fn signed_up(&mut self, answer: Result<SignUp, ClerkError>) -> Step<Msg> {
         match answer {
             Ok(s) => match (s.status, s.created_session_id) {
                 (SignUpStatus::Complete, Some(session)) => {
                     let after = self.props.after_sign_up_url.clone();
-                    self.finish(env, session, after)
+                    self.finish(session, after)
                 }
                 (SignUpStatus::MissingRequirements, _)
                     if !matches!(self.screen, Screen::SignUpCode { .. }) =>
@@ -322,7 +314,7 @@ impl Flow {
     /// "Sign up" / "Sign in": the URL if one is configured, else the other screen in place.
     fn switch_component(&mut self, url: Option<String>, screen: Screen) -> Step<Msg> {
         match url {
-            Some(url) => Step::quiet().then(Effect::run(move || page::navigate(&url))),
+            Some(url) => Step::quiet().then(Effect::Navigate(url)),
             None => self.go(screen),
         }
     }
@@ -419,7 +411,7 @@ impl Component for Flow {
             Msg::Resend => self.resend(env),
             Msg::ContinueAs(session) => {
                 let after = self.props.after_sign_in_url.clone();
-                self.finish(env, session, after)
+                self.finish(session, after)
             }
             Msg::UseAnother => self.go(Screen::SignInForm),
             Msg::Back => match self.screen {
@@ -438,7 +430,7 @@ impl Component for Flow {
                 back,
             })),
             Msg::SignedIn(answer) => self.signed_in(env, answer),
-            Msg::SignedUp(answer) => self.signed_up(env, answer),
+            Msg::SignedUp(answer) => self.signed_up(answer),
             Msg::Resent(Ok(())) => {
                 self.busy = false;
                 Step::render()

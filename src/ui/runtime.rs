@@ -8,6 +8,8 @@ use super::dom::{self, Dom, El, Listener};
 use super::events::{EventKind, UiEvent};
 use super::focus::{self, Focus};
 use super::localization::Strings;
+use super::props::FlowProps;
+use crate::adapters::page;
 use crate::clerk::{Controller, ListenerId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -38,38 +40,41 @@ impl Env {
     }
 }
 
-/// Something an update asks for; run by the runtime after the render, in order.
-pub(crate) enum Effect<M> {
-    /// A synchronous action: a controller call, a navigation, opening a modal.
-    Run(Box<dyn FnOnce()>),
-    /// An asynchronous call whose answer comes back as a message (dropped if the component is gone by then).
-    Spawn(Pin<Box<dyn Future<Output = M>>>),
+/// Something an update asks for; run by the runtime after the render, in order. Plain data rather than closures:
+/// the code that carries each one out then exists once, in the runtime.
+pub(crate) enum Effect {
     /// Moves the focus.
     Focus(Focus),
     /// Lays out again without rendering (the viewport scrolled or resized).
     Layout,
     /// Unmounts this component (a modal closing itself).
     Close,
+    /// Follows a URL (an `after…Url` or a component's URL prop).
+    Navigate(String),
+    /// Makes `session` the active session, then follows `after`; a failure is warned about after `failure`.
+    Activate {
+        /// The session id.
+        session: String,
+        /// Where to go next.
+        after: Option<String>,
+        /// The warning's beginning.
+        failure: &'static str,
+    },
+    /// Opens the SignIn modal to add an account.
+    AddAccount,
 }
 
-impl<M> Effect<M> {
-    /// [`Effect::Run`] of `f`.
-    pub(crate) fn run(f: impl FnOnce() + 'static) -> Self {
-        Effect::Run(Box::new(f))
-    }
+/// An asynchronous call whose answer comes back as a message (dropped if the component is gone by then).
+pub(crate) type Task<M> = Pin<Box<dyn Future<Output = M>>>;
 
-    /// [`Effect::Spawn`] of `future`.
-    pub(crate) fn spawn(future: impl Future<Output = M> + 'static) -> Self {
-        Effect::Spawn(Box::pin(future))
-    }
-}
-
-/// The result of an update: whether to render, and the effects.
+/// The result of an update: whether to render, the effects, and a task to start after them.
 pub(crate) struct Step<M> {
     /// Render the new state.
     render: bool,
     /// Effects to run after the render.
-    effects: Vec<Effect<M>>,
+    effects: Vec<Effect>,
+    /// Started after the effects (unless one of them closed the component).
+    task: Option<Task<M>>,
 }
 
 impl<M> Step<M> {
@@ -78,6 +83,7 @@ impl<M> Step<M> {
         Step {
             render: true,
             effects: Vec::new(),
+            task: None,
         }
     }
 
@@ -86,12 +92,27 @@ impl<M> Step<M> {
         Step {
             render: false,
             effects: Vec::new(),
+            task: None,
         }
     }
 
     /// Adds an effect.
-    pub(crate) fn then(mut self, effect: Effect<M>) -> Self {
+    pub(crate) fn then(mut self, effect: Effect) -> Self {
         self.effects.push(effect);
+        self
+    }
+
+    /// Adds [`Effect::Navigate`] when there is a URL.
+    pub(crate) fn navigate(self, url: Option<String>) -> Self {
+        match url {
+            Some(url) => self.then(Effect::Navigate(url)),
+            None => self,
+        }
+    }
+
+    /// Starts `task` after the effects.
+    pub(crate) fn spawn(mut self, task: Task<M>) -> Self {
+        self.task = Some(task);
         self
     }
 }
@@ -197,26 +218,15 @@ fn dispatch<C: Component>(component: &Rc<RefCell<C>>, runtime: &Rc<Runtime>, msg
         Ok(mut c) => c.update(msg, &runtime.env),
         Err(_) => return,
     };
-    runtime.updated(step.render);
-    for effect in step.effects {
-        if runtime.closed.get() {
-            return;
-        }
-        match effect {
-            Effect::Run(f) => f(),
-            Effect::Spawn(future) => {
-                let (component, runtime) = (Rc::downgrade(component), Rc::downgrade(runtime));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let msg = future.await;
-                    if let (Some(c), Some(r)) = (component.upgrade(), runtime.upgrade()) {
-                        dispatch(&c, &r, msg);
-                    }
-                });
+    runtime.updated(step.render, step.effects);
+    if let Some(task) = step.task.filter(|_| !runtime.closed.get()) {
+        let (component, runtime) = (Rc::downgrade(component), Rc::downgrade(runtime));
+        wasm_bindgen_futures::spawn_local(async move {
+            let msg = task.await;
+            if let (Some(c), Some(r)) = (component.upgrade(), runtime.upgrade()) {
+                dispatch(&c, &r, msg);
             }
-            Effect::Focus(target) => runtime.focus(target),
-            Effect::Layout => runtime.layout(),
-            Effect::Close => super::unmount_host(&runtime.host),
-        }
+        });
     }
 }
 
@@ -348,12 +358,43 @@ impl Runtime {
         })
     }
 
-    /// After an update: the render (when asked for) and the document listeners the component now wants.
-    fn updated(self: &Rc<Self>, render: bool) {
+    /// After an update: the render (when asked for), the document listeners the component now wants, then the
+    /// effects in order (until one closes the component).
+    fn updated(self: &Rc<Self>, render: bool, effects: Vec<Effect>) {
         if render {
             self.render();
         }
         self.sync_outside();
+        for effect in effects {
+            if self.closed.get() {
+                return;
+            }
+            self.run(effect);
+        }
+    }
+
+    /// Carries out one effect.
+    fn run(&self, effect: Effect) {
+        match effect {
+            Effect::Focus(target) => self.focus(target),
+            Effect::Layout => self.layout(),
+            Effect::Close => super::unmount_host(&self.host),
+            Effect::Navigate(url) => page::navigate(&url),
+            Effect::Activate {
+                session,
+                after,
+                failure,
+            } => match self.env.controller.switch_to(Some(&session)) {
+                Ok(()) => after.iter().for_each(|url| page::navigate(url)),
+                Err(e) => page::warn_parts(&[failure, e.code(), ": ", e.message()]),
+            },
+            Effect::AddAccount => super::modal::open(
+                self.env.clone(),
+                FlowProps::default(),
+                super::Start::SignIn,
+                true,
+            ),
+        }
     }
 
     /// Moves the focus inside the component.

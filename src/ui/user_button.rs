@@ -7,7 +7,7 @@ use super::dom::El;
 use super::events::{Action, EventKind, UiEvent};
 use super::focus::Focus;
 use super::localization::Text;
-use super::props::{FlowProps, UserButtonProps};
+use super::props::UserButtonProps;
 use super::runtime::{Component, Effect, Env, Runtime, Step};
 use crate::adapters::page;
 use crate::core::state::sign_out_redirect;
@@ -228,24 +228,16 @@ impl Component for UserButton {
                 part: "panel",
                 back,
             })),
-            Msg::Switch(id) => {
-                let after = self.props.after_switch_session_url.clone();
-                self.close()
-                    .then(Effect::run(move || match controller.switch_to(Some(&id)) {
-                        Ok(()) => after.iter().for_each(|url| page::navigate(url)),
-                        Err(e) => page::warn_parts(&[
-                            "could not switch accounts: ",
-                            e.code(),
-                            ": ",
-                            e.message(),
-                        ]),
-                    }))
-            }
-            Msg::SignOut => self.close().then(Effect::spawn(async move {
+            Msg::Switch(session) => self.close().then(Effect::Activate {
+                session,
+                after: self.props.after_switch_session_url.clone(),
+                failure: "could not switch accounts: ",
+            }),
+            Msg::SignOut => self.close().spawn(Box::pin(async move {
                 let result = controller.sign_out_active().await;
                 Msg::SignedOut { all: false, result }
             })),
-            Msg::SignOutAll => self.close().then(Effect::spawn(async move {
+            Msg::SignOutAll => self.close().spawn(Box::pin(async move {
                 let result = controller.sign_out_all().await;
                 Msg::SignedOut { all: true, result }
             })),
@@ -264,25 +256,15 @@ impl Component for UserButton {
                     self.props.after_sign_out_url.as_deref(),
                 )
                 .map(str::to_string);
-                Step::quiet().then(Effect::run(move || {
-                    target.iter().for_each(|url| page::navigate(url))
-                }))
+                Step::quiet().navigate(target)
             }
-            Msg::AddAccount => {
-                let url = self.props.sign_in_url.clone();
-                let env = env.clone();
-                self.close().then(Effect::run(move || match url {
-                    Some(url) => page::navigate(&url),
-                    None => {
-                        super::modal::open(env, FlowProps::default(), super::Start::SignIn, true)
-                    }
-                }))
-            }
+            Msg::AddAccount => match self.props.sign_in_url.clone() {
+                Some(url) => self.close().then(Effect::Navigate(url)),
+                None => self.close().then(Effect::AddAccount),
+            },
             Msg::Manage => {
                 let url = self.props.user_profile_url.clone();
-                self.close().then(Effect::run(move || {
-                    url.iter().for_each(|url| page::navigate(url))
-                }))
+                self.close().navigate(url)
             }
             Msg::ImageFailed(url) => {
                 if self.failed_images.contains(&url) {
