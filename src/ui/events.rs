@@ -2,6 +2,7 @@
 //! `data-cw-arg`), so one delegated listener per event type serves the whole component. Event fields are read with
 //! `Reflect`, so a synthetic or unusual event can never make a typed getter throw.
 
+use super::Part;
 use crate::adapters::reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, Node};
@@ -167,9 +168,9 @@ impl UiEvent {
     }
 
     /// Whether the target is inside the element marked `data-cw-part="<part>"`.
-    pub(crate) fn within(&self, part: &str) -> bool {
+    pub(crate) fn within(&self, part: Part) -> bool {
         self.target()
-            .and_then(|t| t.closest(&super::part_selector(part)).ok().flatten())
+            .and_then(|t| t.closest(part.selector()).ok().flatten())
             .is_some()
     }
 

@@ -7,7 +7,7 @@ use super::localization::Text;
 use super::props::FlowProps;
 use super::runtime::{Component, Effect, Env, Runtime, Step};
 use super::screens::{Field, FormError, Screen, Start};
-use super::{dom::El, sign_in, sign_up};
+use super::{dom::El, sign_in, sign_up, Part};
 use crate::clerk::{FactorParams, SignInParams, SignUpParams};
 use crate::core::error::codes;
 use crate::core::wire::{SignIn, SignInStatus, SignUp, SignUpStatus, Verification};
@@ -138,7 +138,7 @@ impl Flow {
         self.screen = screen;
         self.error = None;
         self.busy = false;
-        Step::render().then(Effect::Focus(Focus::First("dialog")))
+        Step::render().then(Effect::Focus(Focus::First(Part::Dialog)))
     }
 
     /// Starts a request: busy, no error, and its answer comes back as a message. Boxed by the caller, so this
@@ -377,7 +377,7 @@ impl Component for Flow {
                 (Action::ToSignUp, _) => Msg::ToSignUp,
                 (Action::ToSignIn, _) => Msg::ToSignIn,
                 (Action::Close, _) => Msg::Close,
-                (Action::Backdrop, _) if !event.within("dialog") => Msg::Close,
+                (Action::Backdrop, _) if !event.within(Part::Dialog) => Msg::Close,
                 _ => return None,
             }),
             _ => None,
@@ -426,7 +426,7 @@ impl Component for Flow {
             Msg::Close if self.modal.is_some() => Step::quiet().then(Effect::Close),
             Msg::Close => Step::quiet(),
             Msg::Tab(back) => Step::quiet().then(Effect::Focus(Focus::Cycle {
-                part: "dialog",
+                part: Part::Dialog,
                 back,
             })),
             Msg::SignedIn(answer) => self.signed_in(env, answer),

@@ -1,6 +1,7 @@
 //! Focus: keeping it on "the same" control across re-renders (controls carry a stable `data-cw-key`), moving it
 //! into a panel or dialog, cycling Tab / Shift+Tab inside one, and restoring it when a dialog closes.
 
+use super::Part;
 use crate::adapters::reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
@@ -15,11 +16,11 @@ pub(crate) enum Focus {
     Key(&'static str),
     /// The control marked `data-cw-autofocus`, else the first control, inside the element marked
     /// `data-cw-part="<part>"`.
-    First(&'static str),
+    First(Part),
     /// The next (or, with `back`, previous) control inside the part, wrapping around.
     Cycle {
         /// The part to cycle in.
-        part: &'static str,
+        part: Part,
         /// Shift+Tab.
         back: bool,
     },
@@ -90,13 +91,13 @@ fn focusables(container: &Element) -> Vec<Element> {
     elements(container, FOCUSABLE)
 }
 
-/// The element marked `data-cw-part="<part>"` inside `root` (or `root` itself).
-fn part(root: &Element, part: &str) -> Option<Element> {
-    let selector = super::part_selector(part);
+/// The element marked as `part` inside `root` (or `root` itself).
+fn find_part(root: &Element, part: Part) -> Option<Element> {
+    let selector = part.selector();
     // `closest` finds `root` itself when it matches (sparing the build `matches`, a second import).
-    match root.closest(&selector) {
+    match root.closest(selector) {
         Ok(Some(el)) if el == *root => Some(el),
-        _ => root.query_selector(&selector).ok().flatten(),
+        _ => root.query_selector(selector).ok().flatten(),
     }
 }
 
@@ -122,7 +123,7 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
             }
         }
         Focus::First(name) => {
-            let Some(container) = part(root, name) else {
+            let Some(container) = find_part(root, name) else {
                 return;
             };
             let preferred = container
@@ -134,7 +135,7 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
             }
         }
         Focus::Cycle { part: name, back } => {
-            let Some(container) = part(root, name) else {
+            let Some(container) = find_part(root, name) else {
                 return;
             };
             let list = focusables(&container);

@@ -80,9 +80,39 @@ pub fn stats() -> UiStats {
     }
 }
 
-/// The selector of the element marked `data-cw-part="<part>"` (`part` is one of our literals).
-pub(crate) fn part_selector(part: &str) -> String {
-    ["[data-cw-part=\"", part, "\"]"].concat()
+/// An element of a component marked `data-cw-part`, which focus handling, hit tests and layout look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The SignIn/SignUp card (the dialog in a modal).
+    Dialog,
+    /// The UserButton's panel.
+    Panel,
+    /// The UserButton's trigger.
+    Trigger,
+}
+
+impl Part {
+    /// Every part.
+    #[cfg(test)]
+    const ALL: [Part; 3] = [Part::Dialog, Part::Panel, Part::Trigger];
+
+    /// The `data-cw-part` value.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Part::Dialog => "dialog",
+            Part::Panel => "panel",
+            Part::Trigger => "trigger",
+        }
+    }
+
+    /// The selector of the element marked with this part (a literal: no string building at run time).
+    pub(crate) fn selector(self) -> &'static str {
+        match self {
+            Part::Dialog => "[data-cw-part=\"dialog\"]",
+            Part::Panel => "[data-cw-part=\"panel\"]",
+            Part::Trigger => "[data-cw-part=\"trigger\"]",
+        }
+    }
 }
 
 /// `n` in decimal (`to_string`/`format!` would pull the formatting machinery into the wasm binary).
@@ -218,7 +248,7 @@ pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, 
 
 #[cfg(test)]
 mod tests {
-    use super::{decimal, part_selector};
+    use super::{decimal, Part};
 
     #[test]
     fn decimal_writes_integers_like_to_string() {
@@ -228,7 +258,12 @@ mod tests {
     }
 
     #[test]
-    fn part_selector_quotes_the_part() {
-        assert_eq!(part_selector("panel"), "[data-cw-part=\"panel\"]");
+    fn part_selectors_select_the_marked_element() {
+        for part in Part::ALL {
+            assert_eq!(
+                part.selector(),
+                ["[data-cw-part=\"", part.name(), "\"]"].concat()
+            );
+        }
     }
 }

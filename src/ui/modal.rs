@@ -10,7 +10,7 @@ use super::localization::Text;
 use super::props::FlowProps;
 use super::runtime::{Env, Runtime};
 use super::screens::Start;
-use super::Kind;
+use super::{Kind, Part};
 
 /// Appends the card holding the flow's content, drawn by `content`, to `into`; inside a modal, the dialog on its
 /// backdrop.
@@ -20,7 +20,7 @@ pub(crate) fn frame(flow: &Flow, env: &Env, into: &El, content: impl FnOnce(&El)
         .dom
         .el("div")
         .class("cw-card")
-        .attr("data-cw-part", "dialog");
+        .attr("data-cw-part", Part::Dialog.name());
     if flow.modal.is_none() {
         content(&card);
         return into.push(card);
@@ -64,6 +64,6 @@ pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) 
     }
     let flow = Flow::new(props, start, Some(restore), add_account);
     let runtime = Runtime::start(env, host.clone(), true, flow);
-    runtime.focus(Focus::First("dialog"));
+    runtime.focus(Focus::First(Part::Dialog));
     super::register(host, Kind::Modal(start), runtime);
 }

@@ -9,6 +9,7 @@ use super::focus::Focus;
 use super::localization::Text;
 use super::props::UserButtonProps;
 use super::runtime::{Component, Effect, Env, Runtime, Step};
+use super::Part;
 use crate::adapters::page;
 use crate::core::state::sign_out_redirect;
 use crate::core::ClerkError;
@@ -105,7 +106,7 @@ impl UserButton {
             .attr("role", "dialog")
             .attr("aria-label", s.get(Text::AccountPanel))
             .attr("id", &env.id("panel"))
-            .attr("data-cw-part", "panel")
+            .attr("data-cw-part", Part::Panel.name())
             .child(avatar::row(
                 &env.dom,
                 account,
@@ -182,7 +183,7 @@ impl Component for UserButton {
                     // method; preventing the default stops the browser's extra click.
                     "Enter" | " " if on_trigger => Msg::Toggle,
                     "Escape" if self.open => Msg::Escape,
-                    "Tab" if self.open && event.within("panel") => Msg::Tab {
+                    "Tab" if self.open && event.within(Part::Panel) => Msg::Tab {
                         back: event.shift(),
                     },
                     _ => return None,
@@ -217,7 +218,7 @@ impl Component for UserButton {
             Msg::Toggle if self.open => self.close(),
             Msg::Toggle => {
                 self.open = true;
-                Step::render().then(Effect::Focus(Focus::First("panel")))
+                Step::render().then(Effect::Focus(Focus::First(Part::Panel)))
             }
             Msg::Escape => self.close(),
             Msg::Outside => {
@@ -225,7 +226,7 @@ impl Component for UserButton {
                 Step::render()
             }
             Msg::Tab { back } => Step::quiet().then(Effect::Focus(Focus::Cycle {
-                part: "panel",
+                part: Part::Panel,
                 back,
             })),
             Msg::Switch(session) => self.close().then(Effect::Activate {
@@ -297,7 +298,7 @@ impl Component for UserButton {
         let mut trigger = dom
             .button(Action::Toggle, "cw-trigger")
             .attr("data-cw-key", "trigger")
-            .attr("data-cw-part", "trigger")
+            .attr("data-cw-part", Part::Trigger.name())
             .attr("aria-label", s.get(label))
             .attr("aria-haspopup", "dialog")
             .attr("aria-expanded", if self.open { "true" } else { "false" })
@@ -322,12 +323,8 @@ impl Component for UserButton {
         if !self.open {
             return;
         }
-        let part = |name: &str| {
-            root.query_selector(&super::part_selector(name))
-                .ok()
-                .flatten()
-        };
-        if let (Some(panel), Some(trigger)) = (part("panel"), part("trigger")) {
+        let part = |part: Part| root.query_selector(part.selector()).ok().flatten();
+        if let (Some(panel), Some(trigger)) = (part(Part::Panel), part(Part::Trigger)) {
             super::position::anchor(&panel, &trigger);
         }
     }
