@@ -8,12 +8,10 @@ use super::props::FlowProps;
 use super::runtime::{Component, Effect, Env, Runtime, Step};
 use super::screens::{Field, FormError, Screen, Start};
 use super::{dom::El, sign_in, sign_up, Part};
-use crate::clerk::{FactorParams, SignInParams, SignUpParams};
+use crate::clerk::{Controller, FactorParams, SignInParams, SignUpParams};
 use crate::core::error::codes;
 use crate::core::wire::{SignIn, SignInStatus, SignUp, SignUpStatus, Verification};
 use crate::core::ClerkError;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
@@ -141,12 +139,11 @@ impl Flow {
         Step::render().then(Effect::Focus(Focus::First(Part::Dialog)))
     }
 
-    /// Starts a request: busy, no error, and its answer comes back as a message. Boxed by the caller, so this
-    /// code exists once rather than once per request.
-    fn request(&mut self, future: Pin<Box<dyn Future<Output = Msg>>>) -> Step<Msg> {
+    /// Starts `call`: busy, no error, and its answer comes back as a message.
+    fn request(&mut self, env: &Env, call: Call) -> Step<Msg> {
         self.busy = true;
         self.error = None;
-        Step::render().spawn(future)
+        Step::render().spawn(Box::pin(call.run(env.controller.clone())))
     }
 
     /// Shows `e` next to the form.
@@ -183,54 +180,31 @@ impl Flow {
 
     /// Submits the current screen's form.
     fn submit(&mut self, env: &Env) -> Step<Msg> {
-        let controller = env.controller.clone();
-        match self.screen.clone() {
+        let call = match self.screen.clone() {
             Screen::Start | Screen::SignInForm if self.value(Field::Password).is_empty() => {
-                self.password_required(env)
+                return self.password_required(env);
             }
-            Screen::Start | Screen::SignInForm => {
-                let params = SignInParams {
-                    identifier: self.given(Field::Email),
-                    password: Some(self.value(Field::Password).to_string()),
-                    strategy: Some("password".into()),
-                };
-                self.request(Box::pin(async move {
-                    Msg::SignedIn(controller.create_sign_in(params).await)
-                }))
-            }
-            Screen::SignInCode { attempt } => {
-                let params = code_params(self.given(Field::Code));
-                self.request(Box::pin(async move {
-                    Msg::SignedIn(controller.attempt_first_factor(&attempt, params).await)
-                }))
-            }
-            Screen::SignUpForm => {
-                let params = SignUpParams {
-                    email_address: self.given(Field::Email),
-                    password: Some(self.value(Field::Password).to_string())
-                        .filter(|p| !p.is_empty()),
-                    first_name: self.given(Field::FirstName),
-                    last_name: self.given(Field::LastName),
-                };
-                self.request(Box::pin(async move {
-                    let created = controller.create_sign_up(params).await;
-                    // Verification required: send the code right away.
-                    let created = match created {
-                        Ok(s) if s.status == SignUpStatus::MissingRequirements => {
-                            controller.prepare_email_verification(&s.id).await
-                        }
-                        other => other,
-                    };
-                    Msg::SignedUp(created)
-                }))
-            }
-            Screen::SignUpCode { attempt } => {
-                let code = self.given(Field::Code);
-                self.request(Box::pin(async move {
-                    Msg::SignedUp(controller.attempt_email_verification(&attempt, code).await)
-                }))
-            }
-        }
+            Screen::Start | Screen::SignInForm => Call::SignIn(SignInParams {
+                identifier: self.given(Field::Email),
+                password: Some(self.value(Field::Password).to_string()),
+                strategy: Some("password".into()),
+            }),
+            Screen::SignInCode { attempt } => Call::SignInCode {
+                attempt,
+                code: self.given(Field::Code),
+            },
+            Screen::SignUpForm => Call::SignUp(SignUpParams {
+                email_address: self.given(Field::Email),
+                password: Some(self.value(Field::Password).to_string()).filter(|p| !p.is_empty()),
+                first_name: self.given(Field::FirstName),
+                last_name: self.given(Field::LastName),
+            }),
+            Screen::SignUpCode { attempt } => Call::SignUpCode {
+                attempt,
+                code: self.given(Field::Code),
+            },
+        };
+        self.request(env, call)
     }
 
     /// A sign-in answered.
@@ -285,28 +259,9 @@ impl Flow {
 
     /// "Resend code" for the current code screen.
     fn resend(&mut self, env: &Env) -> Step<Msg> {
-        let controller = env.controller.clone();
         match self.screen.clone() {
-            Screen::SignInCode { attempt } => self.request(Box::pin(async move {
-                let params = FactorParams {
-                    strategy: Some("email_code".into()),
-                    ..FactorParams::default()
-                };
-                Msg::Resent(
-                    controller
-                        .prepare_first_factor(&attempt, params)
-                        .await
-                        .map(|_| ()),
-                )
-            })),
-            Screen::SignUpCode { attempt } => self.request(Box::pin(async move {
-                Msg::Resent(
-                    controller
-                        .prepare_email_verification(&attempt)
-                        .await
-                        .map(|_| ()),
-                )
-            })),
+            Screen::SignInCode { attempt } => self.request(env, Call::ResendSignInCode(attempt)),
+            Screen::SignUpCode { attempt } => self.request(env, Call::ResendSignUpCode(attempt)),
             _ => Step::quiet(),
         }
     }
@@ -320,12 +275,81 @@ impl Flow {
     }
 }
 
+/// A server call of the flow, whose answer comes back as a message. One `async` function serves them all: one
+/// future type in the binary rather than one per call.
+enum Call {
+    /// `signIn.create` (with a password, or `email_code`, which sends a code at once).
+    SignIn(SignInParams),
+    /// `attemptFirstFactor` with an emailed code.
+    SignInCode {
+        /// The sign-in attempt.
+        attempt: String,
+        /// The typed code.
+        code: Option<String>,
+    },
+    /// `prepareFirstFactor`: the sign-in code again.
+    ResendSignInCode(String),
+    /// `signUp.create`, then the verification email when the instance requires one.
+    SignUp(SignUpParams),
+    /// `attemptEmailAddressVerification`.
+    SignUpCode {
+        /// The sign-up attempt.
+        attempt: String,
+        /// The typed code.
+        code: Option<String>,
+    },
+    /// `prepareEmailAddressVerification`: the sign-up code again.
+    ResendSignUpCode(String),
+}
+
+impl Call {
+    /// Makes the call; the answer as a message.
+    async fn run(self, controller: Controller) -> Msg {
+        match self {
+            Call::SignIn(params) => Msg::SignedIn(controller.create_sign_in(params).await),
+            Call::SignInCode { attempt, code } => Msg::SignedIn(
+                controller
+                    .attempt_first_factor(&attempt, code_params(code))
+                    .await,
+            ),
+            Call::ResendSignInCode(attempt) => {
+                let params = code_params(None);
+                Msg::Resent(
+                    controller
+                        .prepare_first_factor(&attempt, params)
+                        .await
+                        .map(|_| ()),
+                )
+            }
+            Call::SignUp(params) => {
+                let created = controller.create_sign_up(params).await;
+                // Verification required: send the code right away.
+                Msg::SignedUp(match created {
+                    Ok(s) if s.status == SignUpStatus::MissingRequirements => {
+                        controller.prepare_email_verification(&s.id).await
+                    }
+                    other => other,
+                })
+            }
+            Call::SignUpCode { attempt, code } => {
+                Msg::SignedUp(controller.attempt_email_verification(&attempt, code).await)
+            }
+            Call::ResendSignUpCode(attempt) => Msg::Resent(
+                controller
+                    .prepare_email_verification(&attempt)
+                    .await
+                    .map(|_| ()),
+            ),
+        }
+    }
+}
+
 /// Whether a sign-in's first factor is an emailed code that was sent.
 fn sent_code(verification: Option<&Verification>) -> bool {
     verification.and_then(|v| v.strategy.as_deref()) == Some("email_code")
 }
 
-/// `attemptFirstFactor` parameters for an emailed code.
+/// `attemptFirstFactor` / `prepareFirstFactor` parameters for an emailed code.
 fn code_params(code: Option<String>) -> FactorParams {
     FactorParams {
         strategy: Some("email_code".into()),
@@ -398,15 +422,12 @@ impl Component for Flow {
             Msg::Submit | Msg::EmailCode | Msg::Resend if self.busy => Step::quiet(),
             Msg::Submit => self.submit(env),
             Msg::EmailCode => {
-                let controller = env.controller.clone();
                 let params = SignInParams {
                     identifier: self.given(Field::Email),
                     strategy: Some("email_code".into()),
                     ..SignInParams::default()
                 };
-                self.request(Box::pin(async move {
-                    Msg::SignedIn(controller.create_sign_in(params).await)
-                }))
+                self.request(env, Call::SignIn(params))
             }
             Msg::Resend => self.resend(env),
             Msg::ContinueAs(session) => {
