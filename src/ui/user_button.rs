@@ -42,10 +42,11 @@ pub(crate) enum Msg {
     },
     /// "Switch to …".
     Switch(String),
-    /// "Sign out".
-    SignOut,
-    /// "Sign out of all accounts".
-    SignOutAll,
+    /// "Sign out", or "Sign out of all accounts".
+    SignOut {
+        /// It is "Sign out of all accounts".
+        all: bool,
+    },
     /// A sign-out finished.
     SignedOut {
         /// It was "Sign out of all accounts".
@@ -169,8 +170,8 @@ impl Component for UserButton {
             EventKind::Click => match event.action()? {
                 (Action::Toggle, _) => Some(Msg::Toggle),
                 (Action::Switch, id) => id.map(Msg::Switch),
-                (Action::SignOut, _) => Some(Msg::SignOut),
-                (Action::SignOutAll, _) => Some(Msg::SignOutAll),
+                (Action::SignOut, _) => Some(Msg::SignOut { all: false }),
+                (Action::SignOutAll, _) => Some(Msg::SignOut { all: true }),
                 (Action::AddAccount, _) => Some(Msg::AddAccount),
                 (Action::Manage, _) => Some(Msg::Manage),
                 _ => None,
@@ -234,13 +235,13 @@ impl Component for UserButton {
                 after: self.props.after_switch_session_url.clone(),
                 failure: "could not switch accounts: ",
             }),
-            Msg::SignOut => self.close().spawn(Box::pin(async move {
-                let result = controller.sign_out_active().await;
-                Msg::SignedOut { all: false, result }
-            })),
-            Msg::SignOutAll => self.close().spawn(Box::pin(async move {
-                let result = controller.sign_out_all().await;
-                Msg::SignedOut { all: true, result }
+            Msg::SignOut { all } => self.close().spawn(Box::pin(async move {
+                let result = if all {
+                    controller.sign_out_all().await
+                } else {
+                    controller.sign_out_active().await
+                };
+                Msg::SignedOut { all, result }
             })),
             Msg::SignedOut { all, result } => {
                 if let Err(e) = result {
