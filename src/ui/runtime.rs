@@ -276,6 +276,13 @@ const INSIDE_EVENTS: [(EventKind, bool); 5] = [
     (EventKind::Error, true),
 ];
 
+/// Document-level events, while the component listens outside: a press outside, any scroll.
+const DOCUMENT_EVENTS: [(EventKind, bool); 2] =
+    [(EventKind::PointerDown, true), (EventKind::Scroll, true)];
+
+/// Window events, while the component listens outside.
+const WINDOW_EVENTS: [(EventKind, bool); 1] = [(EventKind::Resize, false)];
+
 impl Runtime {
     /// Mounts `component` into `host`: root element, listeners, subscription, first render.
     pub(crate) fn start<C: Component>(
@@ -317,12 +324,7 @@ impl Runtime {
             subscription: RefCell::new(None),
             closed: Cell::new(false),
         });
-        let listeners = INSIDE_EVENTS
-            .iter()
-            .filter_map(|&(kind, capture)| {
-                runtime.listen(runtime.root.unchecked_ref(), kind, capture, false)
-            })
-            .collect();
+        let listeners = runtime.listen_all(runtime.root.unchecked_ref(), &INSIDE_EVENTS, false);
         *runtime.inside.borrow_mut() = listeners;
         let weak = Rc::downgrade(&runtime);
         // `add_listener` calls back at once: that is the first render.
@@ -337,6 +339,20 @@ impl Runtime {
             id,
         });
         runtime
+    }
+
+    /// [`Runtime::listen`] for each `(kind, capture)` of `events`.
+    fn listen_all(
+        self: &Rc<Self>,
+        target: &EventTarget,
+        events: &[(EventKind, bool)],
+        outside: bool,
+    ) -> Vec<Listener> {
+        let mut listeners = Vec::new();
+        for &(kind, capture) in events {
+            listeners.extend(self.listen(target, kind, capture, outside));
+        }
+        listeners
     }
 
     /// A listener that hands `kind` events on `target` to the component.
@@ -429,13 +445,11 @@ impl Runtime {
             return;
         }
         let doc: &EventTarget = self.env.dom.document().unchecked_ref();
-        let mut listeners = Vec::new();
-        listeners.extend(self.listen(doc, EventKind::PointerDown, true, true));
-        listeners.extend(self.listen(doc, EventKind::Scroll, true, true));
+        let mut listeners = self.listen_all(doc, &DOCUMENT_EVENTS, true);
         let window: Option<EventTarget> =
             crate::adapters::reflect::object(self.env.dom.document(), "defaultView");
         if let Some(window) = window {
-            listeners.extend(self.listen(&window, EventKind::Resize, false, true));
+            listeners.append(&mut self.listen_all(&window, &WINDOW_EVENTS, true));
         }
         *self.outside.borrow_mut() = listeners;
     }
