@@ -126,6 +126,19 @@ impl Action {
     }
 }
 
+/// The keys the components handle (`KeyboardEvent.key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// `Enter`.
+    Enter,
+    /// `" "`.
+    Space,
+    /// `Escape`.
+    Escape,
+    /// `Tab`.
+    Tab,
+}
+
 /// One event delivered to a component.
 pub(crate) struct UiEvent {
     /// The DOM event.
@@ -183,9 +196,15 @@ impl UiEvent {
         })
     }
 
-    /// `KeyboardEvent.key` (`None` for other events).
-    pub(crate) fn key(&self) -> Option<String> {
-        string_field(&self.event, "key")
+    /// The key pressed, among those the components handle (`None` for other keys and other events).
+    pub(crate) fn key(&self) -> Option<Key> {
+        Some(match string_field(&self.event, "key")?.as_str() {
+            "Enter" => Key::Enter,
+            " " => Key::Space,
+            "Escape" => Key::Escape,
+            "Tab" => Key::Tab,
+            _ => return None,
+        })
     }
 
     /// Whether Shift was held.

@@ -1,7 +1,7 @@
 //! The SignIn / SignUp component: one state machine for both (SignIn's "Sign up" and SignUp's "Sign in" switch
 //! screens in place), mounted in the page or inside a modal. Screens are drawn by `sign_in.rs` and `sign_up.rs`.
 
-use super::events::{Action, EventKind, UiEvent};
+use super::events::{Action, EventKind, Key, UiEvent};
 use super::focus::{Focus, Origin};
 use super::localization::Text;
 use super::props::FlowProps;
@@ -384,9 +384,9 @@ impl Component for Flow {
                 Some(Msg::Submit)
             }
             EventKind::KeyDown if self.modal.is_some() => {
-                let msg = match event.key()?.as_str() {
-                    "Escape" => Msg::Close,
-                    "Tab" => Msg::Tab(event.shift()),
+                let msg = match event.key()? {
+                    Key::Escape => Msg::Close,
+                    Key::Tab => Msg::Tab(event.shift()),
                     _ => return None,
                 };
                 event.prevent_default();

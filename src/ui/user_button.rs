@@ -4,7 +4,7 @@
 
 use super::avatar::{self, Account};
 use super::dom::El;
-use super::events::{Action, EventKind, UiEvent};
+use super::events::{Action, EventKind, Key, UiEvent};
 use super::focus::Focus;
 use super::localization::Text;
 use super::props::UserButtonProps;
@@ -179,12 +179,12 @@ impl Component for UserButton {
             EventKind::KeyDown => {
                 let key = event.key()?;
                 let on_trigger = matches!(event.action(), Some((Action::Toggle, _)));
-                let msg = match key.as_str() {
+                let msg = match key {
                     // Handled here (not by the button's own activation) so the keys work the same for every input
                     // method; preventing the default stops the browser's extra click.
-                    "Enter" | " " if on_trigger => Msg::Toggle,
-                    "Escape" if self.open => Msg::Escape,
-                    "Tab" if self.open && event.within(Part::Panel) => Msg::Tab {
+                    Key::Enter | Key::Space if on_trigger => Msg::Toggle,
+                    Key::Escape if self.open => Msg::Escape,
+                    Key::Tab if self.open && event.within(Part::Panel) => Msg::Tab {
                         back: event.shift(),
                     },
                     _ => return None,
