@@ -117,20 +117,21 @@ impl Part {
 
 /// `n` in decimal (`to_string`/`format!` would pull the formatting machinery into the wasm binary).
 pub(crate) fn decimal(n: i64) -> String {
-    let mut digits = Vec::new();
-    let mut rest = n.unsigned_abs();
-    loop {
-        // `rest % 10` is below 10, so the digit is ASCII.
-        digits.push(b'0' + (rest % 10) as u8);
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
+    let mut out = String::new();
     if n < 0 {
-        digits.push(b'-');
+        out.push('-');
     }
-    digits.iter().rev().map(|&d| char::from(d)).collect()
+    push_digits(&mut out, n.unsigned_abs());
+    out
+}
+
+/// Appends the decimal digits of `n` (at most 20 calls deep).
+fn push_digits(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_digits(out, n / 10);
+    }
+    // `n % 10` is below 10, so the digit is ASCII.
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// `value` as an element, when it is one (checked by `nodeType`, which works for any document's elements).
