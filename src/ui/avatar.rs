@@ -41,17 +41,14 @@ fn upper(c: char) -> String {
 
 /// Initials: first letters of the first and last names, else of the email address, else "?".
 pub(crate) fn initials(first: Option<&str>, last: Option<&str>, email: Option<&str>) -> String {
-    let from_names: String = [first, last]
-        .into_iter()
-        .flatten()
-        .filter_map(first_upper)
-        .collect();
-    if !from_names.is_empty() {
-        return from_names;
+    let mut out = String::new();
+    for initial in [first, last].into_iter().filter_map(|name| first_upper(name?)) {
+        out.push_str(&initial);
     }
-    email
-        .and_then(first_upper)
-        .unwrap_or_else(|| "?".to_string())
+    if out.is_empty() {
+        out = email.and_then(first_upper).unwrap_or_else(|| "?".into());
+    }
+    out
 }
 
 /// A non-empty trimmed string.
