@@ -42,7 +42,10 @@ fn upper(c: char) -> String {
 /// Initials: first letters of the first and last names, else of the email address, else "?".
 pub(crate) fn initials(first: Option<&str>, last: Option<&str>, email: Option<&str>) -> String {
     let mut out = String::new();
-    for initial in [first, last].into_iter().filter_map(|name| first_upper(name?)) {
+    for initial in [first, last]
+        .into_iter()
+        .filter_map(|name| first_upper(name?))
+    {
         out.push_str(&initial);
     }
     if out.is_empty() {

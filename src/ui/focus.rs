@@ -3,6 +3,7 @@
 
 use super::Part;
 use crate::adapters::reflect;
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
 
@@ -76,18 +77,15 @@ pub(crate) fn return_to(origin: &Origin) {
 
 /// The elements inside `container` matching `selector`, in document order (empty for an invalid selector).
 /// `Array.from` reads the `NodeList`, which spares the build `NodeList`'s own `length`/`item` imports.
-fn elements(container: &Element, selector: &str) -> Vec<Element> {
-    let Ok(list) = container.query_selector_all(selector) else {
-        return Vec::new();
-    };
-    js_sys::Array::from(&list)
-        .iter()
-        .map(|node| node.unchecked_into::<Element>())
-        .collect()
+fn elements(container: &Element, selector: &str) -> Array {
+    match container.query_selector_all(selector) {
+        Ok(list) => Array::from(&list),
+        Err(_) => Array::new(),
+    }
 }
 
 /// The focusable controls inside `container`, in document order.
-fn focusables(container: &Element) -> Vec<Element> {
+fn focusables(container: &Element) -> Array {
     elements(container, FOCUSABLE)
 }
 
@@ -130,7 +128,13 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
                 .query_selector("[data-cw-autofocus]")
                 .ok()
                 .flatten();
-            if let Some(el) = preferred.or_else(|| focusables(&container).into_iter().next()) {
+            let first = || {
+                focusables(&container)
+                    .iter()
+                    .next()
+                    .map(JsCast::unchecked_into)
+            };
+            if let Some(el) = preferred.or_else(first) {
                 focus_element(&el);
             }
         }
@@ -139,9 +143,12 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
                 return;
             };
             let list = focusables(&container);
-            let current = active(doc).and_then(|a| list.iter().position(|el| *el == a));
-            if let Some(el) = cycle_index(current, list.len(), back).and_then(|i| list.get(i)) {
-                focus_element(el);
+            let current = active(doc).and_then(|a| {
+                list.iter()
+                    .position(|el| &el == AsRef::<JsValue>::as_ref(&a))
+            });
+            if let Some(i) = cycle_index(current, list.length() as usize, back) {
+                focus_element(list.get(i as u32).unchecked_ref());
             }
         }
     }
@@ -150,7 +157,8 @@ pub(crate) fn apply(root: &Element, doc: &Document, target: Focus) {
 /// The control with `data-cw-key="<key>"` inside `root`.
 fn find_key(root: &Element, key: &str) -> Option<Element> {
     elements(root, "[data-cw-key]")
-        .into_iter()
+        .iter()
+        .map(JsCast::unchecked_into::<Element>)
         .find(|el| el.get_attribute("data-cw-key").as_deref() == Some(key))
 }
 
