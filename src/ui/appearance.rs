@@ -105,8 +105,10 @@ impl Appearance {
         if !is_plain_value(&value) {
             return false;
         }
-        self.variables.retain(|(p, _)| *p != property);
-        self.variables.push((property, value));
+        match self.variables.iter_mut().find(|(p, _)| *p == property) {
+            Some(slot) => slot.1 = value,
+            None => self.variables.push((property, value)),
+        }
         true
     }
 

@@ -158,8 +158,10 @@ impl Strings {
 
     /// Overrides one string.
     fn set(&mut self, text: Text, value: String) {
-        self.overrides.retain(|(t, _)| *t != text);
-        self.overrides.push((text, value));
+        match self.overrides.iter_mut().find(|(t, _)| *t == text) {
+            Some(slot) => slot.1 = value,
+            None => self.overrides.push((text, value)),
+        }
     }
 
     /// The string for `text`.
