@@ -126,6 +126,14 @@ impl Flow {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Sets the typed value of `field`.
+    fn set(&mut self, field: Field, value: String) {
+        match self.values.iter_mut().find(|(f, _)| *f == field) {
+            Some(slot) => slot.1 = value,
+            None => self.values.push((field, value)),
+        }
+    }
+
     /// A typed value, or `None` when empty.
     fn given(&self, field: Field) -> Option<String> {
         Some(self.value(field).trim().to_string()).filter(|v| !v.is_empty())
@@ -216,7 +224,7 @@ impl Flow {
                 (SignInStatus::NeedsFirstFactor, _)
                     if sent_code(s.first_factor_verification.as_ref()) =>
                 {
-                    self.values.retain(|(f, _)| *f != Field::Code);
+                    self.set(Field::Code, String::new());
                     self.go(Screen::SignInCode { attempt: s.id })
                 }
                 (SignInStatus::NeedsFirstFactor, _) => self.password_required(env),
@@ -244,7 +252,7 @@ impl Flow {
                 (SignUpStatus::MissingRequirements, _)
                     if !matches!(self.screen, Screen::SignUpCode { .. }) =>
                 {
-                    self.values.retain(|(f, _)| *f != Field::Code);
+                    self.set(Field::Code, String::new());
                     self.go(Screen::SignUpCode { attempt: s.id })
                 }
                 (SignUpStatus::MissingRequirements, _) => {
@@ -415,8 +423,7 @@ impl Component for Flow {
     fn update(&mut self, msg: Msg, env: &Env) -> Step<Msg> {
         match msg {
             Msg::Input(field, value) => {
-                self.values.retain(|(f, _)| *f != field);
-                self.values.push((field, value));
+                self.set(field, value);
                 Step::quiet()
             }
             Msg::Submit | Msg::EmailCode | Msg::Resend if self.busy => Step::quiet(),
