@@ -136,7 +136,8 @@ impl Flow {
 
     /// A typed value, or `None` when empty.
     fn given(&self, field: Field) -> Option<String> {
-        Some(self.value(field).trim().to_string()).filter(|v| !v.is_empty())
+        let value = self.value(field).trim();
+        (!value.is_empty()).then(|| value.to_string())
     }
 
     /// Goes to `screen`, clearing the error, and moves the focus to its first control.
