@@ -221,13 +221,18 @@ fn dispatch<C: Component>(component: &Rc<RefCell<C>>, runtime: &Rc<Runtime>, msg
     runtime.updated(step.render, step.effects);
     if let Some(task) = step.task.filter(|_| !runtime.closed.get()) {
         let (component, runtime) = (Rc::downgrade(component), Rc::downgrade(runtime));
-        wasm_bindgen_futures::spawn_local(async move {
+        spawn(Box::pin(async move {
             let msg = task.await;
             if let (Some(c), Some(r)) = (component.upgrade(), runtime.upgrade()) {
                 dispatch(&c, &r, msg);
             }
-        });
+        }));
     }
+}
+
+/// Runs `future` to completion in the background; boxed, so the executor's code exists once for every component.
+fn spawn(future: Pin<Box<dyn Future<Output = ()>>>) {
+    wasm_bindgen_futures::spawn_local(future);
 }
 
 /// The `addListener` subscription of a mount; dropping it unsubscribes.
