@@ -75,7 +75,7 @@ pub(crate) enum Msg {
 }
 
 /// Mounts a flow into `host`.
-pub(crate) fn mount(env: Env, host: &Element, props: &JsValue, start: Start) -> Rc<Runtime> {
+pub(crate) fn mount(env: Rc<Env>, host: &Element, props: &JsValue, start: Start) -> Rc<Runtime> {
     let what = match start {
         Start::SignIn => "SignIn props",
         Start::SignUp => "SignUp props",

@@ -142,7 +142,12 @@ fn as_element(value: &JsValue) -> Option<Element> {
 }
 
 /// The environment of a new mount in `host`'s document, with the Clerk options' and the props' looks and strings.
-fn env(controller: &Controller, options: &JsValue, props: &JsValue, host: &Element) -> Option<Env> {
+fn env(
+    controller: &Controller,
+    options: &JsValue,
+    props: &JsValue,
+    host: &Element,
+) -> Option<Rc<Env>> {
     let dom = dom::Dom::of(host)?;
     let (options, props) = (
         Props::new(options, "Clerk options"),
@@ -158,13 +163,13 @@ fn env(controller: &Controller, options: &JsValue, props: &JsValue, host: &Eleme
         n.set(n.get().wrapping_add(1));
         n.get()
     });
-    Some(Env {
+    Some(Rc::new(Env {
         controller: controller.clone(),
         dom,
         strings,
         appearance,
         id: ["cw", &decimal(id.into())].concat(),
-    })
+    }))
 }
 
 /// Records a new mount, replacing whatever `host` held.

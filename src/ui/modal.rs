@@ -11,6 +11,7 @@ use super::props::FlowProps;
 use super::runtime::{Env, Runtime};
 use super::screens::Start;
 use super::{Kind, Part};
+use std::rc::Rc;
 
 /// Appends the card holding the flow's content, drawn by `content`, to `into`; inside a modal, the dialog on its
 /// backdrop.
@@ -51,7 +52,7 @@ pub(crate) fn frame(flow: &Flow, env: &Env, into: &El, content: impl FnOnce(&El)
 }
 
 /// Opens a modal flow (closing any open one first); `add_account` skips the account chooser.
-pub(crate) fn open(env: Env, props: FlowProps, start: Start, add_account: bool) {
+pub(crate) fn open(env: Rc<Env>, props: FlowProps, start: Start, add_account: bool) {
     super::unmount_where(&|e| matches!(e.kind, Kind::Modal(_)));
     let doc = env.dom.document().clone();
     let Some(body) = crate::adapters::reflect::object::<web_sys::Element>(&doc, "body") else {

@@ -18,8 +18,8 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget};
 
-/// What a component works with: the instance, its document, its strings and look, and a unique id prefix.
-#[derive(Clone)]
+/// What a component works with: the instance, its document, its strings and look, and a unique id prefix. Shared
+/// (`Rc`) by a mount and the modals it opens.
 pub(crate) struct Env {
     /// The instance.
     pub(crate) controller: Controller,
@@ -253,7 +253,7 @@ impl Drop for Subscription {
 /// One mounted component.
 pub(crate) struct Runtime {
     /// What the component works with.
-    env: Env,
+    env: Rc<Env>,
     /// The element it was mounted into.
     host: Element,
     /// Whether the host was created for it (a modal's container) and goes away with it.
@@ -291,7 +291,7 @@ const WINDOW_EVENTS: [(EventKind, bool); 1] = [(EventKind::Resize, false)];
 impl Runtime {
     /// Mounts `component` into `host`: root element, listeners, subscription, first render.
     pub(crate) fn start<C: Component>(
-        env: Env,
+        env: Rc<Env>,
         host: Element,
         owns_host: bool,
         component: C,
@@ -307,7 +307,7 @@ impl Runtime {
 
     /// [`Runtime::start`] of a component whose message type is hidden.
     fn start_machine(
-        env: Env,
+        env: Rc<Env>,
         host: Element,
         owns_host: bool,
         class: &str,

@@ -67,7 +67,12 @@ pub(crate) enum Msg {
 }
 
 /// Mounts a UserButton into `host`.
-pub(crate) fn mount(env: Env, host: &Element, props: &JsValue, options: &JsValue) -> Rc<Runtime> {
+pub(crate) fn mount(
+    env: Rc<Env>,
+    host: &Element,
+    props: &JsValue,
+    options: &JsValue,
+) -> Rc<Runtime> {
     let props = UserButtonProps::read(props, options);
     let open = props.default_open;
     let component = UserButton {
