@@ -62,7 +62,7 @@ fn is_plain_value(value: &str) -> bool {
         && value.len() <= MAX_VALUE_LEN
         && !text::contains(&lower, "url(")
         && !text::contains(&lower, "image(")
-        && !value.contains([';', '{', '}', '\\'])
+        && !value.bytes().any(|b| matches!(b, b';' | b'{' | b'}' | b'\\'))
 }
 
 /// The appearance in effect.
