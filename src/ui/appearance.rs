@@ -62,7 +62,9 @@ fn is_plain_value(value: &str) -> bool {
         && value.len() <= MAX_VALUE_LEN
         && !text::contains(&lower, "url(")
         && !text::contains(&lower, "image(")
-        && !value.bytes().any(|b| matches!(b, b';' | b'{' | b'}' | b'\\'))
+        && !value
+            .bytes()
+            .any(|b| matches!(b, b';' | b'{' | b'}' | b'\\'))
 }
 
 /// The appearance in effect.

@@ -2,6 +2,9 @@
 //! (the component remembers failed URLs; image `error` events reach it through a capturing listener).
 
 use super::dom::{Dom, El};
+use super::events::Action;
+use super::localization::Text;
+use super::runtime::Env;
 use crate::core::wire::{PublicUserData, Session, User};
 
 /// What the components show of one account (borrowed from its session).
@@ -136,6 +139,27 @@ pub(crate) fn row(dom: &Dom, account: &Account, tag: &str, header: bool, failed:
         .class(class)
         .child(view(dom, account, header, failed))
         .child(text)
+}
+
+/// A button for one of the other signed-in accounts, sending `action` with its session id (`data-cw-key`:
+/// `<action>:<session id>`), named by `label` with its email address.
+pub(crate) fn account_button(
+    env: &Env,
+    account: &Account,
+    action: Action,
+    label: Text,
+    failed: &[String],
+) -> El {
+    let id = account.session_id;
+    row(&env.dom, account, "button", false, failed)
+        .attr("type", "button")
+        .attr("data-cw-action", action.name())
+        .attr("data-cw-arg", id)
+        .attr("data-cw-key", &[action.name(), ":", id].concat())
+        .attr(
+            "aria-label",
+            &env.strings.with_email(label, account.email_or_empty()),
+        )
 }
 
 /// The "+" before "Add account" and "Use another account".

@@ -32,15 +32,13 @@ fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>], into: &El) {
     let choices = dom.el("div").class("cw-choices");
     for (i, session) in sessions.iter().enumerate() {
         let account = Account::of(session);
-        let button = avatar::row(dom, &account, "button", false, &flow.failed_images)
-            .attr("type", "button")
-            .attr("data-cw-action", Action::Continue.name())
-            .attr("data-cw-arg", account.session_id)
-            .attr("data-cw-key", &["continue:", account.session_id].concat())
-            .attr(
-                "aria-label",
-                &s.with_email(Text::ContinueAs, account.email_or_empty()),
-            );
+        let button = avatar::account_button(
+            env,
+            &account,
+            Action::Continue,
+            Text::ContinueAs,
+            &flow.failed_images,
+        );
         choices.push(if i == 0 {
             button.attr("data-cw-autofocus", "")
         } else {

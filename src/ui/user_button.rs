@@ -125,28 +125,23 @@ impl UserButton {
             return panel;
         }
         let sessions = env.controller.signed_in_sessions();
-        let others: Vec<Account> = sessions
+        let others = sessions
             .iter()
-            .filter(|session| session.id != account.session_id)
-            .map(|s| Account::of(s))
-            .collect();
-        if !others.is_empty() {
+            .filter(|session| session.id != account.session_id);
+        if others.clone().next().is_some() {
             let group = dom
                 .el("div")
                 .class("cw-group")
                 .attr("role", "group")
                 .attr("aria-label", s.get(Text::SwitchAccount));
-            for other in &others {
-                let button = avatar::row(dom, other, "button", false, &self.failed_images)
-                    .attr("type", "button")
-                    .attr("data-cw-action", Action::Switch.name())
-                    .attr("data-cw-arg", other.session_id)
-                    .attr("data-cw-key", &["switch:", other.session_id].concat())
-                    .attr(
-                        "aria-label",
-                        &s.with_email(Text::SwitchTo, other.email_or_empty()),
-                    );
-                group.push(button);
+            for other in others {
+                group.push(avatar::account_button(
+                    env,
+                    &Account::of(other),
+                    Action::Switch,
+                    Text::SwitchTo,
+                    &self.failed_images,
+                ));
             }
             panel.push(group);
         }
