@@ -162,12 +162,17 @@ pub(crate) fn account_button(
         )
 }
 
-/// The "+" before "Add account" and "Use another account".
-pub(crate) fn plus_icon(dom: &Dom) -> El {
-    dom.el("span")
+/// "Add account" / "Use another account": [`Env::button`] with a "+" icon before `text`.
+pub(crate) fn plus_button(env: &Env, action: Action, class: &str, text: Text) -> El {
+    let dom = &env.dom;
+    let icon = dom
+        .el("span")
         .class("cw-icon")
         .attr("aria-hidden", "true")
-        .text("+")
+        .text("+");
+    env.button(action, class)
+        .child(icon)
+        .child(dom.el("span").text(env.strings.get(text)))
 }
 
 #[cfg(test)]

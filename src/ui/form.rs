@@ -116,17 +116,9 @@ pub(crate) fn submit(env: &Env, text: Text) -> El {
         .text(env.strings.get(text))
 }
 
-/// A button sending `action` (also its `data-cw-key`) with the text `text`.
-fn action_button(env: &Env, action: Action, class: &str, text: Text) -> El {
-    env.dom
-        .button(action, class)
-        .attr("data-cw-key", action.name())
-        .text(env.strings.get(text))
-}
-
 /// A secondary button sending `action`.
 pub(crate) fn secondary(env: &Env, action: Action, text: Text) -> El {
-    action_button(env, action, "cw-secondary", text)
+    env.text_button(action, "cw-secondary", text)
 }
 
 /// "<prompt> <link>" under the form (`action`: to SignUp / to SignIn).
@@ -135,7 +127,7 @@ pub(crate) fn footer(env: &Env, prompt: Text, action: Action, link: Text) -> El 
         .el("p")
         .class("cw-footer")
         .child(env.dom.el("span").text(env.strings.get(prompt)))
-        .child(action_button(env, action, "cw-link", link))
+        .child(env.text_button(action, "cw-link", link))
 }
 
 /// The emailed-code step under `heading`: where the code went, "Verification code", "Verify", "Resend code" and

@@ -32,10 +32,8 @@ pub(crate) fn frame(flow: &Flow, env: &Env, into: &El, content: impl FnOnce(&El)
         Text::SignIn
     };
     let close = env
-        .dom
         .button(Action::Close, "cw-close")
         .attr("aria-label", s.get(Text::Close))
-        .attr("data-cw-key", "close")
         .child(env.dom.el("span").attr("aria-hidden", "true").text("×"));
     let dialog = card
         .attr("role", "dialog")

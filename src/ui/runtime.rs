@@ -5,9 +5,9 @@
 
 use super::appearance::Appearance;
 use super::dom::{self, Dom, El, Listener};
-use super::events::{EventKind, UiEvent};
+use super::events::{Action, EventKind, UiEvent};
 use super::focus::{self, Focus};
-use super::localization::Strings;
+use super::localization::{Strings, Text};
 use super::props::FlowProps;
 use crate::adapters::page;
 use crate::clerk::{Controller, ListenerId};
@@ -37,6 +37,18 @@ impl Env {
     /// A unique element id for this mount.
     pub(crate) fn id(&self, suffix: &str) -> String {
         [self.id.as_str(), "-", suffix].concat()
+    }
+
+    /// A `<button type="button">` of `class` sending `action`, keyed (`data-cw-key`) by the action's name.
+    pub(crate) fn button(&self, action: Action, class: &str) -> El {
+        self.dom
+            .button(action, class)
+            .attr("data-cw-key", action.name())
+    }
+
+    /// [`Env::button`] reading `text`.
+    pub(crate) fn text_button(&self, action: Action, class: &str, text: Text) -> El {
+        self.button(action, class).text(self.strings.get(text))
     }
 }
 

@@ -45,11 +45,7 @@ fn chooser(flow: &Flow, env: &Env, sessions: &[Rc<Session>], into: &El) {
             button
         });
     }
-    let another = dom
-        .button(Action::UseAnother, "cw-item")
-        .attr("data-cw-key", "use-another")
-        .child(avatar::plus_icon(dom))
-        .child(dom.el("span").text(s.get(Text::UseAnotherAccount)));
+    let another = avatar::plus_button(env, Action::UseAnother, "cw-item", Text::UseAnotherAccount);
     into.push(form::title(env, s.get(Text::ChooseAnAccount)));
     into.push(choices.child(another));
     into.push(form::footer(

@@ -95,17 +95,9 @@ impl UserButton {
         let (dom, s) = (&env.dom, &env.strings);
         let actions = dom.el("div").class("cw-actions");
         if self.props.user_profile_url.is_some() {
-            actions.push(
-                dom.button(Action::Manage, "cw-pill")
-                    .attr("data-cw-key", "manage")
-                    .text(s.get(Text::ManageAccount)),
-            );
+            actions.push(env.text_button(Action::Manage, "cw-pill", Text::ManageAccount));
         }
-        actions.push(
-            dom.button(Action::SignOut, "cw-pill")
-                .attr("data-cw-key", "sign-out")
-                .text(s.get(Text::SignOut)),
-        );
+        actions.push(env.text_button(Action::SignOut, "cw-pill", Text::SignOut));
         let panel = dom
             .el("div")
             .class("cw-panel")
@@ -145,17 +137,15 @@ impl UserButton {
             }
             panel.push(group);
         }
-        let add = dom
-            .button(Action::AddAccount, "cw-item cw-item-plain")
-            .attr("data-cw-key", "add-account")
-            .child(avatar::plus_icon(dom))
-            .child(dom.el("span").text(s.get(Text::AddAccount)));
-        panel.push(add);
+        let plain = "cw-item cw-item-plain";
+        panel.push(avatar::plus_button(
+            env,
+            Action::AddAccount,
+            plain,
+            Text::AddAccount,
+        ));
         if sessions.len() >= 2 {
-            let all = dom
-                .button(Action::SignOutAll, "cw-item cw-item-plain")
-                .attr("data-cw-key", "sign-out-all");
-            panel.push(all.text(s.get(Text::SignOutAll)));
+            panel.push(env.text_button(Action::SignOutAll, plain, Text::SignOutAll));
         }
         panel
     }
