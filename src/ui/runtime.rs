@@ -158,7 +158,7 @@ pub(crate) trait Component: 'static {
 }
 
 /// A component as the runtime drives it, its message type hidden: the runtime's code then exists once in the
-/// binary, and only this adapter (decode, update, effects) once per component. A component whose state is
+/// binary, and only this adapter (decode, update, the task's answer) once per component. A component whose state is
 /// borrowed (a re-entrant event) ignores the call.
 trait Machine {
     /// Decodes an event (`outside`: a document-level one) and applies its message.
@@ -220,7 +220,7 @@ impl<C: Component> Machine for RefCell<C> {
     }
 }
 
-/// Applies a message: update, render, document listeners, then the effects in order.
+/// Applies a message: update, render, document listeners, the effects in order, then the task.
 fn dispatch<C: Component>(component: &Rc<RefCell<C>>, runtime: &Rc<Runtime>, msg: C::Msg) {
     if runtime.closed.get() {
         return;
