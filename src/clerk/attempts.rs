@@ -5,6 +5,7 @@ use super::Controller;
 use crate::adapters::http::{encode_segment, Request};
 use crate::core::wire::{SignIn, SignUp};
 use crate::core::ClerkError;
+use std::future::Future;
 
 /// `signIn.create(...)` parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,65 +51,74 @@ fn attempt_path(kind: &str, id: &str, action: &str) -> String {
 
 impl Controller {
     /// Starts a sign-in (and finishes it when a right password is given).
-    pub async fn create_sign_in(&self, params: SignInParams) -> Result<SignIn, ClerkError> {
+    pub fn create_sign_in(
+        &self,
+        params: SignInParams,
+    ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
         let request = Request::post("/client/sign_ins")
             .optional_field("identifier", params.identifier)
             .optional_field("password", params.password)
             .optional_field("strategy", params.strategy);
-        self.mutate(request).await
+        self.mutate(request)
     }
 
     /// Sends a one-time code for the sign-in `id`.
-    pub async fn prepare_first_factor(
+    pub fn prepare_first_factor(
         &self,
         id: &str,
         params: FactorParams,
-    ) -> Result<SignIn, ClerkError> {
+    ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
         let request = Request::post(attempt_path("sign_ins", id, "prepare_first_factor"))
             .optional_field("strategy", params.strategy)
             .optional_field("email_address_id", params.email_address_id);
-        self.mutate(request).await
+        self.mutate(request)
     }
 
     /// Tries a password or code for the sign-in `id`.
-    pub async fn attempt_first_factor(
+    pub fn attempt_first_factor(
         &self,
         id: &str,
         params: FactorParams,
-    ) -> Result<SignIn, ClerkError> {
+    ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
         let request = Request::post(attempt_path("sign_ins", id, "attempt_first_factor"))
             .optional_field("strategy", params.strategy)
             .optional_field("password", params.password)
             .optional_field("code", params.code);
-        self.mutate(request).await
+        self.mutate(request)
     }
 
     /// Starts a sign-up (complete at once unless the instance requires email verification).
-    pub async fn create_sign_up(&self, params: SignUpParams) -> Result<SignUp, ClerkError> {
+    pub fn create_sign_up(
+        &self,
+        params: SignUpParams,
+    ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
         let request = Request::post("/client/sign_ups")
             .optional_field("email_address", params.email_address)
             .optional_field("password", params.password)
             .optional_field("first_name", params.first_name)
             .optional_field("last_name", params.last_name);
-        self.mutate(request).await
+        self.mutate(request)
     }
 
     /// Sends the email verification code of the sign-up `id`.
-    pub async fn prepare_email_verification(&self, id: &str) -> Result<SignUp, ClerkError> {
+    pub fn prepare_email_verification(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
         let request = Request::post(attempt_path("sign_ups", id, "prepare_verification"))
             .field("strategy", "email_code");
-        self.mutate(request).await
+        self.mutate(request)
     }
 
     /// Verifies the sign-up `id`'s email with `code`.
-    pub async fn attempt_email_verification(
+    pub fn attempt_email_verification(
         &self,
         id: &str,
         code: Option<String>,
-    ) -> Result<SignUp, ClerkError> {
+    ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
         let request = Request::post(attempt_path("sign_ups", id, "attempt_verification"))
             .field("strategy", "email_code")
             .optional_field("code", code);
-        self.mutate(request).await
+        self.mutate(request)
     }
 }
