@@ -49,17 +49,64 @@ fn attempt_path(kind: &str, id: &str, action: &str) -> String {
     format!("/client/{kind}/{}/{action}", encode_segment(id))
 }
 
+/// The request of each attempt method: the `Controller` methods below send them for the components, and the JS
+/// classes send them through their one runner (`js::run`), so each is built in one place.
+pub mod request {
+    use super::{attempt_path, FactorParams, Request, SignInParams, SignUpParams};
+
+    /// Starts a sign-in (and finishes it when a right password is given).
+    pub fn create_sign_in(params: SignInParams) -> Request {
+        Request::post("/client/sign_ins")
+            .optional_field("identifier", params.identifier)
+            .optional_field("password", params.password)
+            .optional_field("strategy", params.strategy)
+    }
+
+    /// Sends a one-time code for the sign-in `id`.
+    pub fn prepare_first_factor(id: &str, params: FactorParams) -> Request {
+        Request::post(attempt_path("sign_ins", id, "prepare_first_factor"))
+            .optional_field("strategy", params.strategy)
+            .optional_field("email_address_id", params.email_address_id)
+    }
+
+    /// Tries a password or code for the sign-in `id`.
+    pub fn attempt_first_factor(id: &str, params: FactorParams) -> Request {
+        Request::post(attempt_path("sign_ins", id, "attempt_first_factor"))
+            .optional_field("strategy", params.strategy)
+            .optional_field("password", params.password)
+            .optional_field("code", params.code)
+    }
+
+    /// Starts a sign-up (complete at once unless the instance requires email verification).
+    pub fn create_sign_up(params: SignUpParams) -> Request {
+        Request::post("/client/sign_ups")
+            .optional_field("email_address", params.email_address)
+            .optional_field("password", params.password)
+            .optional_field("first_name", params.first_name)
+            .optional_field("last_name", params.last_name)
+    }
+
+    /// Sends the email verification code of the sign-up `id`.
+    pub fn prepare_email_verification(id: &str) -> Request {
+        Request::post(attempt_path("sign_ups", id, "prepare_verification"))
+            .field("strategy", "email_code")
+    }
+
+    /// Verifies the sign-up `id`'s email with `code`.
+    pub fn attempt_email_verification(id: &str, code: Option<String>) -> Request {
+        Request::post(attempt_path("sign_ups", id, "attempt_verification"))
+            .field("strategy", "email_code")
+            .optional_field("code", code)
+    }
+}
+
 impl Controller {
     /// Starts a sign-in (and finishes it when a right password is given).
     pub fn create_sign_in(
         &self,
         params: SignInParams,
     ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
-        let request = Request::post("/client/sign_ins")
-            .optional_field("identifier", params.identifier)
-            .optional_field("password", params.password)
-            .optional_field("strategy", params.strategy);
-        self.mutate(request)
+        self.mutate(request::create_sign_in(params))
     }
 
     /// Sends a one-time code for the sign-in `id`.
@@ -68,10 +115,7 @@ impl Controller {
         id: &str,
         params: FactorParams,
     ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
-        let request = Request::post(attempt_path("sign_ins", id, "prepare_first_factor"))
-            .optional_field("strategy", params.strategy)
-            .optional_field("email_address_id", params.email_address_id);
-        self.mutate(request)
+        self.mutate(request::prepare_first_factor(id, params))
     }
 
     /// Tries a password or code for the sign-in `id`.
@@ -80,11 +124,7 @@ impl Controller {
         id: &str,
         params: FactorParams,
     ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
-        let request = Request::post(attempt_path("sign_ins", id, "attempt_first_factor"))
-            .optional_field("strategy", params.strategy)
-            .optional_field("password", params.password)
-            .optional_field("code", params.code);
-        self.mutate(request)
+        self.mutate(request::attempt_first_factor(id, params))
     }
 
     /// Starts a sign-up (complete at once unless the instance requires email verification).
@@ -92,12 +132,7 @@ impl Controller {
         &self,
         params: SignUpParams,
     ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
-        let request = Request::post("/client/sign_ups")
-            .optional_field("email_address", params.email_address)
-            .optional_field("password", params.password)
-            .optional_field("first_name", params.first_name)
-            .optional_field("last_name", params.last_name);
-        self.mutate(request)
+        self.mutate(request::create_sign_up(params))
     }
 
     /// Sends the email verification code of the sign-up `id`.
@@ -105,9 +140,7 @@ impl Controller {
         &self,
         id: &str,
     ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
-        let request = Request::post(attempt_path("sign_ups", id, "prepare_verification"))
-            .field("strategy", "email_code");
-        self.mutate(request)
+        self.mutate(request::prepare_email_verification(id))
     }
 
     /// Verifies the sign-up `id`'s email with `code`.
@@ -116,9 +149,6 @@ impl Controller {
         id: &str,
         code: Option<String>,
     ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
-        let request = Request::post(attempt_path("sign_ups", id, "attempt_verification"))
-            .field("strategy", "email_code")
-            .optional_field("code", code);
-        self.mutate(request)
+        self.mutate(request::attempt_email_verification(id, code))
     }
 }

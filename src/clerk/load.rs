@@ -8,15 +8,15 @@ use crate::adapters::http::Request;
 use crate::adapters::page;
 use crate::core::wire::{parse_client, parse_environment, Environment};
 use crate::core::{ClerkError, Mode, SessionState, Status};
-use std::future::Future;
+use std::rc::Rc;
 
 impl Controller {
     /// Starts loading: the stored state is applied and emitted before this returns; the future resolves per the
     /// module doc, failing only when there is neither a stored state nor an answer (`status` `"error"`). Later
-    /// calls share the first call's outcome.
-    pub fn load(&self) -> impl Future<Output = Result<(), ClerkError>> + 'static {
+    /// calls share the first call's outcome (await its `wait()`).
+    pub fn load(&self) -> Rc<Shared<Result<(), ClerkError>>> {
         if let Some(outcome) = self.read(|m| m.load.clone()) {
-            return outcome.wait();
+            return outcome;
         }
         let outcome = Shared::new();
         self.update(|m| m.load = Some(outcome.clone()));
@@ -29,7 +29,7 @@ impl Controller {
             // With a cache the outcome is already `Ok` (the first value wins); otherwise this settles it.
             network_outcome.resolve(this.reconcile(from_cache).await);
         });
-        outcome.wait()
+        outcome
     }
 
     /// Applies and emits the stored state; `true` when a stored client was found.

@@ -21,13 +21,13 @@ use crate::adapters::http::DEFAULT_TIMEOUT_MS;
 use crate::core::state::answer_is_current;
 use crate::core::wire::{Client, Session};
 use crate::core::{Change, ClerkError, FrontendApi, Mode, SessionState, Status, TokenCache};
-use futures::Shared;
 use listeners::Listeners;
 use persist::Persistence;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-pub use attempts::{FactorParams, SignInParams, SignUpParams};
+pub use attempts::{request as attempt_request, FactorParams, SignInParams, SignUpParams};
+pub use futures::Shared;
 pub use listeners::ListenerId;
 pub use sessions::SignOutKind;
 

@@ -155,7 +155,7 @@ impl Controller {
     }
 
     /// Sends a mutation, applies the client riding along and returns the resource.
-    pub(super) async fn mutate<T>(&self, request: Request) -> Result<T, ClerkError>
+    pub async fn mutate<T>(&self, request: Request) -> Result<T, ClerkError>
     where
         T: ObjectItem + WireObject,
     {

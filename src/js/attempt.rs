@@ -1,11 +1,8 @@
 //! The state `SignIn` and `SignUp` share: like ClerkJS's resources, an attempt updates in place, so the object a
 //! page holds and the one a method's Promise resolves with always show the same, latest attempt.
 
-use super::error::promise;
 use crate::core::ClerkError;
-use js_sys::Promise;
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -51,17 +48,8 @@ impl<T: 'static> Attempt<T> {
             .ok_or_else(|| ClerkError::attempt_not_started(resource))
     }
 
-    /// Awaits `call`, stores the attempt it answers and resolves with `wrap` of this (shared) attempt.
-    pub(super) fn run<R: Into<JsValue>>(
-        &self,
-        call: impl Future<Output = Result<T, ClerkError>> + 'static,
-        wrap: impl FnOnce(Attempt<T>) -> R + 'static,
-    ) -> Promise {
-        let attempt = self.clone();
-        promise(async move {
-            let answer = call.await?;
-            *attempt.current.borrow_mut() = Some(answer);
-            Ok(wrap(attempt))
-        })
+    /// Shows `answer`, the server's latest word on the attempt.
+    pub(super) fn set(&self, answer: T) {
+        *self.current.borrow_mut() = Some(answer);
     }
 }

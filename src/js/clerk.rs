@@ -1,11 +1,12 @@
 //! `Clerk`: the instance ClerkJS users program against (`window.Clerk` in the guide's snippets).
 
 use super::client::Client;
-use super::error::{promise, settled, to_js};
+use super::error::{settled, to_js};
 use super::object::{get, get_string, object};
+use super::run::{promise, Op, SignOutTarget};
 use super::session::Session;
 use super::user::User;
-use crate::clerk::{Controller, Redirects};
+use crate::clerk::{Controller, Redirects, SignOutKind};
 use crate::core::{parse_frontend_api, ClerkError};
 use js_sys::{Function, Object, Promise};
 use std::cell::RefCell;
@@ -72,11 +73,7 @@ impl Clerk {
         >,
     ) -> Promise {
         self.merge_options(options);
-        let load = self.controller.load();
-        promise(async move {
-            load.await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        promise(&self.controller, Op::Load(self.controller.load()))
     }
 
     /// Whether `load()` has resolved.
@@ -171,11 +168,7 @@ impl Clerk {
     /// `signOutOne()`: signs out of this tab's active session only; the others stay signed in.
     #[wasm_bindgen(js_name = signOutOne, unchecked_return_type = "Promise<void>")]
     pub fn sign_out_one(&self) -> Promise {
-        let controller = self.controller.clone();
-        promise(async move {
-            controller.sign_out_active().await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        promise(&self.controller, Op::SignOut(SignOutTarget::Active, None))
     }
 
     /// `signOut()` (every session of this client), `signOut({ sessionId })` (that one), `signOut(callback,
@@ -193,22 +186,11 @@ impl Clerk {
             Some(f) => (Some(f.clone()), second),
             None => (None, first),
         };
-        let session_id = get_string(&options, "sessionId");
-        let controller = self.controller.clone();
-        promise(async move {
-            match session_id {
-                Some(id) => {
-                    controller
-                        .sign_out_session(&id, crate::clerk::SignOutKind::Remove)
-                        .await?
-                }
-                None => controller.sign_out_all().await?,
-            }
-            if let Some(callback) = callback {
-                let _ = callback.call0(&JsValue::NULL);
-            }
-            Ok(JsValue::UNDEFINED)
-        })
+        let target = match get_string(&options, "sessionId") {
+            Some(id) => SignOutTarget::Session(id, SignOutKind::Remove),
+            None => SignOutTarget::All,
+        };
+        promise(&self.controller, Op::SignOut(target, callback))
     }
 
     /// `addListener(callback)`: calls `callback({ client, session, user })` now and after every change; returns

@@ -3,8 +3,6 @@
 use super::object::{array, get, object, string_or_null};
 use crate::core::{ApiErrorItem, ClerkError};
 use js_sys::Promise;
-use std::future::Future;
-use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 /// `{ code, message, longMessage, meta: { paramName?, sessionId? } }`.
@@ -47,20 +45,6 @@ pub fn to_js(error: &ClerkError) -> JsValue {
         let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
     }
     js.into()
-}
-
-/// A Promise for `future`, rejected with [`to_js`] of its error.
-pub fn promise<T, F>(future: F) -> Promise
-where
-    T: Into<JsValue>,
-    F: Future<Output = Result<T, ClerkError>> + 'static,
-{
-    boxed_promise(Box::pin(async move { future.await.map(Into::into) }))
-}
-
-/// The one (non-generic) `future_to_promise`: every method's future is boxed into it, so its code exists once.
-fn boxed_promise(future: Pin<Box<dyn Future<Output = Result<JsValue, ClerkError>>>>) -> Promise {
-    wasm_bindgen_futures::future_to_promise(async move { future.await.map_err(|e| to_js(&e)) })
 }
 
 /// An already settled Promise for `result`.

@@ -7,6 +7,7 @@ mod client;
 mod components;
 mod error;
 mod object;
+mod run;
 mod session;
 mod sign_in;
 mod sign_up;

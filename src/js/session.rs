@@ -1,7 +1,7 @@
 //! `Session`: one signed-in account of the client, with its token and sign-out methods.
 
-use super::error::promise;
 use super::object::{date, get, object, string_or_null};
+use super::run::{promise, Op, SignOutTarget};
 use super::user::User;
 use crate::clerk::{Controller, SignOutKind};
 use crate::core::wire;
@@ -91,21 +91,16 @@ impl Session {
         >,
     ) -> Promise {
         let skip_cache = get(&options.unwrap_or_default(), "skipCache").is_truthy();
-        let (controller, id) = (self.controller.clone(), self.data.id.clone());
-        promise(async move {
-            let token = controller.get_token(&id, skip_cache).await?;
-            Ok(token.map_or(JsValue::NULL, |t| JsValue::from_str(&t)))
-        })
+        promise(
+            &self.controller,
+            Op::GetToken(self.data.id.clone(), skip_cache),
+        )
     }
 
     /// Marks this session active on the server → the updated `Session`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn touch(&self) -> Promise {
-        let (controller, id) = (self.controller.clone(), self.data.id.clone());
-        promise(async move {
-            let data = controller.touch(&id).await?;
-            Ok(Session::new(&controller, Rc::new(data)))
-        })
+        promise(&self.controller, Op::Touch(self.data.id.clone()))
     }
 
     /// Ends this session (status `ended`).
@@ -124,10 +119,7 @@ impl Session {
 impl Session {
     /// `end()` / `remove()` → `undefined`.
     fn sign_out(&self, kind: SignOutKind) -> Promise {
-        let (controller, id) = (self.controller.clone(), self.data.id.clone());
-        promise(async move {
-            controller.sign_out_session(&id, kind).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        let target = SignOutTarget::Session(self.data.id.clone(), kind);
+        promise(&self.controller, Op::SignOut(target, None))
     }
 }

@@ -2,7 +2,9 @@
 
 use super::attempt::Attempt;
 use super::object::{array, date, get_string, object, string_or_null};
-use crate::clerk::{Controller, FactorParams, SignInParams};
+use super::run::{promise, Op};
+use crate::adapters::http::Request;
+use crate::clerk::{attempt_request, Controller, FactorParams, SignInParams};
 use crate::core::wire;
 use crate::core::ClerkError;
 use js_sys::Promise;
@@ -37,16 +39,18 @@ impl SignIn {
         self.attempt.id("signIn", |s| s.id.clone())
     }
 
-    /// Awaits a controller call, stores the attempt it answers and resolves with this object's twin.
-    fn run<F>(&self, call: F) -> Promise
-    where
-        F: std::future::Future<Output = Result<wire::SignIn, ClerkError>> + 'static,
-    {
-        let controller = self.controller.clone();
-        self.attempt.run(call, move |attempt| SignIn {
+    /// A twin of a `SignIn`: another JS object showing the same attempt.
+    pub(super) fn shared(controller: Controller, attempt: Attempt<wire::SignIn>) -> Self {
+        SignIn {
             controller,
             attempt,
-        })
+        }
+    }
+
+    /// Sends `request` (or rejects with why there is none), stores the attempt it answers and resolves with this
+    /// object's twin.
+    fn run(&self, request: Result<Request, ClerkError>) -> Promise {
+        promise(&self.controller, Op::SignIn(self.attempt.clone(), request))
     }
 }
 
@@ -139,8 +143,7 @@ impl SignIn {
             password: get_string(&params, "password"),
             strategy: get_string(&params, "strategy"),
         };
-        let controller = self.controller.clone();
-        self.run(async move { controller.create_sign_in(params).await })
+        self.run(Ok(attempt_request::create_sign_in(params)))
     }
 
     /// `prepareFirstFactor({ strategy: "email_code", emailAddressId? })` → this `SignIn`, updated (a code is sent).
@@ -150,12 +153,11 @@ impl SignIn {
         #[wasm_bindgen(unchecked_param_type = "{ strategy: string; emailAddressId?: string }")]
         params: JsValue,
     ) -> Promise {
-        let (controller, id, params) = (
-            self.controller.clone(),
-            self.attempt_id(),
-            factor_params(&params),
-        );
-        self.run(async move { controller.prepare_first_factor(&id?, params).await })
+        let params = factor_params(&params);
+        self.run(
+            self.attempt_id()
+                .map(|id| attempt_request::prepare_first_factor(&id, params)),
+        )
     }
 
     /// `attemptFirstFactor({ strategy, password | code })` → this `SignIn`, updated (`complete` on success).
@@ -167,11 +169,10 @@ impl SignIn {
         )]
         params: JsValue,
     ) -> Promise {
-        let (controller, id, params) = (
-            self.controller.clone(),
-            self.attempt_id(),
-            factor_params(&params),
-        );
-        self.run(async move { controller.attempt_first_factor(&id?, params).await })
+        let params = factor_params(&params);
+        self.run(
+            self.attempt_id()
+                .map(|id| attempt_request::attempt_first_factor(&id, params)),
+        )
     }
 }

@@ -2,8 +2,10 @@
 
 use super::attempt::Attempt;
 use super::object::{array, get_string, object, string_or_null};
+use super::run::{promise, Op};
 use super::sign_in::verification_to_js;
-use crate::clerk::{Controller, SignUpParams};
+use crate::adapters::http::Request;
+use crate::clerk::{attempt_request, Controller, SignUpParams};
 use crate::core::wire;
 use crate::core::ClerkError;
 use js_sys::Promise;
@@ -37,16 +39,18 @@ impl SignUp {
         self.attempt.id("signUp", |s| s.id.clone())
     }
 
-    /// Awaits a controller call, stores the attempt it answers and resolves with this object's twin.
-    fn run<F>(&self, call: F) -> Promise
-    where
-        F: std::future::Future<Output = Result<wire::SignUp, ClerkError>> + 'static,
-    {
-        let controller = self.controller.clone();
-        self.attempt.run(call, move |attempt| SignUp {
+    /// A twin of a `SignUp`: another JS object showing the same attempt.
+    pub(super) fn shared(controller: Controller, attempt: Attempt<wire::SignUp>) -> Self {
+        SignUp {
             controller,
             attempt,
-        })
+        }
+    }
+
+    /// Sends `request` (or rejects with why there is none), stores the attempt it answers and resolves with this
+    /// object's twin.
+    fn run(&self, request: Result<Request, ClerkError>) -> Promise {
+        promise(&self.controller, Op::SignUp(self.attempt.clone(), request))
     }
 }
 
@@ -124,15 +128,16 @@ impl SignUp {
             first_name: get_string(&params, "firstName"),
             last_name: get_string(&params, "lastName"),
         };
-        let controller = self.controller.clone();
-        self.run(async move { controller.create_sign_up(params).await })
+        self.run(Ok(attempt_request::create_sign_up(params)))
     }
 
     /// `prepareEmailAddressVerification()` → this `SignUp`, updated (a code is emailed).
     #[wasm_bindgen(js_name = prepareEmailAddressVerification, unchecked_return_type = "Promise<SignUp>")]
     pub fn prepare_email_address_verification(&self) -> Promise {
-        let (controller, id) = (self.controller.clone(), self.attempt_id());
-        self.run(async move { controller.prepare_email_verification(&id?).await })
+        self.run(
+            self.attempt_id()
+                .map(|id| attempt_request::prepare_email_verification(&id)),
+        )
     }
 
     /// `attemptEmailAddressVerification({ code })` → this `SignUp`, updated (`complete` on success).
@@ -141,11 +146,10 @@ impl SignUp {
         &self,
         #[wasm_bindgen(unchecked_param_type = "{ code: string }")] params: JsValue,
     ) -> Promise {
-        let (controller, id, code) = (
-            self.controller.clone(),
-            self.attempt_id(),
-            get_string(&params, "code"),
-        );
-        self.run(async move { controller.attempt_email_verification(&id?, code).await })
+        let code = get_string(&params, "code");
+        self.run(
+            self.attempt_id()
+                .map(|id| attempt_request::attempt_email_verification(&id, code)),
+        )
     }
 }

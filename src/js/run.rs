@@ -1,0 +1,85 @@
+//! The one async runner of the JS classes' methods: a method names its operation ([`Op`]) and gets a Promise for
+//! it, rejected with `error::to_js` of a failure. One future type (one state machine) serves every method.
+
+use super::attempt::Attempt;
+use super::error::to_js;
+use super::session::Session;
+use super::sign_in::SignIn;
+use super::sign_up::SignUp;
+use crate::adapters::http::Request;
+use crate::clerk::{Controller, Shared, SignOutKind};
+use crate::core::{wire, ClerkError};
+use js_sys::{Function, Promise};
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// What an async method does.
+pub(super) enum Op {
+    /// `Clerk.load()`: waits for the load in progress → `undefined`.
+    Load(Rc<Shared<Result<(), ClerkError>>>),
+    /// `session.getToken()`: session id, skip the cache → the JWT or `null`.
+    GetToken(String, bool),
+    /// `session.touch()` → the updated `Session`.
+    Touch(String),
+    /// A sign-out, then the `signOut(callback)` callback, if any → `undefined`.
+    SignOut(SignOutTarget, Option<Function>),
+    /// A sign-in request (or why there is none) → the updated, shared `SignIn`.
+    SignIn(Attempt<wire::SignIn>, Result<Request, ClerkError>),
+    /// A sign-up request (or why there is none) → the updated, shared `SignUp`.
+    SignUp(Attempt<wire::SignUp>, Result<Request, ClerkError>),
+}
+
+/// Which sessions a sign-out ends.
+pub(super) enum SignOutTarget {
+    /// Every session of the client (`signOut()`).
+    All,
+    /// This tab's active session (`signOutOne()`).
+    Active,
+    /// One session (`signOut({ sessionId })`, `session.end()`, `session.remove()`).
+    Session(String, SignOutKind),
+}
+
+/// A Promise for `op` on `controller`.
+pub(super) fn promise(controller: &Controller, op: Op) -> Promise {
+    let controller = controller.clone();
+    wasm_bindgen_futures::future_to_promise(async move {
+        run(controller, op).await.map_err(|e| to_js(&e))
+    })
+}
+
+/// Performs `op`.
+async fn run(controller: Controller, op: Op) -> Result<JsValue, ClerkError> {
+    Ok(match op {
+        Op::Load(outcome) => {
+            outcome.wait().await?;
+            JsValue::UNDEFINED
+        }
+        Op::GetToken(id, skip_cache) => controller
+            .get_token(&id, skip_cache)
+            .await?
+            .map_or(JsValue::NULL, |t| JsValue::from_str(&t)),
+        Op::Touch(id) => {
+            let data = controller.touch(&id).await?;
+            Session::new(&controller, Rc::new(data)).into()
+        }
+        Op::SignOut(target, callback) => {
+            match target {
+                SignOutTarget::All => controller.sign_out_all().await?,
+                SignOutTarget::Active => controller.sign_out_active().await?,
+                SignOutTarget::Session(id, kind) => controller.sign_out_session(&id, kind).await?,
+            }
+            if let Some(callback) = callback {
+                let _ = callback.call0(&JsValue::NULL);
+            }
+            JsValue::UNDEFINED
+        }
+        Op::SignIn(attempt, request) => {
+            attempt.set(controller.mutate(request?).await?);
+            SignIn::shared(controller, attempt).into()
+        }
+        Op::SignUp(attempt, request) => {
+            attempt.set(controller.mutate(request?).await?);
+            SignUp::shared(controller, attempt).into()
+        }
+    })
+}
