@@ -56,11 +56,12 @@ impl Controller {
 
     /// Fetches the environment and the client in parallel, applies what arrived and sets the status.
     async fn reconcile(&self, had_cache: bool) -> Result<(), ClerkError> {
-        let (environment, client) = join(
-            self.call(Request::get("/environment"), parse_environment),
-            self.call_for_client(Request::get("/client"), parse_client),
-        )
-        .await;
+        let (environment, client) = (Request::get("/environment"), Request::get("/client"));
+        let (environment, client) = join(self.send(&environment), self.send(&client)).await;
+        let environment =
+            environment.and_then(|a| parse_environment(a.value.status, &a.value.body));
+        let client =
+            client.and_then(|a| Ok((parse_client(a.value.status, &a.value.body)?, a.answered_for)));
         let status = Status::after_load(had_cache, environment.is_ok(), client.is_ok());
         let mut first_error = None;
         match environment {
@@ -68,7 +69,7 @@ impl Controller {
             Err(e) => first_error = Some(e),
         }
         match client {
-            Ok(answer) => self.apply_server_client(answer.value, answer.answered_for.as_deref()),
+            Ok((client, answered_for)) => self.apply_server_client(client, answered_for.as_deref()),
             Err(e) => first_error = first_error.or(Some(e)),
         }
         self.update(|m| {

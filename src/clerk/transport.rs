@@ -27,7 +27,10 @@ pub(super) struct Answer<T> {
 impl Controller {
     /// Sends `request` once with the client token, keeping a new token the server hands out; returns the answer
     /// and the client token it speaks for.
-    async fn send(&self, request: &Request) -> Result<Answer<http::Response>, ClerkError> {
+    pub(super) async fn send(
+        &self,
+        request: &Request,
+    ) -> Result<Answer<http::Response>, ClerkError> {
         let token = self.read(|m| m.client_token.clone());
         let inner = &self.inner;
         let response =
@@ -55,28 +58,6 @@ impl Controller {
             self.inner.persist.save_client_token(&token);
         }
         Some(token)
-    }
-
-    /// Sends `request` once and parses the answer, saying which client token it speaks for.
-    pub(super) async fn call_for_client<T>(
-        &self,
-        request: Request,
-        parse: Parse<T>,
-    ) -> Result<Answer<T>, ClerkError> {
-        let Answer {
-            value: response,
-            answered_for,
-        } = self.send(&request).await?;
-        let value = parse(response.status, &response.body)?;
-        Ok(Answer {
-            value,
-            answered_for,
-        })
-    }
-
-    /// Sends `request` once and parses the answer.
-    pub(super) async fn call<T>(&self, request: Request, parse: Parse<T>) -> Result<T, ClerkError> {
-        Ok(self.call_for_client(request, parse).await?.value)
     }
 
     /// Sends `request` and parses the answer, retrying transient failures (network, timeout, 429, 5xx) on the
