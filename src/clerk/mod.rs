@@ -29,7 +29,7 @@ use std::rc::Rc;
 pub use attempts::{request as attempt_request, FactorParams, SignInParams, SignUpParams};
 pub use futures::Shared;
 pub use listeners::ListenerId;
-pub use sessions::SignOutKind;
+pub use sessions::{SignOutKind, SignOutTarget};
 
 /// Where to navigate after sign-outs (the `after…Url` options); `None`: stay on the page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,12 +1,11 @@
 //! Switching, touching and signing out: switches are synchronous (state, storage, listeners) with the touch in the
 //! background; sign-outs go to the server first, then the core's rules decide who is active.
 
-use super::transport::Answer;
 use super::Controller;
 use crate::adapters::http::{encode_segment, Request};
 use crate::adapters::page;
 use crate::core::state::{answer_is_current, redirect_after_sign_out};
-use crate::core::wire::{Client, Session};
+use crate::core::wire::{Client, Envelope, EnvelopeTarget, Session};
 use crate::core::{Change, ClerkError};
 
 /// How one session is signed out.
@@ -16,6 +15,17 @@ pub enum SignOutKind {
     Remove,
     /// `end`: the session is ended (`session.end()`).
     End,
+}
+
+/// Which sessions a sign-out ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignOutTarget {
+    /// Every session of the client (`Clerk.signOut()`).
+    All,
+    /// This tab's active session (`Clerk.signOutOne()`); the others stay signed in.
+    Active,
+    /// One session (`Clerk.signOut({ sessionId })`, `session.end()`, `session.remove()`).
+    Session(String, SignOutKind),
 }
 
 /// The path of a session action (`touch`, `remove`, `end`, `tokens`).
@@ -63,72 +73,80 @@ impl Controller {
         self.after_change(&change, true);
     }
 
-    /// Signs out of this tab's active session (`signOutOne`); the others stay signed in.
-    pub async fn sign_out_active(&self) -> Result<(), ClerkError> {
-        match self.read(|m| m.sessions.active_session_id().map(str::to_string)) {
-            Some(id) => self.sign_out_session(&id, SignOutKind::Remove).await,
-            None => Ok(()),
-        }
-    }
-
-    /// Signs out of one session of this client; if it was this tab's account the most recently active remaining
-    /// one takes over and `afterMultiSessionSingleSignOutUrl` (or `afterSignOutUrl` when none remains) is opened.
-    pub async fn sign_out_session(&self, id: &str, kind: SignOutKind) -> Result<(), ClerkError> {
-        if !self.read(|m| m.sessions.is_session_signed_in(id)) {
-            return Err(ClerkError::session_not_found(id));
-        }
-        let action = match kind {
-            SignOutKind::Remove => "remove",
-            SignOutKind::End => "end",
+    /// Signs out of `target`, the one way every sign-out goes. Of one session: it must be a signed-in session of
+    /// this client (else `session_not_found`), a session the server no longer knows is signed out locally, and if it
+    /// was this tab's account the most recently active remaining one takes over and
+    /// `afterMultiSessionSingleSignOutUrl` (or `afterSignOutUrl` when none remains) is opened. Of all
+    /// (`DELETE /v1/client/sessions`): the client and its token stay, and the answer's client replaces ours.
+    pub async fn sign_out(&self, target: SignOutTarget) -> Result<(), ClerkError> {
+        let one = match target {
+            SignOutTarget::All => None,
+            SignOutTarget::Active => {
+                match self.read(|m| m.sessions.active_session_id().map(str::to_string)) {
+                    Some(id) => Some((id, SignOutKind::Remove)),
+                    None => return Ok(()),
+                }
+            }
+            SignOutTarget::Session(id, kind) => Some((id, kind)),
         };
-        let (server_client, answered_for) = match self
-            .envelope::<Session>(Request::post(session_path(id, action)))
-            .await
-        {
-            Ok(answer) => (answer.value.client, answer.answered_for),
+        let request = match &one {
+            Some((id, kind)) => {
+                if !self.read(|m| m.sessions.is_session_signed_in(id)) {
+                    return Err(ClerkError::session_not_found(id));
+                }
+                let action = match kind {
+                    SignOutKind::Remove => "remove",
+                    SignOutKind::End => "end",
+                };
+                Request::post(session_path(id, action))
+            }
+            None => Request::delete("/client/sessions"),
+        };
+        let mut session = Envelope::<Session>::default();
+        let mut all = Envelope::<Client>::default();
+        let envelope: &mut dyn EnvelopeTarget = match one {
+            Some(_) => &mut session,
+            None => &mut all,
+        };
+        let answered_for = match self.exchange(request, envelope).await {
+            Ok(answered_for) => answered_for,
             // Already gone on the server: signing out locally is all that is left to do.
-            Err(error) if error.is_gone() => (None, None),
+            Err(error) if one.is_some() && error.is_gone() => {
+                session.client = None;
+                None
+            }
             Err(error) => return Err(error),
         };
-        let (change, remaining) = self.update(|m| {
-            m.tokens.remove_session(id);
-            // The answer's client replaces ours only if it is still ours (see `answer_is_current`).
-            let server_client = server_client
-                .filter(|_| answer_is_current(answered_for.as_deref(), m.client_token.as_deref()));
-            let change = m.sessions.sign_out_session(id, server_client);
-            (change, m.sessions.signed_in_sessions().len())
-        });
-        self.after_change(&change, true);
-        self.navigate_after_sign_out(&change, true, remaining);
-        Ok(())
-    }
-
-    /// Signs out of every session of this client (`DELETE /v1/client/sessions`); the client and its token stay.
-    pub async fn sign_out_all(&self) -> Result<(), ClerkError> {
-        let Answer {
-            value: envelope,
-            answered_for,
-        } = self
-            .envelope::<Client>(Request::delete("/client/sessions"))
-            .await?;
-        let client = envelope
-            .client
-            .or(envelope.response)
-            .ok_or_else(|| ClerkError::invalid_response(200, "the answer carries no client"))?;
+        let all_client = match one {
+            Some(_) => None,
+            None => Some(all.client.or(all.response).ok_or_else(|| {
+                ClerkError::invalid_response(200, "the answer carries no client")
+            })?),
+        };
         let signed_out = self.update(|m| {
-            // Another client replaced ours meanwhile: the sign-out was of a client this instance no longer holds.
-            if !answer_is_current(answered_for.as_deref(), m.client_token.as_deref()) {
-                return None;
-            }
-            m.tokens.clear();
-            let change = m.sessions.apply_client(Some(client));
+            // The answer's client replaces ours only if it is still ours (see `answer_is_current`).
+            let current = answer_is_current(answered_for.as_deref(), m.client_token.as_deref());
+            let change = match &one {
+                Some((id, _)) => {
+                    m.tokens.remove_session(id);
+                    m.sessions
+                        .sign_out_session(id, session.client.filter(|_| current))
+                }
+                // Another client replaced ours meanwhile: the sign-out was of a client this instance no longer
+                // holds.
+                None if !current => return None,
+                None => {
+                    m.tokens.clear();
+                    m.sessions.apply_client(all_client)
+                }
+            };
             Some((change, m.sessions.signed_in_sessions().len()))
         });
         let Some((change, remaining)) = signed_out else {
             return Ok(());
         };
         self.after_change(&change, true);
-        self.navigate_after_sign_out(&change, false, remaining);
+        self.navigate_after_sign_out(&change, one.is_some(), remaining);
         Ok(())
     }
 

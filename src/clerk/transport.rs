@@ -92,7 +92,7 @@ impl Controller {
 
     /// Sends a mutation once and reads its envelope into `target`; returns the client token the answer speaks for.
     /// Not generic: the per-resource wrappers below only hold the envelope.
-    async fn exchange(
+    pub(super) async fn exchange(
         &self,
         request: Request,
         target: &mut dyn EnvelopeTarget,
@@ -103,22 +103,6 @@ impl Controller {
         } = self.send(&request).await?;
         parse_envelope_into(response.status, &response.body, target)?;
         Ok(answered_for)
-    }
-
-    /// Sends a mutation and returns its envelope (the caller applies the client, if the answer is current).
-    pub(super) async fn envelope<T>(
-        &self,
-        request: Request,
-    ) -> Result<Answer<Envelope<T>>, ClerkError>
-    where
-        T: ObjectItem + WireObject,
-    {
-        let mut value = Envelope::<T>::default();
-        let answered_for = self.exchange(request, &mut value).await?;
-        Ok(Answer {
-            value,
-            answered_for,
-        })
     }
 
     /// [`Controller::exchange`], then applies the client riding along.

@@ -3,10 +3,10 @@
 use super::client::Client;
 use super::error::{settled, to_js};
 use super::object::{get, get_string, object};
-use super::run::{promise, Op, SignOutTarget};
+use super::run::{promise, Op};
 use super::session::Session;
 use super::user::User;
-use crate::clerk::{Controller, Redirects, SignOutKind};
+use crate::clerk::{Controller, Redirects, SignOutKind, SignOutTarget};
 use crate::core::{parse_frontend_api, ClerkError};
 use js_sys::{Function, Object, Promise};
 use std::cell::RefCell;

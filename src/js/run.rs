@@ -7,7 +7,7 @@ use super::session::Session;
 use super::sign_in::SignIn;
 use super::sign_up::SignUp;
 use crate::adapters::http::Request;
-use crate::clerk::{Controller, Shared, SignOutKind};
+use crate::clerk::{Controller, Shared, SignOutTarget};
 use crate::core::{wire, ClerkError};
 use js_sys::{Function, Promise};
 use std::rc::Rc;
@@ -27,16 +27,6 @@ pub(super) enum Op {
     SignIn(Attempt<wire::SignIn>, Result<Request, ClerkError>),
     /// A sign-up request (or why there is none) → the updated, shared `SignUp`.
     SignUp(Attempt<wire::SignUp>, Result<Request, ClerkError>),
-}
-
-/// Which sessions a sign-out ends.
-pub(super) enum SignOutTarget {
-    /// Every session of the client (`signOut()`).
-    All,
-    /// This tab's active session (`signOutOne()`).
-    Active,
-    /// One session (`signOut({ sessionId })`, `session.end()`, `session.remove()`).
-    Session(String, SignOutKind),
 }
 
 /// A Promise for `op` on `controller`.
@@ -63,11 +53,7 @@ async fn run(controller: Controller, op: Op) -> Result<JsValue, ClerkError> {
             Session::new(&controller, Rc::new(data)).into()
         }
         Op::SignOut(target, callback) => {
-            match target {
-                SignOutTarget::All => controller.sign_out_all().await?,
-                SignOutTarget::Active => controller.sign_out_active().await?,
-                SignOutTarget::Session(id, kind) => controller.sign_out_session(&id, kind).await?,
-            }
+            controller.sign_out(target).await?;
             if let Some(callback) = callback {
                 let _ = callback.call0(&JsValue::NULL);
             }

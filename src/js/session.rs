@@ -1,9 +1,9 @@
 //! `Session`: one signed-in account of the client, with its token and sign-out methods.
 
 use super::object::{date, get, object, string_or_null};
-use super::run::{promise, Op, SignOutTarget};
+use super::run::{promise, Op};
 use super::user::User;
-use crate::clerk::{Controller, SignOutKind};
+use crate::clerk::{Controller, SignOutKind, SignOutTarget};
 use crate::core::wire;
 use js_sys::Promise;
 use std::rc::Rc;

@@ -11,6 +11,7 @@ use super::props::UserButtonProps;
 use super::runtime::{Component, Effect, Env, Runtime, Step};
 use super::Part;
 use crate::adapters::page;
+use crate::clerk::SignOutTarget;
 use crate::core::state::sign_out_redirect;
 use crate::core::ClerkError;
 use std::rc::Rc;
@@ -226,11 +227,12 @@ impl Component for UserButton {
                 failure: "could not switch accounts: ",
             }),
             Msg::SignOut { all } => self.close().spawn(Box::pin(async move {
-                let result = if all {
-                    controller.sign_out_all().await
+                let target = if all {
+                    SignOutTarget::All
                 } else {
-                    controller.sign_out_active().await
+                    SignOutTarget::Active
                 };
+                let result = controller.sign_out(target).await;
                 Msg::SignedOut { all, result }
             })),
             Msg::SignedOut { all, result } => {
