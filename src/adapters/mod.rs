@@ -7,3 +7,12 @@ pub mod page;
 pub mod reflect;
 pub mod storage;
 pub mod timer;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// Runs `future` to completion in the background (on the microtask queue). Every task of the SDK is boxed into
+/// this one function, so the executor's code exists once in the binary.
+pub fn spawn(future: Pin<Box<dyn Future<Output = ()>>>) {
+    wasm_bindgen_futures::spawn_local(future);
+}

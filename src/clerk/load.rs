@@ -25,10 +25,10 @@ impl Controller {
             outcome.resolve(Ok(()));
         }
         let (this, network_outcome) = (self.clone(), outcome.clone());
-        wasm_bindgen_futures::spawn_local(async move {
+        crate::adapters::spawn(Box::pin(async move {
             // With a cache the outcome is already `Ok` (the first value wins); otherwise this settles it.
             network_outcome.resolve(this.reconcile(from_cache).await);
-        });
+        }));
         outcome
     }
 

@@ -42,10 +42,10 @@ impl Controller {
         self.after_change(&change, false);
         if let Some(id) = id {
             let (this, id) = (self.clone(), id.to_string());
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::adapters::spawn(Box::pin(async move {
                 // A gone session was already dropped by `touch`; other failures change nothing.
                 let _ = this.touch(&id).await;
-            });
+            }));
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use super::session::Session;
 use super::sign_in::SignIn;
 use super::sign_up::SignUp;
 use crate::adapters::http::Request;
+use crate::adapters::spawn;
 use crate::clerk::{Controller, Shared, SignOutTarget};
 use crate::core::{wire, ClerkError};
 use js_sys::{Function, Promise};
@@ -29,11 +30,21 @@ pub(super) enum Op {
     SignUp(Attempt<wire::SignUp>, Result<Request, ClerkError>),
 }
 
-/// A Promise for `op` on `controller`.
+/// A Promise for `op` on `controller`; `op` runs as a background task (`adapters::spawn`) that settles it.
 pub(super) fn promise(controller: &Controller, op: Op) -> Promise {
-    let controller = controller.clone();
-    wasm_bindgen_futures::future_to_promise(async move {
-        run(controller, op).await.map_err(|e| to_js(&e))
+    let mut task = Some((controller.clone(), op));
+    Promise::new(&mut |resolve, reject| {
+        // The executor runs once, synchronously, inside `Promise::new`.
+        let Some((controller, op)) = task.take() else {
+            return;
+        };
+        spawn(Box::pin(async move {
+            let (settle, value) = match run(controller, op).await {
+                Ok(value) => (resolve, value),
+                Err(e) => (reject, to_js(&e)),
+            };
+            let _ = settle.call1(&JsValue::UNDEFINED, &value);
+        }));
     })
 }
 

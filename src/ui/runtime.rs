@@ -9,7 +9,7 @@ use super::events::{Action, EventKind, UiEvent};
 use super::focus::{self, Focus};
 use super::localization::{Strings, Text};
 use super::props::FlowProps;
-use crate::adapters::page;
+use crate::adapters::{page, spawn};
 use crate::clerk::{Controller, ListenerId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -240,11 +240,6 @@ fn dispatch<C: Component>(component: &Rc<RefCell<C>>, runtime: &Rc<Runtime>, msg
             }
         }));
     }
-}
-
-/// Runs `future` to completion in the background; boxed, so the executor's code exists once for every component.
-fn spawn(future: Pin<Box<dyn Future<Output = ()>>>) {
-    wasm_bindgen_futures::spawn_local(future);
 }
 
 /// The `addListener` subscription of a mount; dropping it unsubscribes.
