@@ -7,7 +7,7 @@ use super::{Controller, TokenResult};
 use crate::adapters::http::Request;
 use crate::adapters::timer::now_ms;
 use crate::core::token_cache::{BeginFetch, FetchTicket, Finished};
-use crate::core::wire::parse_token;
+use crate::core::wire::{parse_token, Token};
 use crate::core::ClerkError;
 use std::rc::Rc;
 
@@ -25,19 +25,20 @@ impl Controller {
     /// The session JWT of `session_id`: cached until shortly before it expires (unless `skip_cache`), fetched
     /// otherwise; `None` when that session is not signed in (or was signed out while the token was fetched).
     pub async fn get_token(&self, session_id: &str, skip_cache: bool) -> TokenResult {
-        match self.plan_token(session_id, skip_cache) {
-            Plan::Answer(token) => Ok(token),
-            Plan::Join(shared) => shared.wait().await,
-            Plan::Fetch(ticket, shared) => {
-                let result = self.fetch_token(ticket).await;
-                self.inner
-                    .token_requests
-                    .borrow_mut()
-                    .retain(|(id, _)| id != session_id);
-                shared.resolve(result.clone());
-                result
-            }
-        }
+        let (ticket, shared) = match self.plan_token(session_id, skip_cache) {
+            Plan::Answer(token) => return Ok(token),
+            Plan::Join(shared) => return shared.wait().await,
+            Plan::Fetch(ticket, shared) => (ticket, shared),
+        };
+        let request = Request::post(session_path(session_id, "tokens"));
+        let answer = self.call_with_retries(request, parse_token).await;
+        let result = self.record_token(ticket, answer);
+        self.inner
+            .token_requests
+            .borrow_mut()
+            .retain(|(id, _)| id != session_id);
+        shared.resolve(result.clone());
+        result
     }
 
     /// Decides how to answer, registering a new request when one is needed.
@@ -67,11 +68,9 @@ impl Controller {
         })
     }
 
-    /// Fetches a token (with retries) and records it in the cache, which checks its `sid`.
-    async fn fetch_token(&self, ticket: FetchTicket) -> TokenResult {
-        let id = ticket.session_id().to_string();
-        let request = Request::post(session_path(&id, "tokens"));
-        match self.call_with_retries(request, parse_token).await {
+    /// Records a fetched token (or the failure) in the cache, which checks its `sid`.
+    fn record_token(&self, ticket: FetchTicket, answer: Result<Token, ClerkError>) -> TokenResult {
+        match answer {
             Ok(token) => {
                 match self.update(|m| m.tokens.finish_fetch(ticket, &token.jwt, now_ms()))? {
                     Finished::Token(jwt) => Ok(Some(jwt)),
@@ -79,13 +78,14 @@ impl Controller {
                 }
             }
             Err(error) => {
+                let id = ticket.session_id().to_string();
                 self.update(|m| m.tokens.fail_fetch(ticket));
                 if error.is_gone() {
                     // The server no longer knows the session: it is signed out, so there is no token.
                     self.drop_session(&id);
                     return Ok(None);
                 }
-                Err::<Option<String>, ClerkError>(error)
+                Err(error)
             }
         }
     }
