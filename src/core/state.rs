@@ -5,6 +5,7 @@
 //! persist, notify listeners or navigate. Adapters never decide who is active.
 
 use super::error::{codes, ClerkError};
+use super::json;
 use super::wire::{Client, Environment, Session, User};
 use std::rc::Rc;
 
@@ -55,6 +56,14 @@ pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
         list.insert(at, s);
     }
     list
+}
+
+/// Whether two clients (or their absence) differ in any field. Compared through their JSON encoding: it writes every
+/// field of every nested type, and different values always encode differently (strings are escaped, absent values
+/// are `null`). The derived `==`, inlined over a dozen nested types, costs the wasm build over a kilobyte more.
+pub fn differ(a: Option<&Client>, b: Option<&Client>) -> bool {
+    let encode = |c: Option<&Client>| c.map(|c| json::to_string(c));
+    encode(a) != encode(b)
 }
 
 /// Whether `id` is a signed-in session of `client`.
@@ -310,7 +319,7 @@ impl SessionState {
                 };
             }
         }
-        let client_changed = client.as_ref() != self.client.as_deref();
+        let client_changed = differ(client.as_ref(), self.client.as_deref());
         let still_in = |c: &Client| before.as_deref().is_some_and(|id| is_signed_in(c, id));
         let after = match &client {
             None => None,

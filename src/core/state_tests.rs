@@ -530,3 +530,90 @@ fn only_answers_for_the_token_still_held_are_applied() {
     assert!(!answer_is_current(None, Some("client_2.t2")));
     assert!(!answer_is_current(Some("client_1.t1"), None));
 }
+
+#[test]
+fn a_client_differs_by_any_field_however_deep() {
+    use crate::core::wire::{EmailAddress, PublicUserData, SignIn, SignUp, Verification};
+    let base = three();
+    assert!(!differ(Some(&base), Some(&base.clone())));
+    assert!(!differ(None, None));
+    assert!(differ(Some(&base), None) && differ(None, Some(&base)));
+    let verification = Verification {
+        status: Some("unverified".into()),
+        strategy: Some("email_code".into()),
+        attempts: Some(0),
+        expire_at: None,
+    };
+    let with_user = |edit: &dyn Fn(&mut User)| {
+        let mut c = base.clone();
+        let mut s = (*c.sessions[0]).clone();
+        let mut u = (*s.user.clone().unwrap()).clone();
+        edit(&mut u);
+        s.user = Some(Rc::new(u));
+        c.sessions[0] = Rc::new(s);
+        c
+    };
+    let email = EmailAddress {
+        object: None,
+        id: "idn_1".into(),
+        email_address: "a@b.c".into(),
+        verification: Some(verification.clone()),
+    };
+    let mut variants: Vec<Client> = vec![
+        with_user(&|u| u.last_name = Some("".into())),
+        with_user(&|u| u.has_image = true),
+        with_user(&|u| u.updated_at = 1),
+        with_user(&|u| u.email_addresses.push(email.clone())),
+        with_user(&|u| {
+            let mut e = email.clone();
+            e.verification.as_mut().unwrap().attempts = Some(1);
+            u.email_addresses.push(e);
+        }),
+        with_user(&|u| u.first_name = Some("a\"".into())),
+    ];
+    let mut c = base.clone();
+    let mut s = (*c.sessions[1]).clone();
+    s.public_user_data = Some(PublicUserData::default());
+    c.sessions[1] = Rc::new(s);
+    variants.push(c.clone());
+    let mut s = (*c.sessions[1]).clone();
+    s.public_user_data.as_mut().unwrap().identifier = Some("a@b.c".into());
+    c.sessions[1] = Rc::new(s);
+    variants.push(c);
+    let mut c = base.clone();
+    c.sessions.swap(0, 1);
+    variants.push(c);
+    let mut c = base.clone();
+    c.sign_in = Some(SignIn {
+        id: "sia_1".into(),
+        ..SignIn::default()
+    });
+    variants.push(c.clone());
+    c.sign_in.as_mut().unwrap().first_factor_verification = Some(verification.clone());
+    variants.push(c);
+    let mut c = base.clone();
+    c.sign_up = Some(SignUp {
+        id: "sua_1".into(),
+        ..SignUp::default()
+    });
+    variants.push(c.clone());
+    c.sign_up.as_mut().unwrap().verifications.email_address = Some(verification);
+    variants.push(c.clone());
+    c.sign_up.as_mut().unwrap().unverified_fields.push("email_address".into());
+    variants.push(c);
+    let mut c = base.clone();
+    c.object = None;
+    variants.push(c);
+    let mut c = base.clone();
+    c.last_active_session_id = None;
+    variants.push(c);
+    let mut c = base.clone();
+    c.created_at = 1;
+    variants.push(c);
+    for (i, a) in variants.iter().enumerate() {
+        assert!(differ(Some(&base), Some(a)), "variant {i}");
+        for (j, b) in variants.iter().enumerate() {
+            assert_eq!(differ(Some(a), Some(b)), a != b, "variants {i} and {j}");
+        }
+    }
+}
