@@ -43,19 +43,35 @@ pub enum TabChoice {
     NoSession,
 }
 
+/// The ordering key of a signed-in session: most recently active first, ties by id.
+fn order_key(s: &Session) -> (std::cmp::Reverse<u64>, &str) {
+    (std::cmp::Reverse(s.last_active_at), &s.id)
+}
+
 /// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic.
 pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
     let mut list: Vec<&Rc<Session>> = Vec::new();
     // An insertion sort: a client has a handful of sessions, and the standard sorts add kilobytes to the wasm build.
     for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
-        let key = (std::cmp::Reverse(s.last_active_at), &s.id);
+        let key = order_key(s);
         let at = list
             .iter()
-            .position(|o| key < (std::cmp::Reverse(o.last_active_at), &o.id))
+            .position(|o| key < order_key(o))
             .unwrap_or(list.len());
         list.insert(at, s);
     }
     list
+}
+
+/// The first of [`signed_in_sessions`] (the most recently active signed-in session), without building the list.
+pub fn most_recent_signed_in(client: &Client) -> Option<&Rc<Session>> {
+    let mut best: Option<&Rc<Session>> = None;
+    for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
+        if best.map_or(true, |b| order_key(s) < order_key(b)) {
+            best = Some(s);
+        }
+    }
+    best
 }
 
 /// Whether two clients (or their absence) differ in any field. Compared through their JSON encoding: it writes every
@@ -85,7 +101,7 @@ pub fn resolve_active(tab_active: Option<&str>, client: &Client) -> Option<Strin
                 .as_deref()
                 .filter(|id| is_signed_in(client, id))
         })
-        .or_else(|| signed_in_sessions(client).first().map(|s| s.id.as_str()))
+        .or_else(|| most_recent_signed_in(client).map(|s| s.id.as_str()))
         .map(str::to_string)
 }
 
@@ -388,23 +404,28 @@ impl SessionState {
     /// active, the most recently active remaining session takes over.
     pub fn drop_session(&mut self, id: &str) -> Change {
         let before = self.active.clone();
+        let was_active = before.as_deref() == Some(id);
         let mut client_changed = false;
-        if let Some(client) = self.client.as_mut().map(Rc::make_mut) {
+        if let Some(current) = &self.client {
+            let mut client = Client::clone(current);
             let len = client.sessions.len();
             client.sessions.retain(|s| s.id != id);
             client_changed = client.sessions.len() != len;
+            // With `id` gone, the most recently active signed-in session is the fallback both for the client's last
+            // active session and for this tab.
+            let fallback = most_recent_signed_in(&client).map(|s| s.id.clone());
             if client.last_active_session_id.as_deref() == Some(id) {
-                client.last_active_session_id =
-                    signed_in_sessions(client).first().map(|s| s.id.clone());
+                client.last_active_session_id = fallback.clone();
                 client_changed = true;
             }
-        }
-        let was_active = before.as_deref() == Some(id);
-        if was_active {
-            self.active = self
-                .client
-                .as_ref()
-                .and_then(|c| fallback_after_removal(c, id));
+            if was_active {
+                self.active = fallback;
+            }
+            if client_changed {
+                self.client = Some(Rc::new(client));
+            }
+        } else if was_active {
+            self.active = None;
         }
         Change {
             active_before: before,

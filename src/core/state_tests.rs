@@ -82,6 +82,15 @@ fn signed_in_session_ties_are_ordered_by_id() {
         None,
     );
     assert_eq!(ids(signed_in_sessions(&c)), vec!["q", "a", "m", "z"]);
+    assert_eq!(most_recent_signed_in(&c).map(|s| s.id.as_str()), Some("q"));
+    let c = client(vec![active("z", 5), active("m", 5), active("m", 5)], None);
+    assert_eq!(most_recent_signed_in(&c).map(|s| s.id.as_str()), Some("m"));
+    assert!(Rc::ptr_eq(
+        most_recent_signed_in(&c).unwrap(),
+        signed_in_sessions(&c)[0]
+    ));
+    let c = client(vec![session("x", SessionStatus::Removed, 9)], None);
+    assert!(most_recent_signed_in(&c).is_none());
 }
 
 #[test]
@@ -348,6 +357,39 @@ fn drop_other_or_unknown_session_keeps_the_active_one() {
     assert!(!ch.needs_emit());
     let mut empty = SessionState::new(Mode::Multi);
     assert!(!empty.drop_session("a").needs_emit());
+}
+
+#[test]
+fn drop_session_leaves_shared_snapshots_alone() {
+    let mut s = SessionState::restore(
+        Mode::Multi,
+        Some(three()),
+        Some(TabChoice::Session("b".into())),
+    );
+    let snapshot = s.shared_client().unwrap();
+    // A session listed twice (a hand-edited store) goes entirely.
+    let mut doubled = three();
+    doubled.sessions.push(Rc::new(active("c", 300)));
+    s.apply_client(Some(doubled));
+    let ch = s.drop_session("c");
+    assert!(ch.client_changed && !ch.active_changed());
+    assert!(s.client().unwrap().session("c").is_none());
+    assert_eq!(*snapshot, three());
+    // The client's last active session goes: the most recent remaining one takes over there and in the tab.
+    let ch = s.drop_session("b");
+    assert!(ch.client_changed && ch.active_signed_out);
+    assert_eq!(ch.active_after.as_deref(), Some("a"));
+    assert_eq!(s.client().unwrap().last_active_session_id.as_deref(), Some("a"));
+    // Neither listed nor last active: nothing changes.
+    let mut c = three();
+    c.last_active_session_id = Some("gone".into());
+    s.apply_client(Some(c));
+    let ch = s.drop_session("zzz");
+    assert!(!ch.needs_emit() && !ch.active_signed_out);
+    // Not listed but last active: only the client changes.
+    let ch = s.drop_session("gone");
+    assert!(ch.client_changed && !ch.active_changed());
+    assert_eq!(s.client().unwrap().last_active_session_id.as_deref(), Some("c"));
 }
 
 #[test]
