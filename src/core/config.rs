@@ -6,6 +6,7 @@
 
 use super::b64;
 use super::error::{codes, ClerkError, NO_HTTP_STATUS};
+use super::text;
 
 /// Longest argument considered (a key for a 253-character host is ~350 characters); longer is garbage.
 pub const MAX_INPUT_LEN: usize = 1024;
@@ -71,7 +72,7 @@ pub fn parse_frontend_api(input: &str) -> Result<FrontendApi, ClerkError> {
         return Err(bad_key("it must start with pk_test_ or pk_live_"));
     }
     let lower = input.to_ascii_lowercase();
-    let (scheme, rest) = match super::text::split_once(&lower, "://") {
+    let (scheme, rest) = match text::split_once(&lower, "://") {
         Some((s @ ("http" | "https"), rest)) => (Some(s), rest),
         Some((s, _)) => {
             return Err(bad_api(
@@ -108,7 +109,8 @@ fn parse_key(kind: KeyKind, encoded: &str) -> Result<FrontendApi, ClerkError> {
 
 /// `http` for local hosts (the dev server has no TLS), `https` for everything else.
 fn default_scheme(host: &str) -> &'static str {
-    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    // A normalized host has at most one `:`, before the port.
+    let name = text::split_once(host, ":").map_or(host, |(name, _)| name);
     if name == "localhost" || name == "127.0.0.1" {
         "http"
     } else {
@@ -130,9 +132,10 @@ fn build(scheme: &str, host: String, key_kind: Option<KeyKind>) -> FrontendApi {
     }
 }
 
-/// Validates a lower-cased `name[:port]`: DNS labels or an IPv4 address, and a port in 1..=65535.
+/// Validates a lower-cased `name[:port]`: DNS labels or an IPv4 address, and a port in 1..=65535 (written back
+/// without leading zeros).
 fn normalize_host(host: &str) -> Result<String, String> {
-    let (name, port) = match host.split_once(':') {
+    let (name, port) = match text::split_once(host, ":") {
         Some((name, port)) => (name, Some(port)),
         None => (host, None),
     };
@@ -142,25 +145,47 @@ fn normalize_host(host: &str) -> Result<String, String> {
     if name.len() > 253 {
         return Err("the host name is too long".into());
     }
-    let labels_ok = name.split('.').all(|label| {
+    // Over bytes: the `str` splitters pull the standard library's character searcher into the wasm build.
+    let labels_ok = name.as_bytes().split(|&b| b == b'.').all(|label| {
         !label.is_empty()
             && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
+            && label.first() != Some(&b'-')
+            && label.last() != Some(&b'-')
             && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
     });
     if !labels_ok {
         return Err(["\"", name, "\" is not a valid host name"].concat());
     }
-    match port {
-        None => Ok(name.to_string()),
-        Some(p) => match p.parse::<u16>() {
-            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Ok(format!("{name}:{n}")),
-            _ => Err(["\"", p, "\" is not a valid port"].concat()),
-        },
+    let Some(port) = port else {
+        return Ok(name.to_string());
+    };
+    match port_digits(port) {
+        Some(digits) => Ok([name, ":", digits].concat()),
+        None => Err(["\"", port, "\" is not a valid port"].concat()),
     }
+}
+
+/// The decimal digits of a port in 1..=65535 without leading zeros, or `None` when `port` is not one (only ASCII
+/// digits are accepted: no sign, no spaces).
+fn port_digits(port: &str) -> Option<&str> {
+    let mut value: u32 = 0;
+    for b in port.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+        if value > u32::from(u16::MAX) {
+            return None;
+        }
+    }
+    if value == 0 {
+        return None;
+    }
+    // A non-zero value has a non-zero digit.
+    let first = port.bytes().position(|b| b != b'0')?;
+    port.get(first..)
 }
 
 #[cfg(test)]
@@ -253,6 +278,37 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn ports_are_written_without_leading_zeros_and_bounded() {
+        let cases = [
+            ("http://h.com:08787", Some("http://h.com:8787")),
+            ("h.com:0000001", Some("https://h.com:1")),
+            ("h.com:65535", Some("https://h.com:65535")),
+            ("https://h.com:00443", Some("https://h.com")),
+            ("http://localhost:0080", Some("http://localhost")),
+            ("h.com:65536", None),
+            ("h.com:000000000065536", None),
+            ("h.com:99999999999999999999999", None),
+            ("h.com:0000", None),
+            ("h.com:1:2", None),
+            ("h.com:-1", None),
+            ("h.com: 80", None),
+        ];
+        for (input, origin) in cases {
+            let parsed = parse_frontend_api(input);
+            assert_eq!(
+                parsed.as_ref().ok().map(|a| a.origin.as_str()),
+                origin,
+                "{input}"
+            );
+        }
+        let api = parse_frontend_api(&key("pk_test_", "localhost:03000", false)).unwrap();
+        assert_eq!(
+            (api.origin.as_str(), api.host.as_str()),
+            ("http://localhost:3000", "localhost:3000")
+        );
     }
 
     #[test]

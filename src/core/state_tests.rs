@@ -379,7 +379,10 @@ fn drop_session_leaves_shared_snapshots_alone() {
     let ch = s.drop_session("b");
     assert!(ch.client_changed && ch.active_signed_out);
     assert_eq!(ch.active_after.as_deref(), Some("a"));
-    assert_eq!(s.client().unwrap().last_active_session_id.as_deref(), Some("a"));
+    assert_eq!(
+        s.client().unwrap().last_active_session_id.as_deref(),
+        Some("a")
+    );
     // Neither listed nor last active: nothing changes.
     let mut c = three();
     c.last_active_session_id = Some("gone".into());
@@ -389,7 +392,10 @@ fn drop_session_leaves_shared_snapshots_alone() {
     // Not listed but last active: only the client changes.
     let ch = s.drop_session("gone");
     assert!(ch.client_changed && !ch.active_changed());
-    assert_eq!(s.client().unwrap().last_active_session_id.as_deref(), Some("c"));
+    assert_eq!(
+        s.client().unwrap().last_active_session_id.as_deref(),
+        Some("c")
+    );
 }
 
 #[test]
@@ -641,7 +647,11 @@ fn a_client_differs_by_any_field_however_deep() {
     variants.push(c.clone());
     c.sign_up.as_mut().unwrap().verifications.email_address = Some(verification);
     variants.push(c.clone());
-    c.sign_up.as_mut().unwrap().unverified_fields.push("email_address".into());
+    c.sign_up
+        .as_mut()
+        .unwrap()
+        .unverified_fields
+        .push("email_address".into());
     variants.push(c);
     let mut c = base.clone();
     c.object = None;
