@@ -797,23 +797,11 @@ impl<'o> ObjectWriter<'o> {
     /// Adds `key: n`, or `key: null` for `None`.
     #[inline(never)]
     pub fn uint(&mut self, key: &str, n: Option<u64>) {
-        let Some(mut n) = n else {
+        let Some(n) = n else {
             return self.raw(key, "null");
         };
-        // The decimal digits, last first (by hand: `to_string` would bring in the formatting machinery).
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        while start == digits.len() || n > 0 {
-            start -= 1;
-            if let Some(d) = digits.get_mut(start) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-        }
         self.key(key);
-        for &d in digits.get(start..).unwrap_or_default() {
-            self.out.push(d as char);
-        }
+        super::text::push_decimal(self.out, n);
     }
 
     /// Adds `key: {...}`.

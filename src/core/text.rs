@@ -37,6 +37,23 @@ pub fn replace(text: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// Appends `n` in decimal (by hand: `to_string` and `format!` of integers bring the standard library's integer
+/// formatting into the wasm build).
+pub fn push_decimal(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    // `n % 10` is below 10, so the digit is ASCII.
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `n` in decimal.
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +78,15 @@ mod tests {
         assert_eq!(replace("{email} and {email}!", "{email}", "é"), "é and é!");
         assert_eq!(replace("no marker", "{email}", "x"), "no marker");
         assert_eq!(replace("abc", "", "x"), "abc");
+    }
+
+    #[test]
+    fn decimal_writes_integers_like_to_string() {
+        for n in [0, 1, 9, 10, 99, 100, 65_535, 1_000_000_007, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+        let mut out = String::from("x");
+        push_decimal(&mut out, 42);
+        assert_eq!(out, "x42");
     }
 }
