@@ -356,7 +356,11 @@ pub fn token_fingerprint(client_token: &str) -> String {
     let hash = client_token
         .bytes()
         .fold(OFFSET_BASIS, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    format!("{hash:016x}")
+    // 16 lower-case hex digits, by hand (`format!("{hash:016x}")` would bring integer formatting into the build).
+    (0..16)
+        .rev()
+        .map(|i| char::from(b"0123456789abcdef"[(hash >> (4 * i)) as usize & 15]))
+        .collect()
 }
 
 /// Decodes a stored client snapshot for an instance holding `client_token`. A client snapshot stands for the

@@ -82,7 +82,19 @@ mod tests {
 
     #[test]
     fn decimal_writes_integers_like_to_string() {
-        for n in [0, 1, 9, 10, 99, 100, 65_535, 1_000_000_007, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            65_535,
+            1_000_000_007,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ] {
             assert_eq!(decimal(n), n.to_string());
         }
         let mut out = String::from("x");

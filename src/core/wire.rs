@@ -682,7 +682,14 @@ pub fn parse_error(status: u16, body: &str) -> ClerkError {
         Ok(b) => ClerkError::from_items(status, b.errors, b.clerk_trace_id),
         Err(e) => ClerkError::invalid_response(
             status,
-            format!("HTTP {status} without a Clerk error body ({e})"),
+            [
+                "HTTP ",
+                &super::text::decimal(status.into()),
+                " without a Clerk error body (",
+                &e,
+                ")",
+            ]
+            .concat(),
         ),
     }
 }
