@@ -43,9 +43,10 @@ pub enum TabChoice {
     NoSession,
 }
 
-/// The ordering key of a signed-in session: most recently active first, ties by id.
-fn order_key(s: &Session) -> (std::cmp::Reverse<u64>, &str) {
-    (std::cmp::Reverse(s.last_active_at), &s.id)
+/// Whether `a` comes before `b` in the account order: more recently active first, ties by id.
+#[inline(never)]
+fn precedes(a: &Session, b: &Session) -> bool {
+    (std::cmp::Reverse(a.last_active_at), &a.id) < (std::cmp::Reverse(b.last_active_at), &b.id)
 }
 
 /// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic.
@@ -53,10 +54,9 @@ pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
     let mut list: Vec<&Rc<Session>> = Vec::new();
     // An insertion sort: a client has a handful of sessions, and the standard sorts add kilobytes to the wasm build.
     for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
-        let key = order_key(s);
         let at = list
             .iter()
-            .position(|o| key < order_key(o))
+            .position(|o| precedes(s, o))
             .unwrap_or(list.len());
         list.insert(at, s);
     }
@@ -67,7 +67,7 @@ pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
 pub fn most_recent_signed_in(client: &Client) -> Option<&Rc<Session>> {
     let mut best: Option<&Rc<Session>> = None;
     for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
-        if best.map_or(true, |b| order_key(s) < order_key(b)) {
+        if best.map_or(true, |b| precedes(s, b)) {
             best = Some(s);
         }
     }
