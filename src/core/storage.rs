@@ -300,7 +300,7 @@ pub fn decode_snapshot_with<T: FromJson + Default>(
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
     let mut snapshot = Persisted::default();
-    let upgraded_from = decode_into(raw, upgrade, &mut snapshot)?;
+    let upgraded_from = decode_into(raw, upgrade, &mut snapshot, None)?;
     Ok(Decoded {
         snapshot,
         upgraded_from,
@@ -308,36 +308,34 @@ pub fn decode_snapshot_with<T: FromJson + Default>(
 }
 
 /// [`decode_snapshot_with`] into `snapshot` (a [`Persisted`], as its default), returning the version it was upgraded
-/// from, if it was. Not generic, so it exists once in the binary whatever the data.
+/// from, if it was (`upgraded_from`: `None` for the stored value, its version in the steps after an upgrade). Not
+/// generic, so it exists once in the binary whatever the data. Reads `json` if it has the current version, else
+/// upgrades it one step and goes on, at most [`SNAPSHOT_VERSION`] steps deep: every step must move the version
+/// forward, so a faulty upgrader cannot loop forever.
 fn decode_into(
-    raw: &str,
+    json: &str,
     upgrade: Upgrader,
     snapshot: &mut dyn FromJson,
+    upgraded_from: Option<u32>,
 ) -> Result<Option<u32>, StorageIssue> {
-    let mut json = std::borrow::Cow::Borrowed(raw);
-    let mut upgraded_from = None;
-    loop {
-        if json.len() > MAX_PERSISTED_BYTES {
-            return Err(StorageIssue::Oversized { bytes: json.len() });
-        }
-        let version = version_of(&json)?;
-        if version == SNAPSHOT_VERSION {
-            json::read_text(&json, snapshot).map_err(StorageIssue::Corrupt)?;
-            return Ok(upgraded_from);
-        }
-        if version > SNAPSHOT_VERSION {
-            return Err(StorageIssue::ForeignVersion(version));
-        }
-        let next = upgrade(version, &json).ok_or(StorageIssue::ForeignVersion(version))?;
-        // Every step must move forward, so a faulty upgrader cannot loop forever.
-        if version_of(&next)? <= version {
-            return Err(StorageIssue::Corrupt(format!(
-                "upgrade from version {version} did not advance"
-            )));
-        }
-        upgraded_from.get_or_insert(version);
-        json = std::borrow::Cow::Owned(next);
+    if json.len() > MAX_PERSISTED_BYTES {
+        return Err(StorageIssue::Oversized { bytes: json.len() });
     }
+    let version = version_of(json)?;
+    if version == SNAPSHOT_VERSION {
+        json::read_text(json, snapshot).map_err(StorageIssue::Corrupt)?;
+        return Ok(upgraded_from);
+    }
+    if version > SNAPSHOT_VERSION {
+        return Err(StorageIssue::ForeignVersion(version));
+    }
+    let next = upgrade(version, json).ok_or(StorageIssue::ForeignVersion(version))?;
+    if version_of(&next)? <= version {
+        return Err(StorageIssue::Corrupt(format!(
+            "upgrade from version {version} did not advance"
+        )));
+    }
+    decode_into(&next, upgrade, snapshot, upgraded_from.or(Some(version)))
 }
 
 /// The `version` of a snapshot's JSON.
