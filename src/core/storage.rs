@@ -124,15 +124,17 @@ impl StorageKeys {
 
     /// Which of these keys `key` is; `None` for keys of other hosts, other versions or other code.
     pub fn classify(&self, key: &str) -> Option<KeyKind> {
-        [
-            (&self.client_token, KeyKind::ClientToken),
-            (&self.client, KeyKind::Client),
-            (&self.environment, KeyKind::Environment),
-            (&self.active_session, KeyKind::ActiveSession),
-        ]
-        .into_iter()
-        .find(|(k, _)| k.as_str() == key)
-        .map(|(_, kind)| kind)
+        if key == self.client_token {
+            Some(KeyKind::ClientToken)
+        } else if key == self.client {
+            Some(KeyKind::Client)
+        } else if key == self.environment {
+            Some(KeyKind::Environment)
+        } else if key == self.active_session {
+            Some(KeyKind::ActiveSession)
+        } else {
+            None
+        }
     }
 }
 
