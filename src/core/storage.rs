@@ -22,6 +22,9 @@ pub const KEY_PREFIX: &str = "__clerk_wasm";
 /// Version of the key layout (bump when keys are renamed or split; old keys are then simply ignored).
 pub const KEY_LAYOUT_VERSION: &str = "v1";
 
+/// `<KEY_PREFIX>:<KEY_LAYOUT_VERSION>:`, the start of every key.
+const KEY_START: &str = "__clerk_wasm:v1:";
+
 /// Version of the snapshot data shape written by this build.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
@@ -113,7 +116,7 @@ pub struct StorageKeys {
 impl StorageKeys {
     /// The keys for a frontend API host (`FrontendApi::host`, e.g. `127.0.0.1:8787`).
     pub fn for_host(host: &str) -> Self {
-        let key = |name: &str| format!("{KEY_PREFIX}:{KEY_LAYOUT_VERSION}:{host}:{name}");
+        let key = |name: &str| [KEY_START, host, ":", name].concat();
         StorageKeys {
             client_token: key("client_token"),
             client: key("client"),

@@ -40,6 +40,7 @@ fn keys_are_versioned_and_namespaced_by_host() {
     );
     let other = StorageKeys::for_host("clerk.example.com");
     assert_ne!(k.client, other.client);
+    assert_eq!(KEY_START, format!("{KEY_PREFIX}:{KEY_LAYOUT_VERSION}:"));
 }
 
 #[test]
