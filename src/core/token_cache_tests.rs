@@ -273,3 +273,24 @@ fn switch_while_in_flight_never_mixes_tokens() {
         }
     }
 }
+
+#[test]
+fn by_session_lists_an_id_once() {
+    let mut list = BySession::default();
+    list.insert("a".to_string(), 1);
+    list.insert("b".to_string(), 2);
+    list.insert("a".to_string(), 3);
+    list.insert("c".to_string(), 4);
+    assert_eq!(list.0.len(), 3);
+    assert_eq!(list.get("a"), Some(&3));
+    list.remove("a");
+    assert_eq!(
+        (list.get("a"), list.get("b"), list.get("c")),
+        (None, Some(&2), Some(&4))
+    );
+    list.remove("zzz");
+    list.retain(|id| id != "c");
+    assert_eq!((list.get("b"), list.get("c")), (Some(&2), None));
+    list.clear();
+    assert_eq!(list.get("b"), None);
+}
