@@ -15,8 +15,7 @@ fn sextet(c: u8) -> Option<u32> {
 }
 
 /// Decodes base64 (standard or URL-safe, padded or not); `None` for invalid characters or length.
-pub(crate) fn decode(input: &str) -> Option<Vec<u8>> {
-    let all = input.as_bytes();
+pub(crate) fn decode(all: &[u8]) -> Option<Vec<u8>> {
     let end = all.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
     let bytes = all.get(..end)?;
     if bytes.len() % 4 == 1 || all.len() - end > 2 {
@@ -75,7 +74,7 @@ mod tests {
             for (url, pad) in [(false, false), (false, true), (true, false), (true, true)] {
                 let enc = encode(&data[200 - len..200], url, pad);
                 assert_eq!(
-                    decode(&enc).as_deref(),
+                    decode(enc.as_bytes()).as_deref(),
                     Some(&data[200 - len..200]),
                     "{enc}"
                 );
@@ -85,31 +84,37 @@ mod tests {
 
     #[test]
     fn decodes_padded_unpadded_and_url_safe() {
-        assert_eq!(decode("").as_deref(), Some(&b""[..]));
-        assert_eq!(decode("Zg==").as_deref(), Some(&b"f"[..]));
-        assert_eq!(decode("Zg").as_deref(), Some(&b"f"[..]));
-        assert_eq!(decode("Zm8").as_deref(), Some(&b"fo"[..]));
-        assert_eq!(decode("Zm9v").as_deref(), Some(&b"foo"[..]));
-        assert_eq!(decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
-        assert_eq!(decode("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert_eq!(decode("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert_eq!(decode("==").as_deref(), Some(&b""[..]));
-        assert_eq!(decode("=").as_deref(), Some(&b""[..]));
-        assert_eq!(decode("Zg=").as_deref(), Some(&b"f"[..]));
+        assert_eq!(decode("".as_bytes()).as_deref(), Some(&b""[..]));
+        assert_eq!(decode("Zg==".as_bytes()).as_deref(), Some(&b"f"[..]));
+        assert_eq!(decode("Zg".as_bytes()).as_deref(), Some(&b"f"[..]));
+        assert_eq!(decode("Zm8".as_bytes()).as_deref(), Some(&b"fo"[..]));
+        assert_eq!(decode("Zm9v".as_bytes()).as_deref(), Some(&b"foo"[..]));
+        assert_eq!(
+            decode("Zm9vYmFy".as_bytes()).as_deref(),
+            Some(&b"foobar"[..])
+        );
+        assert_eq!(decode("-_8".as_bytes()).as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(
+            decode("+/8=".as_bytes()).as_deref(),
+            Some(&[0xfb, 0xff][..])
+        );
+        assert_eq!(decode("==".as_bytes()).as_deref(), Some(&b""[..]));
+        assert_eq!(decode("=".as_bytes()).as_deref(), Some(&b""[..]));
+        assert_eq!(decode("Zg=".as_bytes()).as_deref(), Some(&b"f"[..]));
         // Leftover bits need not be zero (as before): "Zh" is "f" with a stray 1 bit.
-        assert_eq!(decode("Zh").as_deref(), Some(&b"f"[..]));
+        assert_eq!(decode("Zh".as_bytes()).as_deref(), Some(&b"f"[..]));
         let long = encode(&[0xa5; 300], true, false);
-        assert_eq!(decode(&long), Some(vec![0xa5; 300]));
+        assert_eq!(decode(long.as_bytes()), Some(vec![0xa5; 300]));
     }
 
     #[test]
     fn rejects_garbage() {
-        assert_eq!(decode("Z"), None);
-        assert_eq!(decode("Zm9v!"), None);
-        assert_eq!(decode("Zg==="), None);
-        assert_eq!(decode("Zm 9v"), None);
-        assert_eq!(decode("é"), None);
-        assert_eq!(decode("Z==="), None);
-        assert_eq!(decode("Zg=a"), None);
+        assert_eq!(decode("Z".as_bytes()), None);
+        assert_eq!(decode("Zm9v!".as_bytes()), None);
+        assert_eq!(decode("Zg===".as_bytes()), None);
+        assert_eq!(decode("Zm 9v".as_bytes()), None);
+        assert_eq!(decode("é".as_bytes()), None);
+        assert_eq!(decode("Z===".as_bytes()), None);
+        assert_eq!(decode("Zg=a".as_bytes()), None);
     }
 }

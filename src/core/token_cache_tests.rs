@@ -61,6 +61,29 @@ fn undecodable_tokens_are_errors() {
             "{bad}"
         );
     }
+    let message = |jwt: &str| decode_claims(jwt).unwrap_err().message().to_string();
+    for parts in ["", "a", "a.b", "a.b.c.d", "...", "é.é"] {
+        assert_eq!(
+            message(parts),
+            "Invalid session token: not three dot-separated parts",
+            "{parts}"
+        );
+    }
+    for payload in ["a.!!!.c", "a.Z.c", "é.é.é"] {
+        assert_eq!(
+            message(payload),
+            "Invalid session token: the payload is not base64url",
+            "{payload}"
+        );
+    }
+    // Three parts, the middle one empty: the split accepts it, the claims do not.
+    assert!(message("..").starts_with("Session token payload is invalid"));
+    let c = decode_claims(&format!(
+        ".{}.",
+        b64::encode(br#"{"sid":"s","exp":1}"#, true, false)
+    ))
+    .unwrap();
+    assert_eq!((c.sid.as_str(), c.exp), ("s", 1));
 }
 
 #[test]
