@@ -486,9 +486,9 @@ impl<'a> Fields<'a> {
     #[inline(never)]
     fn uint_of(&self, key: &str, v: &Json, max: u64) -> Option<u64> {
         let n = match v {
-            Json::Num(text) => match text.parse::<u64>() {
-                Ok(n) => n,
-                Err(_) => {
+            Json::Num(text) => match super::text::parse_u64(text) {
+                Some(n) => n,
+                None => {
                     self.fail(in_field(
                         key,
                         &["expected an unsigned integer, found ", text].concat(),

@@ -47,6 +47,23 @@ pub fn push_decimal(out: &mut String, n: u64) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// `text` as a decimal `u64`, as `str::parse` reads it (an optional `+`, then ASCII digits; `None` when there are
+/// none, for anything else and on overflow), without the standard parser's code in the wasm build.
+pub fn parse_u64(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
 /// `n` in decimal.
 pub fn decimal(n: u64) -> String {
     let mut out = String::new();
@@ -78,6 +95,42 @@ mod tests {
         assert_eq!(replace("{email} and {email}!", "{email}", "é"), "é and é!");
         assert_eq!(replace("no marker", "{email}", "x"), "no marker");
         assert_eq!(replace("abc", "", "x"), "abc");
+    }
+
+    #[test]
+    fn parse_u64_reads_like_str_parse() {
+        let max = u64::MAX.to_string();
+        let over = "18446744073709551616".to_string();
+        let cases = [
+            "",
+            "+",
+            "-",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "007",
+            "42",
+            "+42",
+            "++1",
+            "+-1",
+            " 1",
+            "1 ",
+            "1_0",
+            "1.0",
+            "1e3",
+            "0x10",
+            "١",
+            "٣4",
+            max.as_str(),
+            over.as_str(),
+            "99999999999999999999",
+            "0000000000000000000000001",
+        ];
+        for case in cases {
+            assert_eq!(parse_u64(case), case.parse::<u64>().ok(), "{case:?}");
+        }
+        assert_eq!(parse_u64(&max), Some(u64::MAX));
     }
 
     #[test]
