@@ -99,7 +99,7 @@ fn strip_key_prefix(input: &str) -> Option<(KeyKind, &str)> {
 fn parse_key(kind: KeyKind, encoded: &str) -> Result<FrontendApi, ClerkError> {
     let bytes = b64::decode(encoded.as_bytes())
         .ok_or_else(|| bad_key("the part after pk_test_/pk_live_ is not base64"))?;
-    let text = String::from_utf8(bytes).map_err(|_| bad_key("it does not decode to text"))?;
+    let text = text::utf8(&bytes).ok_or_else(|| bad_key("it does not decode to text"))?;
     let host = text
         .strip_suffix('$')
         .ok_or_else(|| bad_key("the decoded host does not end with $"))?;

@@ -38,6 +38,7 @@ pub enum Json {
 /// Parses a whole JSON text (surrounding whitespace allowed, nothing else after the value).
 pub fn parse(text: &str) -> Result<Json, String> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
     };
@@ -51,6 +52,7 @@ pub fn parse(text: &str) -> Result<Json, String> {
 
 /// Recursive-descent parser over bytes (the input is a `&str`, so it is valid UTF-8 throughout).
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -206,12 +208,18 @@ impl Parser<'_> {
     /// At `"`: the unescaped string.
     fn string(&mut self) -> Result<String, String> {
         self.i += 1;
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
+        // Where the current run of unescaped bytes starts. A run ends before a `"` or `\\`, ASCII bytes, so it is
+        // whole characters of the input and is copied as text (no UTF-8 check needed).
+        let mut run = self.i;
         loop {
             let Some(b) = self.peek() else {
                 return Err(self.fail("unterminated string"));
             };
             self.i += 1;
+            if matches!(b, b'"' | b'\\') {
+                out.push_str(self.text.get(run..self.i - 1).unwrap_or_default());
+            }
             match b {
                 b'"' => break,
                 b'\\' => {
@@ -231,15 +239,14 @@ impl Parser<'_> {
                         b'u' => self.unicode_escape()?,
                         _ => return Err(self.fail("bad escape")),
                     };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    out.push(c);
+                    run = self.i;
                 }
                 0..=0x1f => return Err(self.fail("control character in string")),
-                _ => out.push(b),
+                _ => {}
             }
         }
-        // Unescaped bytes were copied from a `&str` whole and escapes were encoded from `char`s: valid UTF-8.
-        String::from_utf8(out).map_err(|_| self.fail("invalid UTF-8"))
+        Ok(out)
     }
 
     /// After `\u`: one character, joining a surrogate pair.

@@ -64,6 +64,38 @@ pub fn parse_u64(text: &str) -> Option<u64> {
     Some(n)
 }
 
+/// `bytes` as text when they are valid UTF-8 (the same bytes `str::from_utf8` accepts: no overlong forms, no
+/// surrogates, nothing above U+10FFFF, no cut-off sequences), decoded by hand: the standard validator is the larger
+/// code in the wasm build.
+pub fn utf8(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&lead, tail)) = rest.split_first() {
+        // The sequence length, the smallest code point that needs it, and the lead byte's payload bits.
+        let (len, min, bits) = match lead {
+            0x00..=0x7f => (0, 0, lead),
+            0xc0..=0xdf => (1, 0x80, lead & 0x1f),
+            0xe0..=0xef => (2, 0x800, lead & 0x0f),
+            0xf0..=0xf7 => (3, 0x1_0000, lead & 0x07),
+            _ => return None,
+        };
+        let continuation = tail.get(..len)?;
+        let mut code = u32::from(bits);
+        for &b in continuation {
+            if b & 0xc0 != 0x80 {
+                return None;
+            }
+            code = (code << 6) | u32::from(b & 0x3f);
+        }
+        if code < min {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+        rest = tail.get(len..)?;
+    }
+    Some(out)
+}
+
 /// `n` in decimal.
 pub fn decimal(n: u64) -> String {
     let mut out = String::new();
@@ -95,6 +127,39 @@ mod tests {
         assert_eq!(replace("{email} and {email}!", "{email}", "é"), "é and é!");
         assert_eq!(replace("no marker", "{email}", "x"), "no marker");
         assert_eq!(replace("abc", "", "x"), "abc");
+    }
+
+    #[test]
+    fn utf8_accepts_what_str_from_utf8_accepts() {
+        let check = |bytes: &[u8]| {
+            let std = std::str::from_utf8(bytes).ok().map(str::to_string);
+            assert_eq!(utf8(bytes), std, "{bytes:x?}");
+        };
+        check(b"");
+        check("h\u{e9}llo \u{1f600} \u{7ff} \u{800} \u{ffff} \u{10000} \u{10ffff}".as_bytes());
+        for a in 0..=255u8 {
+            check(&[a]);
+            for b in 0..=255u8 {
+                check(&[a, b]);
+            }
+        }
+        let edges = [
+            0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0,
+            0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xf8, 0xff,
+        ];
+        for &a in &[
+            0xe0u8, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7,
+        ] {
+            for &b in &edges {
+                for &c in &edges {
+                    check(&[a, b, c]);
+                    for &d in &edges {
+                        check(&[a, b, c, d]);
+                        check(&[b'x', a, b, c, d, b'y']);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
