@@ -21,7 +21,7 @@ pub(crate) fn decode(all: &[u8]) -> Option<Vec<u8>> {
     if bytes.len() % 4 == 1 || all.len() - end > 2 {
         return None;
     }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
+    let mut out = Vec::new();
     // Each character adds 6 bits; a byte is complete whenever 8 are pending. Bits left over at the end (4 after a
     // 2-character group, 2 after a 3-character one) are padding and ignored. `acc` keeps only what the shifts leave:
     // the pending bits are always its lowest ones.
