@@ -2,8 +2,8 @@
 //! writes localStorage. Every change worth sharing (client token, client snapshot, environment) is written to
 //! localStorage, so this one event carries sign-ins, sign-outs and session-list changes across tabs at once.
 
-use wasm_bindgen::closure::Closure;
 use super::reflect;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// One storage change: the key (`None` when the whole storage was cleared) and its new value (`None`: removed).
