@@ -145,17 +145,7 @@ fn normalize_host(host: &str) -> Result<String, String> {
     if name.len() > 253 {
         return Err("the host name is too long".into());
     }
-    // Over bytes: the `str` splitters pull the standard library's character searcher into the wasm build.
-    let labels_ok = name.as_bytes().split(|&b| b == b'.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label.first() != Some(&b'-')
-            && label.last() != Some(&b'-')
-            && label
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
-    });
-    if !labels_ok {
+    if !labels_ok(name) {
         return Err(["\"", name, "\" is not a valid host name"].concat());
     }
     let Some(port) = port else {
@@ -165,6 +155,31 @@ fn normalize_host(host: &str) -> Result<String, String> {
         Some(digits) => Ok([name, ":", digits].concat()),
         None => Err(["\"", port, "\" is not a valid port"].concat()),
     }
+}
+
+/// Whether `name` is dot-separated labels of 1 to 63 ASCII letters, digits and `-`, none starting or ending with
+/// `-` (DNS names, and IPv4 addresses). One pass over the bytes: `str::split` would pull the standard library's
+/// character searcher into the wasm build.
+fn labels_ok(name: &str) -> bool {
+    // The length of the current label, and the byte before this one (`.` at the start: an empty label so far).
+    let (mut len, mut prev) = (0, b'.');
+    for b in name.bytes() {
+        if b == b'.' {
+            if len == 0 || prev == b'-' {
+                return false;
+            }
+            len = 0;
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && len > 0) {
+            len += 1;
+            if len > 63 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        prev = b;
+    }
+    len > 0 && prev != b'-'
 }
 
 /// The decimal digits of a port in 1..=65535 without leading zeros, or `None` when `port` is not one (only ASCII
@@ -277,6 +292,67 @@ mod tests {
                 (origin, host, None),
                 "{input}"
             );
+        }
+    }
+
+    #[test]
+    fn host_labels() {
+        let long = "a".repeat(63);
+        let too_long = "a".repeat(64);
+        let good = [
+            "a",
+            "a.b",
+            "a-b.c",
+            "0.0.0.0",
+            "xn--bcher-kva.example",
+            "a1-2b.c-d.e",
+            long.as_str(),
+        ];
+        let bad = [
+            "",
+            ".",
+            "a.",
+            ".a",
+            "a..b",
+            "-a",
+            "a-",
+            "a.-b",
+            "a-.b",
+            "a_b",
+            "a b",
+            "é",
+            "a:b",
+            too_long.as_str(),
+        ];
+        for name in good {
+            assert!(labels_ok(name), "{name}");
+        }
+        for name in bad {
+            assert!(!labels_ok(name), "{name}");
+        }
+        assert!(labels_ok(&format!("{long}.{long}")) && !labels_ok(&format!("{long}.{too_long}")));
+        // The rule written with `split`, against every short name over a small alphabet.
+        let by_split = |name: &str| {
+            name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+        };
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| ["a", "Z", "7", "-", ".", "_"].map(|c| format!("{n}{c}")))
+                .collect();
+            for name in &longer {
+                assert_eq!(labels_ok(name), by_split(name), "{name:?}");
+            }
+            names = longer;
         }
     }
 
