@@ -67,7 +67,7 @@ pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
 pub fn most_recent_signed_in(client: &Client) -> Option<&Rc<Session>> {
     let mut best: Option<&Rc<Session>> = None;
     for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
-        if best.map_or(true, |b| precedes(s, b)) {
+        if best.is_none_or(|b| precedes(s, b)) {
             best = Some(s);
         }
     }
