@@ -2,15 +2,9 @@
 //! writes localStorage. Every change worth sharing (client token, client snapshot, environment) is written to
 //! localStorage, so this one event carries sign-ins, sign-outs and session-list changes across tabs at once.
 
+use super::reflect;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-
-/// `event[key]` when it is a string (`null` for a cleared storage's key or a removed value).
-fn string_field(event: &JsValue, key: &str) -> Option<String> {
-    js_sys::Reflect::get(event, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
-}
+use wasm_bindgen::JsCast;
 
 /// One storage change: the key (`None` when the whole storage was cleared) and its new value (`None`: removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +32,9 @@ impl StorageEvents {
         // (The closure takes a plain `Event`, as the components' listeners do, so they share one closure shim.)
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             on_change(StorageChange {
-                key: string_field(&event, "key"),
-                new_value: string_field(&event, "newValue"),
+                // Strings, or `null` for a cleared storage's key or a removed value.
+                key: reflect::string(&event, "key"),
+                new_value: reflect::string(&event, "newValue"),
             })
         });
         window

@@ -2,7 +2,7 @@
 //! throws (private mode, sandboxed iframes) or is full keeps working for this page's lifetime, and the problem is
 //! logged once per store.
 
-use super::page;
+use super::{page, reflect};
 use crate::core::storage::{KeyValueStore, StorageError};
 use std::cell::{Cell, RefCell};
 
@@ -16,7 +16,7 @@ pub enum Area {
 }
 
 impl Area {
-    /// The JavaScript name, for log messages.
+    /// The JavaScript name: the `window` property, and what log messages call it.
     fn name(self) -> &'static str {
         match self {
             Area::Local => "localStorage",
@@ -41,10 +41,9 @@ pub struct BrowserStore {
 impl BrowserStore {
     /// Opens `area`; a missing or throwing storage means memory only (logged on first use).
     pub fn open(area: Area) -> Self {
-        let storage = web_sys::window().and_then(|w| match area {
-            Area::Local => w.local_storage().ok().flatten(),
-            Area::Session => w.session_storage().ok().flatten(),
-        });
+        // Read with `Reflect` (one import for both areas instead of one each): a throwing getter (storage disabled,
+        // sandboxed iframe) or a missing storage reads as `None`.
+        let storage = web_sys::window().and_then(|w| reflect::object(&w, area.name()));
         BrowserStore {
             area,
             storage,

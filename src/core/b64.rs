@@ -15,25 +15,24 @@ fn sextet(c: u8) -> Option<u32> {
 }
 
 /// Decodes base64 (standard or URL-safe, padded or not); `None` for invalid characters or length.
-pub(crate) fn decode(input: &str) -> Option<Vec<u8>> {
-    let bytes = input.trim_end_matches('=').as_bytes();
-    if bytes.len() % 4 == 1 || input.len() - bytes.len() > 2 {
+pub(crate) fn decode(all: &[u8]) -> Option<Vec<u8>> {
+    let end = all.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
+    let bytes = all.get(..end)?;
+    if bytes.len() % 4 == 1 || all.len() - end > 2 {
         return None;
     }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
-    for chunk in bytes.chunks(4) {
-        let mut acc: u32 = 0;
-        for &c in chunk {
-            acc = (acc << 6) | sextet(c)?;
+    let mut out = Vec::new();
+    // Each character adds 6 bits; a byte is complete whenever 8 are pending. Bits left over at the end (4 after a
+    // 2-character group, 2 after a 3-character one) are padding and ignored. `acc` keeps only what the shifts leave:
+    // the pending bits are always its lowest ones.
+    let (mut acc, mut pending) = (0u32, 0u32);
+    for &c in bytes {
+        acc = (acc << 6) | sextet(c)?;
+        pending += 6;
+        if pending >= 8 {
+            pending -= 8;
+            out.push((acc >> pending) as u8);
         }
-        // A chunk of n characters carries n*6 bits: 4 → 3 bytes, 3 → 2 bytes, 2 → 1 byte.
-        let [_, b0, b1, b2] = (acc << (6 * (4 - chunk.len()))).to_be_bytes();
-        let decoded = [b0, b1, b2];
-        out.extend_from_slice(
-            decoded
-                .get(..chunk.len().saturating_sub(1))
-                .unwrap_or_default(),
-        );
     }
     Some(out)
 }
@@ -75,7 +74,7 @@ mod tests {
             for (url, pad) in [(false, false), (false, true), (true, false), (true, true)] {
                 let enc = encode(&data[200 - len..200], url, pad);
                 assert_eq!(
-                    decode(&enc).as_deref(),
+                    decode(enc.as_bytes()).as_deref(),
                     Some(&data[200 - len..200]),
                     "{enc}"
                 );
@@ -85,22 +84,37 @@ mod tests {
 
     #[test]
     fn decodes_padded_unpadded_and_url_safe() {
-        assert_eq!(decode("").as_deref(), Some(&b""[..]));
-        assert_eq!(decode("Zg==").as_deref(), Some(&b"f"[..]));
-        assert_eq!(decode("Zg").as_deref(), Some(&b"f"[..]));
-        assert_eq!(decode("Zm8").as_deref(), Some(&b"fo"[..]));
-        assert_eq!(decode("Zm9v").as_deref(), Some(&b"foo"[..]));
-        assert_eq!(decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
-        assert_eq!(decode("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert_eq!(decode("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(decode("".as_bytes()).as_deref(), Some(&b""[..]));
+        assert_eq!(decode("Zg==".as_bytes()).as_deref(), Some(&b"f"[..]));
+        assert_eq!(decode("Zg".as_bytes()).as_deref(), Some(&b"f"[..]));
+        assert_eq!(decode("Zm8".as_bytes()).as_deref(), Some(&b"fo"[..]));
+        assert_eq!(decode("Zm9v".as_bytes()).as_deref(), Some(&b"foo"[..]));
+        assert_eq!(
+            decode("Zm9vYmFy".as_bytes()).as_deref(),
+            Some(&b"foobar"[..])
+        );
+        assert_eq!(decode("-_8".as_bytes()).as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(
+            decode("+/8=".as_bytes()).as_deref(),
+            Some(&[0xfb, 0xff][..])
+        );
+        assert_eq!(decode("==".as_bytes()).as_deref(), Some(&b""[..]));
+        assert_eq!(decode("=".as_bytes()).as_deref(), Some(&b""[..]));
+        assert_eq!(decode("Zg=".as_bytes()).as_deref(), Some(&b"f"[..]));
+        // Leftover bits need not be zero (as before): "Zh" is "f" with a stray 1 bit.
+        assert_eq!(decode("Zh".as_bytes()).as_deref(), Some(&b"f"[..]));
+        let long = encode(&[0xa5; 300], true, false);
+        assert_eq!(decode(long.as_bytes()), Some(vec![0xa5; 300]));
     }
 
     #[test]
     fn rejects_garbage() {
-        assert_eq!(decode("Z"), None);
-        assert_eq!(decode("Zm9v!"), None);
-        assert_eq!(decode("Zg==="), None);
-        assert_eq!(decode("Zm 9v"), None);
-        assert_eq!(decode("é"), None);
+        assert_eq!(decode("Z".as_bytes()), None);
+        assert_eq!(decode("Zm9v!".as_bytes()), None);
+        assert_eq!(decode("Zg===".as_bytes()), None);
+        assert_eq!(decode("Zm 9v".as_bytes()), None);
+        assert_eq!(decode("é".as_bytes()), None);
+        assert_eq!(decode("Z===".as_bytes()), None);
+        assert_eq!(decode("Zg=a".as_bytes()), None);
     }
 }

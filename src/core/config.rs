@@ -6,6 +6,7 @@
 
 use super::b64;
 use super::error::{codes, ClerkError, NO_HTTP_STATUS};
+use super::text;
 
 /// Longest argument considered (a key for a 253-character host is ~350 characters); longer is garbage.
 pub const MAX_INPUT_LEN: usize = 1024;
@@ -71,7 +72,7 @@ pub fn parse_frontend_api(input: &str) -> Result<FrontendApi, ClerkError> {
         return Err(bad_key("it must start with pk_test_ or pk_live_"));
     }
     let lower = input.to_ascii_lowercase();
-    let (scheme, rest) = match super::text::split_once(&lower, "://") {
+    let (scheme, rest) = match text::split_once(&lower, "://") {
         Some((s @ ("http" | "https"), rest)) => (Some(s), rest),
         Some((s, _)) => {
             return Err(bad_api(
@@ -96,9 +97,9 @@ fn strip_key_prefix(input: &str) -> Option<(KeyKind, &str)> {
 
 /// Decodes the base64 part of a key: `<host>$`.
 fn parse_key(kind: KeyKind, encoded: &str) -> Result<FrontendApi, ClerkError> {
-    let bytes = b64::decode(encoded)
+    let bytes = b64::decode(encoded.as_bytes())
         .ok_or_else(|| bad_key("the part after pk_test_/pk_live_ is not base64"))?;
-    let text = String::from_utf8(bytes).map_err(|_| bad_key("it does not decode to text"))?;
+    let text = text::utf8(&bytes).ok_or_else(|| bad_key("it does not decode to text"))?;
     let host = text
         .strip_suffix('$')
         .ok_or_else(|| bad_key("the decoded host does not end with $"))?;
@@ -108,7 +109,8 @@ fn parse_key(kind: KeyKind, encoded: &str) -> Result<FrontendApi, ClerkError> {
 
 /// `http` for local hosts (the dev server has no TLS), `https` for everything else.
 fn default_scheme(host: &str) -> &'static str {
-    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    // A normalized host has at most one `:`, before the port.
+    let name = text::split_once(host, ":").map_or(host, |(name, _)| name);
     if name == "localhost" || name == "127.0.0.1" {
         "http"
     } else {
@@ -130,9 +132,10 @@ fn build(scheme: &str, host: String, key_kind: Option<KeyKind>) -> FrontendApi {
     }
 }
 
-/// Validates a lower-cased `name[:port]`: DNS labels or an IPv4 address, and a port in 1..=65535.
+/// Validates a lower-cased `name[:port]`: DNS labels or an IPv4 address, and a port in 1..=65535 (written back
+/// without leading zeros).
 fn normalize_host(host: &str) -> Result<String, String> {
-    let (name, port) = match host.split_once(':') {
+    let (name, port) = match text::split_once(host, ":") {
         Some((name, port)) => (name, Some(port)),
         None => (host, None),
     };
@@ -142,25 +145,62 @@ fn normalize_host(host: &str) -> Result<String, String> {
     if name.len() > 253 {
         return Err("the host name is too long".into());
     }
-    let labels_ok = name.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    });
-    if !labels_ok {
+    if !labels_ok(name) {
         return Err(["\"", name, "\" is not a valid host name"].concat());
     }
-    match port {
-        None => Ok(name.to_string()),
-        Some(p) => match p.parse::<u16>() {
-            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Ok(format!("{name}:{n}")),
-            _ => Err(["\"", p, "\" is not a valid port"].concat()),
-        },
+    let Some(port) = port else {
+        return Ok(name.to_string());
+    };
+    match port_digits(port) {
+        Some(digits) => Ok([name, ":", digits].concat()),
+        None => Err(["\"", port, "\" is not a valid port"].concat()),
     }
+}
+
+/// Whether `name` is dot-separated labels of 1 to 63 ASCII letters, digits and `-`, none starting or ending with
+/// `-` (DNS names, and IPv4 addresses). One pass over the bytes: `str::split` would pull the standard library's
+/// character searcher into the wasm build.
+fn labels_ok(name: &str) -> bool {
+    // The length of the current label, and the byte before this one (`.` at the start: an empty label so far).
+    let (mut len, mut prev) = (0, b'.');
+    for b in name.bytes() {
+        if b == b'.' {
+            if len == 0 || prev == b'-' {
+                return false;
+            }
+            len = 0;
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && len > 0) {
+            len += 1;
+            if len > 63 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        prev = b;
+    }
+    len > 0 && prev != b'-'
+}
+
+/// The decimal digits of a port in 1..=65535 without leading zeros, or `None` when `port` is not one (only ASCII
+/// digits are accepted: no sign, no spaces).
+fn port_digits(port: &str) -> Option<&str> {
+    let mut value: u32 = 0;
+    for b in port.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+        if value > u32::from(u16::MAX) {
+            return None;
+        }
+    }
+    if value == 0 {
+        return None;
+    }
+    // A non-zero value has a non-zero digit.
+    let first = port.bytes().position(|b| b != b'0')?;
+    port.get(first..)
 }
 
 #[cfg(test)]
@@ -253,6 +293,98 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn host_labels() {
+        let long = "a".repeat(63);
+        let too_long = "a".repeat(64);
+        let good = [
+            "a",
+            "a.b",
+            "a-b.c",
+            "0.0.0.0",
+            "xn--bcher-kva.example",
+            "a1-2b.c-d.e",
+            long.as_str(),
+        ];
+        let bad = [
+            "",
+            ".",
+            "a.",
+            ".a",
+            "a..b",
+            "-a",
+            "a-",
+            "a.-b",
+            "a-.b",
+            "a_b",
+            "a b",
+            "é",
+            "a:b",
+            too_long.as_str(),
+        ];
+        for name in good {
+            assert!(labels_ok(name), "{name}");
+        }
+        for name in bad {
+            assert!(!labels_ok(name), "{name}");
+        }
+        assert!(labels_ok(&format!("{long}.{long}")) && !labels_ok(&format!("{long}.{too_long}")));
+        // The rule written with `split`, against every short name over a small alphabet.
+        let by_split = |name: &str| {
+            name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+        };
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| ["a", "Z", "7", "-", ".", "_"].map(|c| format!("{n}{c}")))
+                .collect();
+            for name in &longer {
+                assert_eq!(labels_ok(name), by_split(name), "{name:?}");
+            }
+            names = longer;
+        }
+    }
+
+    #[test]
+    fn ports_are_written_without_leading_zeros_and_bounded() {
+        let cases = [
+            ("http://h.com:08787", Some("http://h.com:8787")),
+            ("h.com:0000001", Some("https://h.com:1")),
+            ("h.com:65535", Some("https://h.com:65535")),
+            ("https://h.com:00443", Some("https://h.com")),
+            ("http://localhost:0080", Some("http://localhost")),
+            ("h.com:65536", None),
+            ("h.com:000000000065536", None),
+            ("h.com:99999999999999999999999", None),
+            ("h.com:0000", None),
+            ("h.com:1:2", None),
+            ("h.com:-1", None),
+            ("h.com: 80", None),
+        ];
+        for (input, origin) in cases {
+            let parsed = parse_frontend_api(input);
+            assert_eq!(
+                parsed.as_ref().ok().map(|a| a.origin.as_str()),
+                origin,
+                "{input}"
+            );
+        }
+        let api = parse_frontend_api(&key("pk_test_", "localhost:03000", false)).unwrap();
+        assert_eq!(
+            (api.origin.as_str(), api.host.as_str()),
+            ("http://localhost:3000", "localhost:3000")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! (`is_code`, `is_timeout`, ...) instead of matching on strings.
 
 use super::json::json_struct;
+use super::text::decimal;
 use std::fmt;
 
 /// The `status` of an error that did not come from an HTTP response (transport failure or SDK rule).
@@ -104,7 +105,12 @@ impl ClerkError {
         if errors.is_empty() {
             errors.push(ApiErrorItem::new(
                 codes::INVALID_RESPONSE,
-                format!("HTTP {status} with an empty error list"),
+                [
+                    "HTTP ",
+                    &decimal(status.into()),
+                    " with an empty error list",
+                ]
+                .concat(),
             ));
         }
         ClerkError {
@@ -137,7 +143,7 @@ impl ClerkError {
         Self::single(
             NO_HTTP_STATUS,
             codes::TIMEOUT,
-            format!("The request timed out after {after_ms} ms"),
+            ["The request timed out after ", &decimal(after_ms), " ms"].concat(),
         )
     }
 
@@ -232,7 +238,8 @@ impl fmt::Display for ClerkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code(), self.message())?;
         if self.status != NO_HTTP_STATUS {
-            write!(f, " (HTTP {})", self.status)?;
+            // Integers by hand: see `text::push_decimal`.
+            write!(f, " (HTTP {})", decimal(self.status.into()))?;
         }
         Ok(())
     }
@@ -252,7 +259,11 @@ mod tests {
         let t = ClerkError::timeout(10_000);
         assert_eq!((t.status, t.code()), (0, "timeout"));
         assert!(t.is_timeout() && t.is_transient());
-        assert!(t.message().contains("10000"));
+        assert_eq!(t.message(), "The request timed out after 10000 ms");
+        assert_eq!(
+            t.to_string(),
+            "timeout: The request timed out after 10000 ms"
+        );
     }
 
     #[test]
@@ -280,7 +291,11 @@ mod tests {
         let e = ClerkError::from_items(500, vec![], None);
         assert_eq!(e.code(), "invalid_response");
         assert!(e.is_transient());
-        assert!(e.to_string().ends_with("(HTTP 500)"));
+        assert_eq!(e.message(), "HTTP 500 with an empty error list");
+        assert_eq!(
+            e.to_string(),
+            "invalid_response: HTTP 500 with an empty error list (HTTP 500)"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub enum Json {
 /// Parses a whole JSON text (surrounding whitespace allowed, nothing else after the value).
 pub fn parse(text: &str) -> Result<Json, String> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
     };
@@ -51,6 +52,7 @@ pub fn parse(text: &str) -> Result<Json, String> {
 
 /// Recursive-descent parser over bytes (the input is a `&str`, so it is valid UTF-8 throughout).
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -206,12 +208,18 @@ impl Parser<'_> {
     /// At `"`: the unescaped string.
     fn string(&mut self) -> Result<String, String> {
         self.i += 1;
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
+        // Where the current run of unescaped bytes starts. A run ends before a `"` or `\\`, ASCII bytes, so it is
+        // whole characters of the input and is copied as text (no UTF-8 check needed).
+        let mut run = self.i;
         loop {
             let Some(b) = self.peek() else {
                 return Err(self.fail("unterminated string"));
             };
             self.i += 1;
+            if matches!(b, b'"' | b'\\') {
+                out.push_str(self.text.get(run..self.i - 1).unwrap_or_default());
+            }
             match b {
                 b'"' => break,
                 b'\\' => {
@@ -231,15 +239,14 @@ impl Parser<'_> {
                         b'u' => self.unicode_escape()?,
                         _ => return Err(self.fail("bad escape")),
                     };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    out.push(c);
+                    run = self.i;
                 }
                 0..=0x1f => return Err(self.fail("control character in string")),
-                _ => out.push(b),
+                _ => {}
             }
         }
-        // Unescaped bytes were copied from a `&str` whole and escapes were encoded from `char`s: valid UTF-8.
-        String::from_utf8(out).map_err(|_| self.fail("invalid UTF-8"))
+        Ok(out)
     }
 
     /// After `\u`: one character, joining a surrogate pair.
@@ -486,9 +493,9 @@ impl<'a> Fields<'a> {
     #[inline(never)]
     fn uint_of(&self, key: &str, v: &Json, max: u64) -> Option<u64> {
         let n = match v {
-            Json::Num(text) => match text.parse::<u64>() {
-                Ok(n) => n,
-                Err(_) => {
+            Json::Num(text) => match super::text::parse_u64(text) {
+                Some(n) => n,
+                None => {
                     self.fail(in_field(
                         key,
                         &["expected an unsigned integer, found ", text].concat(),
@@ -797,23 +804,11 @@ impl<'o> ObjectWriter<'o> {
     /// Adds `key: n`, or `key: null` for `None`.
     #[inline(never)]
     pub fn uint(&mut self, key: &str, n: Option<u64>) {
-        let Some(mut n) = n else {
+        let Some(n) = n else {
             return self.raw(key, "null");
         };
-        // The decimal digits, last first (by hand: `to_string` would bring in the formatting machinery).
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        while start == digits.len() || n > 0 {
-            start -= 1;
-            if let Some(d) = digits.get_mut(start) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-        }
         self.key(key);
-        for &d in digits.get(start..).unwrap_or_default() {
-            self.out.push(d as char);
-        }
+        super::text::push_decimal(self.out, n);
     }
 
     /// Adds `key: {...}`.

@@ -298,3 +298,20 @@ fn parse_errors_say_what_and_where() {
         assert_eq!(parse(bad), Err(format!("invalid JSON: {what}")), "{bad:?}");
     }
 }
+
+#[test]
+fn strings_mix_raw_text_and_escapes() {
+    let cases = [
+        (r#""""#, ""),
+        (r#""é""#, "é"),
+        (r#""\n""#, "\n"),
+        (r#""\\\"""#, "\\\""),
+        (r#""aé\nb😀\u0041c""#, "aé\nb😀Ac"),
+        (r#""😀\u00e9😀\t""#, "😀é😀\t"),
+        (r#""\ud83d\ude00é""#, "😀é"),
+        (r#""ab\/cd""#, "ab/cd"),
+    ];
+    for (json, text) in cases {
+        assert_eq!(parse(json), Ok(Json::Str(text.to_string())), "{json}");
+    }
+}

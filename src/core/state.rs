@@ -5,6 +5,7 @@
 //! persist, notify listeners or navigate. Adapters never decide who is active.
 
 use super::error::{codes, ClerkError};
+use super::json;
 use super::wire::{Client, Environment, Session, User};
 use std::rc::Rc;
 
@@ -42,19 +43,43 @@ pub enum TabChoice {
     NoSession,
 }
 
+/// Whether `a` comes before `b` in the account order: more recently active first, ties by id.
+#[inline(never)]
+fn precedes(a: &Session, b: &Session) -> bool {
+    (std::cmp::Reverse(a.last_active_at), &a.id) < (std::cmp::Reverse(b.last_active_at), &b.id)
+}
+
 /// Signed-in (`active`) sessions, most recently active first; ties by id so the order is deterministic.
 pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
     let mut list: Vec<&Rc<Session>> = Vec::new();
     // An insertion sort: a client has a handful of sessions, and the standard sorts add kilobytes to the wasm build.
     for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
-        let key = (std::cmp::Reverse(s.last_active_at), &s.id);
         let at = list
             .iter()
-            .position(|o| key < (std::cmp::Reverse(o.last_active_at), &o.id))
+            .position(|o| precedes(s, o))
             .unwrap_or(list.len());
         list.insert(at, s);
     }
     list
+}
+
+/// The first of [`signed_in_sessions`] (the most recently active signed-in session), without building the list.
+pub fn most_recent_signed_in(client: &Client) -> Option<&Rc<Session>> {
+    let mut best: Option<&Rc<Session>> = None;
+    for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
+        if best.is_none_or(|b| precedes(s, b)) {
+            best = Some(s);
+        }
+    }
+    best
+}
+
+/// Whether two clients (or their absence) differ in any field. Compared through their JSON encoding: it writes every
+/// field of every nested type, and different values always encode differently (strings are escaped, absent values
+/// are `null`). The derived `==`, inlined over a dozen nested types, costs the wasm build over a kilobyte more.
+pub fn differ(a: Option<&Client>, b: Option<&Client>) -> bool {
+    let encode = |c: Option<&Client>| c.map(|c| json::to_string(c));
+    encode(a) != encode(b)
 }
 
 /// Whether `id` is a signed-in session of `client`.
@@ -76,7 +101,7 @@ pub fn resolve_active(tab_active: Option<&str>, client: &Client) -> Option<Strin
                 .as_deref()
                 .filter(|id| is_signed_in(client, id))
         })
-        .or_else(|| signed_in_sessions(client).first().map(|s| s.id.as_str()))
+        .or_else(|| most_recent_signed_in(client).map(|s| s.id.as_str()))
         .map(str::to_string)
 }
 
@@ -310,7 +335,7 @@ impl SessionState {
                 };
             }
         }
-        let client_changed = client.as_ref() != self.client.as_deref();
+        let client_changed = differ(client.as_ref(), self.client.as_deref());
         let still_in = |c: &Client| before.as_deref().is_some_and(|id| is_signed_in(c, id));
         let after = match &client {
             None => None,
@@ -379,23 +404,28 @@ impl SessionState {
     /// active, the most recently active remaining session takes over.
     pub fn drop_session(&mut self, id: &str) -> Change {
         let before = self.active.clone();
+        let was_active = before.as_deref() == Some(id);
         let mut client_changed = false;
-        if let Some(client) = self.client.as_mut().map(Rc::make_mut) {
+        if let Some(current) = &self.client {
+            let mut client = Client::clone(current);
             let len = client.sessions.len();
             client.sessions.retain(|s| s.id != id);
             client_changed = client.sessions.len() != len;
+            // With `id` gone, the most recently active signed-in session is the fallback both for the client's last
+            // active session and for this tab.
+            let fallback = most_recent_signed_in(&client).map(|s| s.id.clone());
             if client.last_active_session_id.as_deref() == Some(id) {
-                client.last_active_session_id =
-                    signed_in_sessions(client).first().map(|s| s.id.clone());
+                client.last_active_session_id = fallback.clone();
                 client_changed = true;
             }
-        }
-        let was_active = before.as_deref() == Some(id);
-        if was_active {
-            self.active = self
-                .client
-                .as_ref()
-                .and_then(|c| fallback_after_removal(c, id));
+            if was_active {
+                self.active = fallback;
+            }
+            if client_changed {
+                self.client = Some(Rc::new(client));
+            }
+        } else if was_active {
+            self.active = None;
         }
         Change {
             active_before: before,

@@ -82,6 +82,15 @@ fn signed_in_session_ties_are_ordered_by_id() {
         None,
     );
     assert_eq!(ids(signed_in_sessions(&c)), vec!["q", "a", "m", "z"]);
+    assert_eq!(most_recent_signed_in(&c).map(|s| s.id.as_str()), Some("q"));
+    let c = client(vec![active("z", 5), active("m", 5), active("m", 5)], None);
+    assert_eq!(most_recent_signed_in(&c).map(|s| s.id.as_str()), Some("m"));
+    assert!(Rc::ptr_eq(
+        most_recent_signed_in(&c).unwrap(),
+        signed_in_sessions(&c)[0]
+    ));
+    let c = client(vec![session("x", SessionStatus::Removed, 9)], None);
+    assert!(most_recent_signed_in(&c).is_none());
 }
 
 #[test]
@@ -351,6 +360,45 @@ fn drop_other_or_unknown_session_keeps_the_active_one() {
 }
 
 #[test]
+fn drop_session_leaves_shared_snapshots_alone() {
+    let mut s = SessionState::restore(
+        Mode::Multi,
+        Some(three()),
+        Some(TabChoice::Session("b".into())),
+    );
+    let snapshot = s.shared_client().unwrap();
+    // A session listed twice (a hand-edited store) goes entirely.
+    let mut doubled = three();
+    doubled.sessions.push(Rc::new(active("c", 300)));
+    s.apply_client(Some(doubled));
+    let ch = s.drop_session("c");
+    assert!(ch.client_changed && !ch.active_changed());
+    assert!(s.client().unwrap().session("c").is_none());
+    assert_eq!(*snapshot, three());
+    // The client's last active session goes: the most recent remaining one takes over there and in the tab.
+    let ch = s.drop_session("b");
+    assert!(ch.client_changed && ch.active_signed_out);
+    assert_eq!(ch.active_after.as_deref(), Some("a"));
+    assert_eq!(
+        s.client().unwrap().last_active_session_id.as_deref(),
+        Some("a")
+    );
+    // Neither listed nor last active: nothing changes.
+    let mut c = three();
+    c.last_active_session_id = Some("gone".into());
+    s.apply_client(Some(c));
+    let ch = s.drop_session("zzz");
+    assert!(!ch.needs_emit() && !ch.active_signed_out);
+    // Not listed but last active: only the client changes.
+    let ch = s.drop_session("gone");
+    assert!(ch.client_changed && !ch.active_changed());
+    assert_eq!(
+        s.client().unwrap().last_active_session_id.as_deref(),
+        Some("c")
+    );
+}
+
+#[test]
 fn mode_comes_from_the_environment() {
     let mut env = Environment::default();
     assert_eq!(Mode::from_environment(&env), Mode::Multi);
@@ -529,4 +577,95 @@ fn only_answers_for_the_token_still_held_are_applied() {
     // its "no client" must not undo that client.
     assert!(!answer_is_current(None, Some("client_2.t2")));
     assert!(!answer_is_current(Some("client_1.t1"), None));
+}
+
+#[test]
+fn a_client_differs_by_any_field_however_deep() {
+    use crate::core::wire::{EmailAddress, PublicUserData, SignIn, SignUp, Verification};
+    let base = three();
+    assert!(!differ(Some(&base), Some(&base.clone())));
+    assert!(!differ(None, None));
+    assert!(differ(Some(&base), None) && differ(None, Some(&base)));
+    let verification = Verification {
+        status: Some("unverified".into()),
+        strategy: Some("email_code".into()),
+        attempts: Some(0),
+        expire_at: None,
+    };
+    let with_user = |edit: &dyn Fn(&mut User)| {
+        let mut c = base.clone();
+        let mut s = (*c.sessions[0]).clone();
+        let mut u = (*s.user.clone().unwrap()).clone();
+        edit(&mut u);
+        s.user = Some(Rc::new(u));
+        c.sessions[0] = Rc::new(s);
+        c
+    };
+    let email = EmailAddress {
+        object: None,
+        id: "idn_1".into(),
+        email_address: "a@b.c".into(),
+        verification: Some(verification.clone()),
+    };
+    let mut variants: Vec<Client> = vec![
+        with_user(&|u| u.last_name = Some("".into())),
+        with_user(&|u| u.has_image = true),
+        with_user(&|u| u.updated_at = 1),
+        with_user(&|u| u.email_addresses.push(email.clone())),
+        with_user(&|u| {
+            let mut e = email.clone();
+            e.verification.as_mut().unwrap().attempts = Some(1);
+            u.email_addresses.push(e);
+        }),
+        with_user(&|u| u.first_name = Some("a\"".into())),
+    ];
+    let mut c = base.clone();
+    let mut s = (*c.sessions[1]).clone();
+    s.public_user_data = Some(PublicUserData::default());
+    c.sessions[1] = Rc::new(s);
+    variants.push(c.clone());
+    let mut s = (*c.sessions[1]).clone();
+    s.public_user_data.as_mut().unwrap().identifier = Some("a@b.c".into());
+    c.sessions[1] = Rc::new(s);
+    variants.push(c);
+    let mut c = base.clone();
+    c.sessions.swap(0, 1);
+    variants.push(c);
+    let mut c = base.clone();
+    c.sign_in = Some(SignIn {
+        id: "sia_1".into(),
+        ..SignIn::default()
+    });
+    variants.push(c.clone());
+    c.sign_in.as_mut().unwrap().first_factor_verification = Some(verification.clone());
+    variants.push(c);
+    let mut c = base.clone();
+    c.sign_up = Some(SignUp {
+        id: "sua_1".into(),
+        ..SignUp::default()
+    });
+    variants.push(c.clone());
+    c.sign_up.as_mut().unwrap().verifications.email_address = Some(verification);
+    variants.push(c.clone());
+    c.sign_up
+        .as_mut()
+        .unwrap()
+        .unverified_fields
+        .push("email_address".into());
+    variants.push(c);
+    let mut c = base.clone();
+    c.object = None;
+    variants.push(c);
+    let mut c = base.clone();
+    c.last_active_session_id = None;
+    variants.push(c);
+    let mut c = base.clone();
+    c.created_at = 1;
+    variants.push(c);
+    for (i, a) in variants.iter().enumerate() {
+        assert!(differ(Some(&base), Some(a)), "variant {i}");
+        for (j, b) in variants.iter().enumerate() {
+            assert_eq!(differ(Some(a), Some(b)), a != b, "variants {i} and {j}");
+        }
+    }
 }

@@ -22,6 +22,9 @@ pub const KEY_PREFIX: &str = "__clerk_wasm";
 /// Version of the key layout (bump when keys are renamed or split; old keys are then simply ignored).
 pub const KEY_LAYOUT_VERSION: &str = "v1";
 
+/// `<KEY_PREFIX>:<KEY_LAYOUT_VERSION>:`, the start of every key.
+const KEY_START: &str = "__clerk_wasm:v1:";
+
 /// Version of the snapshot data shape written by this build.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
@@ -113,7 +116,7 @@ pub struct StorageKeys {
 impl StorageKeys {
     /// The keys for a frontend API host (`FrontendApi::host`, e.g. `127.0.0.1:8787`).
     pub fn for_host(host: &str) -> Self {
-        let key = |name: &str| format!("{KEY_PREFIX}:{KEY_LAYOUT_VERSION}:{host}:{name}");
+        let key = |name: &str| [KEY_START, host, ":", name].concat();
         StorageKeys {
             client_token: key("client_token"),
             client: key("client"),
@@ -124,15 +127,17 @@ impl StorageKeys {
 
     /// Which of these keys `key` is; `None` for keys of other hosts, other versions or other code.
     pub fn classify(&self, key: &str) -> Option<KeyKind> {
-        [
-            (&self.client_token, KeyKind::ClientToken),
-            (&self.client, KeyKind::Client),
-            (&self.environment, KeyKind::Environment),
-            (&self.active_session, KeyKind::ActiveSession),
-        ]
-        .into_iter()
-        .find(|(k, _)| k.as_str() == key)
-        .map(|(_, kind)| kind)
+        if key == self.client_token {
+            Some(KeyKind::ClientToken)
+        } else if key == self.client {
+            Some(KeyKind::Client)
+        } else if key == self.environment {
+            Some(KeyKind::Environment)
+        } else if key == self.active_session {
+            Some(KeyKind::ActiveSession)
+        } else {
+            None
+        }
     }
 }
 
@@ -300,7 +305,7 @@ pub fn decode_snapshot_with<T: FromJson + Default>(
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
     let mut snapshot = Persisted::default();
-    let upgraded_from = decode_into(raw, upgrade, &mut snapshot)?;
+    let upgraded_from = decode_into(raw, upgrade, &mut snapshot, None)?;
     Ok(Decoded {
         snapshot,
         upgraded_from,
@@ -308,36 +313,34 @@ pub fn decode_snapshot_with<T: FromJson + Default>(
 }
 
 /// [`decode_snapshot_with`] into `snapshot` (a [`Persisted`], as its default), returning the version it was upgraded
-/// from, if it was. Not generic, so it exists once in the binary whatever the data.
+/// from, if it was (`upgraded_from`: `None` for the stored value, its version in the steps after an upgrade). Not
+/// generic, so it exists once in the binary whatever the data. Reads `json` if it has the current version, else
+/// upgrades it one step and goes on, at most [`SNAPSHOT_VERSION`] steps deep: every step must move the version
+/// forward, so a faulty upgrader cannot loop forever.
 fn decode_into(
-    raw: &str,
+    json: &str,
     upgrade: Upgrader,
     snapshot: &mut dyn FromJson,
+    upgraded_from: Option<u32>,
 ) -> Result<Option<u32>, StorageIssue> {
-    let mut json = std::borrow::Cow::Borrowed(raw);
-    let mut upgraded_from = None;
-    loop {
-        if json.len() > MAX_PERSISTED_BYTES {
-            return Err(StorageIssue::Oversized { bytes: json.len() });
-        }
-        let version = version_of(&json)?;
-        if version == SNAPSHOT_VERSION {
-            json::read_text(&json, snapshot).map_err(StorageIssue::Corrupt)?;
-            return Ok(upgraded_from);
-        }
-        if version > SNAPSHOT_VERSION {
-            return Err(StorageIssue::ForeignVersion(version));
-        }
-        let next = upgrade(version, &json).ok_or(StorageIssue::ForeignVersion(version))?;
-        // Every step must move forward, so a faulty upgrader cannot loop forever.
-        if version_of(&next)? <= version {
-            return Err(StorageIssue::Corrupt(format!(
-                "upgrade from version {version} did not advance"
-            )));
-        }
-        upgraded_from.get_or_insert(version);
-        json = std::borrow::Cow::Owned(next);
+    if json.len() > MAX_PERSISTED_BYTES {
+        return Err(StorageIssue::Oversized { bytes: json.len() });
     }
+    let version = version_of(json)?;
+    if version == SNAPSHOT_VERSION {
+        json::read_text(json, snapshot).map_err(StorageIssue::Corrupt)?;
+        return Ok(upgraded_from);
+    }
+    if version > SNAPSHOT_VERSION {
+        return Err(StorageIssue::ForeignVersion(version));
+    }
+    let next = upgrade(version, json).ok_or(StorageIssue::ForeignVersion(version))?;
+    if version_of(&next)? <= version {
+        return Err(StorageIssue::Corrupt(format!(
+            "upgrade from version {version} did not advance"
+        )));
+    }
+    decode_into(&next, upgrade, snapshot, upgraded_from.or(Some(version)))
 }
 
 /// The `version` of a snapshot's JSON.
@@ -356,7 +359,11 @@ pub fn token_fingerprint(client_token: &str) -> String {
     let hash = client_token
         .bytes()
         .fold(OFFSET_BASIS, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    format!("{hash:016x}")
+    // 16 lower-case hex digits, by hand (`format!("{hash:016x}")` would bring integer formatting into the build).
+    (0..16)
+        .rev()
+        .map(|i| char::from(b"0123456789abcdef"[(hash >> (4 * i)) as usize & 15]))
+        .collect()
 }
 
 /// Decodes a stored client snapshot for an instance holding `client_token`. A client snapshot stands for the

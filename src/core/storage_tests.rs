@@ -40,6 +40,7 @@ fn keys_are_versioned_and_namespaced_by_host() {
     );
     let other = StorageKeys::for_host("clerk.example.com");
     assert_ne!(k.client, other.client);
+    assert_eq!(KEY_START, format!("{KEY_PREFIX}:{KEY_LAYOUT_VERSION}:"));
 }
 
 #[test]
@@ -296,6 +297,24 @@ fn token_fingerprints_are_stable_and_tell_tokens_apart() {
     assert_ne!(a, token_fingerprint("client_2.secret-a"));
     // FNV-1a 64 of the empty string is its offset basis: the function is the documented one.
     assert_eq!(token_fingerprint(""), "cbf29ce484222325");
+    // The same text as `format!("{:016x}")` of the hash, leading zeros included (stored fingerprints must still match).
+    let fnv = |s: &str| {
+        s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+    };
+    let tokens = (0..2000).map(|i| format!("client_{i}.secret"));
+    let mut small = false;
+    for token in tokens.chain(["a".to_string(), "client_1.secret-a".to_string()]) {
+        assert_eq!(
+            token_fingerprint(&token),
+            format!("{:016x}", fnv(&token)),
+            "{token}"
+        );
+        small |= fnv(&token) >> 60 == 0;
+    }
+    assert!(small, "some hash has a leading zero digit");
+    assert_eq!(token_fingerprint("a"), "af63dc4c8601ec8c");
 }
 
 #[test]

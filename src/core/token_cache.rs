@@ -21,7 +21,8 @@ pub fn decode_claims(jwt: &str) -> Result<JwtClaims, ClerkError> {
             format!("Invalid session token: {why}"),
         )
     };
-    let mut parts = jwt.split('.');
+    // Over bytes: `str::split` would bring the standard library's character searcher into the wasm build.
+    let mut parts = jwt.as_bytes().split(|&b| b == b'.');
     let (Some(_header), Some(payload), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -78,8 +79,8 @@ struct Entry {
     valid_until_ms: u64,
 }
 
-/// A few values by session id. A client has a handful of sessions, so a list beats a map (and a `BTreeMap` per
-/// value type costs kilobytes of wasm).
+/// A few values by session id, each id listed at most once (in no particular order). A client has a handful of
+/// sessions, so a list beats a map (and a `BTreeMap` per value type costs kilobytes of wasm).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BySession<V>(Vec<(String, V)>);
 
@@ -101,9 +102,11 @@ impl<V> BySession<V> {
         self.0.push((id, value));
     }
 
-    /// Removes `id`.
+    /// Removes `id` (listed once at most, so the first match is the only one).
     fn remove(&mut self, id: &str) {
-        self.0.retain(|(k, _)| k != id);
+        if let Some(at) = self.0.iter().position(|(k, _)| k == id) {
+            self.0.swap_remove(at);
+        }
     }
 
     /// Keeps the ids `keep` accepts.

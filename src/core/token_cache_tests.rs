@@ -61,6 +61,29 @@ fn undecodable_tokens_are_errors() {
             "{bad}"
         );
     }
+    let message = |jwt: &str| decode_claims(jwt).unwrap_err().message().to_string();
+    for parts in ["", "a", "a.b", "a.b.c.d", "...", "é.é"] {
+        assert_eq!(
+            message(parts),
+            "Invalid session token: not three dot-separated parts",
+            "{parts}"
+        );
+    }
+    for payload in ["a.!!!.c", "a.Z.c", "é.é.é"] {
+        assert_eq!(
+            message(payload),
+            "Invalid session token: the payload is not base64url",
+            "{payload}"
+        );
+    }
+    // Three parts, the middle one empty: the split accepts it, the claims do not.
+    assert!(message("..").starts_with("Session token payload is invalid"));
+    let c = decode_claims(&format!(
+        ".{}.",
+        b64::encode(br#"{"sid":"s","exp":1}"#, true, false)
+    ))
+    .unwrap();
+    assert_eq!((c.sid.as_str(), c.exp), ("s", 1));
 }
 
 #[test]
@@ -272,4 +295,25 @@ fn switch_while_in_flight_never_mixes_tokens() {
             assert_eq!(decode_claims(got).unwrap().sid, sid);
         }
     }
+}
+
+#[test]
+fn by_session_lists_an_id_once() {
+    let mut list = BySession::default();
+    list.insert("a".to_string(), 1);
+    list.insert("b".to_string(), 2);
+    list.insert("a".to_string(), 3);
+    list.insert("c".to_string(), 4);
+    assert_eq!(list.0.len(), 3);
+    assert_eq!(list.get("a"), Some(&3));
+    list.remove("a");
+    assert_eq!(
+        (list.get("a"), list.get("b"), list.get("c")),
+        (None, Some(&2), Some(&4))
+    );
+    list.remove("zzz");
+    list.retain(|id| id != "c");
+    assert_eq!((list.get("b"), list.get("c")), (Some(&2), None));
+    list.clear();
+    assert_eq!(list.get("b"), None);
 }

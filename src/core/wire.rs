@@ -682,15 +682,22 @@ pub fn parse_error(status: u16, body: &str) -> ClerkError {
         Ok(b) => ClerkError::from_items(status, b.errors, b.clerk_trace_id),
         Err(e) => ClerkError::invalid_response(
             status,
-            format!("HTTP {status} without a Clerk error body ({e})"),
+            [
+                "HTTP ",
+                &super::text::decimal(status.into()),
+                " without a Clerk error body (",
+                &e,
+                ")",
+            ]
+            .concat(),
         ),
     }
 }
 
 /// Parses the JSON of a JWT payload (already base64url-decoded).
 pub fn parse_jwt_claims(payload: &[u8]) -> Result<JwtClaims, ClerkError> {
-    let text = std::str::from_utf8(payload).map_err(|_| "not UTF-8".to_string());
-    text.and_then(from_json).map_err(|e| {
+    let text = super::text::utf8(payload).ok_or_else(|| "not UTF-8".to_string());
+    text.and_then(|text| from_json(&text)).map_err(|e| {
         ClerkError::single(
             NO_HTTP_STATUS,
             codes::INVALID_TOKEN,

@@ -121,17 +121,8 @@ pub(crate) fn decimal(n: i64) -> String {
     if n < 0 {
         out.push('-');
     }
-    push_digits(&mut out, n.unsigned_abs());
+    crate::core::text::push_decimal(&mut out, n.unsigned_abs());
     out
-}
-
-/// Appends the decimal digits of `n` (at most 20 calls deep).
-fn push_digits(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_digits(out, n / 10);
-    }
-    // `n % 10` is below 10, so the digit is ASCII.
-    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// `value` as an element, when it is one (checked by `nodeType`, which works for any document's elements).
