@@ -135,7 +135,8 @@ function pageProbe() {
       return original.apply(this, args).then((result) => {
         entry.end = now();
         const instance = result instanceof WebAssembly.Instance ? result : result.instance;
-        const memory = instance && instance.exports.memory;
+        // The build gives exports short names (scripts/minify-names.mjs): find the memory by its type.
+        const memory = instance && Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
         if (memory instanceof WebAssembly.Memory) probe.memory = memory;
         return result;
       });
