@@ -65,8 +65,17 @@ pub fn signed_in_sessions(client: &Client) -> Vec<&Rc<Session>> {
 
 /// The first of [`signed_in_sessions`] (the most recently active signed-in session), without building the list.
 pub fn most_recent_signed_in(client: &Client) -> Option<&Rc<Session>> {
+    most_recent_signed_in_except(client, None)
+}
+
+/// The most recently active signed-in session other than `except`, without building the list.
+fn most_recent_signed_in_except<'a>(
+    client: &'a Client,
+    except: Option<&str>,
+) -> Option<&'a Rc<Session>> {
     let mut best: Option<&Rc<Session>> = None;
-    for s in client.sessions.iter().filter(|s| s.is_signed_in()) {
+    let wanted = |s: &&Rc<Session>| s.is_signed_in() && Some(s.id.as_str()) != except;
+    for s in client.sessions.iter().filter(wanted) {
         if best.is_none_or(|b| precedes(s, b)) {
             best = Some(s);
         }
@@ -107,10 +116,7 @@ pub fn resolve_active(tab_active: Option<&str>, client: &Client) -> Option<Strin
 
 /// The session to activate once `removed_id` is gone: the most recently active other signed-in session.
 pub fn fallback_after_removal(client: &Client, removed_id: &str) -> Option<String> {
-    signed_in_sessions(client)
-        .into_iter()
-        .find(|s| s.id != removed_id)
-        .map(|s| s.id.clone())
+    most_recent_signed_in_except(client, Some(removed_id)).map(|s| s.id.clone())
 }
 
 /// Where to navigate after a sign-out: `after_multi_single` when one session was signed out and others remain
@@ -413,7 +419,7 @@ impl SessionState {
             client_changed = client.sessions.len() != len;
             // With `id` gone, the most recently active signed-in session is the fallback both for the client's last
             // active session and for this tab.
-            let fallback = most_recent_signed_in(&client).map(|s| s.id.clone());
+            let fallback = fallback_after_removal(&client, id);
             if client.last_active_session_id.as_deref() == Some(id) {
                 client.last_active_session_id = fallback.clone();
                 client_changed = true;
