@@ -87,6 +87,9 @@ pub struct Config {
     /// Sign-in + sign-up creations allowed per IP address per 10 minutes.
     #[arg(long, env = "CLERK_RATE_LIMIT_IP", default_value_t = 300)]
     pub rate_limit_ip: usize,
+    /// Clients created by `POST /v1/client` per IP address per 10 minutes.
+    #[arg(long, env = "CLERK_RATE_LIMIT_CLIENTS_IP", default_value_t = 300)]
+    pub rate_limit_clients_ip: usize,
     /// Per-request timeout.
     #[arg(long, env = "CLERK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

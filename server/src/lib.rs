@@ -2,6 +2,7 @@
 //! The wire format is Clerk's Frontend API in native/header mode; see `docs/server.md`.
 #![deny(missing_docs)]
 
+pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod error;
@@ -35,7 +36,7 @@ use crate::auth::secret_key::SecretKey;
 use crate::config::{Config, EmailVerification, SessionMode};
 use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
-use crate::rate_limit::{RateLimiter, CODES_PER_RECIPIENT, IDENTIFIER_FAILURES, WINDOW};
+use crate::rate_limit::MemoryCounters;
 use crate::state::{AppParts, AppState, Lifetimes, Limits, Origins};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
@@ -117,11 +118,11 @@ impl Server {
             origins: Origins::new(config.allowed_origins.iter().cloned(), config.dev),
             issuer: format!("http://{local_addr}"),
             limits: Limits {
-                identifier: RateLimiter::new(IDENTIFIER_FAILURES, WINDOW),
-                client: RateLimiter::new(config.rate_limit_client, WINDOW),
-                ip: RateLimiter::new(config.rate_limit_ip, WINDOW),
-                codes_sent: RateLimiter::new(CODES_PER_RECIPIENT, WINDOW),
+                creations_per_client: config.rate_limit_client,
+                creations_per_ip: config.rate_limit_ip,
+                clients_per_ip: config.rate_limit_clients_ip,
             },
+            counters: Arc::new(MemoryCounters::new()),
             lifetimes: Lifetimes {
                 session_ms: secs_to_ms(config.session_lifetime_secs),
                 inactivity_ms: secs_to_ms(config.session_inactivity_secs),
