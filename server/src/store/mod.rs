@@ -94,6 +94,10 @@ pub trait Store: Send + Sync {
     async fn sign_in(&self, id: &str) -> StoreResult<Option<SignIn>>;
     /// A sign-up by id.
     async fn sign_up(&self, id: &str) -> StoreResult<Option<SignUp>>;
+    /// Delete the clients that have no session (of any status) and no sign-in or sign-up touched at or after
+    /// `idle_before_ms`, themselves untouched since before it, with their old sign-ins and sign-ups; returns how
+    /// many clients went.
+    async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64>;
     /// Close connections cleanly (checkpointing the WAL).
     async fn close(&self);
 }
