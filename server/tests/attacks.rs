@@ -88,11 +88,11 @@ async fn parallel_wrong_passwords_are_refused_before_hashing() {
         });
     let (a, b) = futures::join!(join_all(creates), join_all(factors));
     let statuses: Vec<u16> = a.into_iter().chain(b).collect();
-    let after = stats(&s).await;
-
-    let evaluated = stat(&after, "password_checks") - stat(&before, "password_checks");
     let wrong = statuses.iter().filter(|&&st| st == 422).count() as u64;
     let refused = statuses.iter().filter(|&&st| st == 429).count() as u64;
+    eprintln!("figure: 100 parallel wrong passwords: {wrong} answered 422 (evaluated), {refused} answered 429");
+    let after = stats(&s).await;
+    let evaluated = stat(&after, "password_checks") - stat(&before, "password_checks");
     assert!(
         evaluated <= LIMIT,
         "{evaluated} of 100 parallel wrong passwords were evaluated (limit {LIMIT}); statuses {statuses:?}"
@@ -224,14 +224,19 @@ async fn distributed_guessing_hits_the_identifier_ceiling_but_not_codes() {
 
 #[tokio::test]
 async fn memory_stays_bounded_under_parallel_sign_ins() {
+    // 64 users, so that no attempt limit is involved: each burst signs each of them in once, in parallel.
     let s = Server::start_args(&["--rate-limit-ip", "100000"]);
-    let e = email("burst");
-    s.client().sign_up(&e, PASSWORD).await;
+    let users: Vec<String> = (0..64).map(|_| email("burst")).collect();
+    join_all(users.iter().map(|e| {
+        let s = &s;
+        async move { s.client().sign_up(e, PASSWORD).await }
+    }))
+    .await;
     let mut after_first = 0;
     let mut statuses = Vec::new();
     for burst in 0..8 {
-        let rs = join_all((0..64).map(|_| {
-            let (s, e) = (&s, &e);
+        let rs = join_all(users.iter().map(|e| {
+            let s = &s;
             async move {
                 s.client()
                     .post(
@@ -249,14 +254,11 @@ async fn memory_stays_bounded_under_parallel_sign_ins() {
         }
     }
     let after_last = rss_kib(s.pid());
-    assert!(
-        statuses.iter().all(|&st| st == 200 || st == 429),
-        "{statuses:?}"
+    eprintln!(
+        "figure: RSS after burst 1 of 64 parallel sign-ins: {after_first} KiB, after burst 8: {after_last} KiB"
     );
-    assert!(
-        statuses.iter().filter(|&&st| st == 200).count() >= 64,
-        "most sign-ins should pass: {statuses:?}"
-    );
+    // 64 parallel hashes fit the queue (64 waiting + one per core): every sign-in passes.
+    assert!(statuses.iter().all(|&st| st == 200), "{statuses:?}");
     assert!(
         after_last <= 2 * after_first,
         "resident memory grew from {after_first} KiB after the first burst to {after_last} KiB after the last"
@@ -289,6 +291,7 @@ async fn connections_that_never_finish_their_headers_are_closed() {
     }))
     .await;
     let open = closed.iter().filter(|c| !**c).count();
+    eprintln!("figure: slow-header connections still open 10 s after the timeout: {open} of 300");
     assert_eq!(open, 0, "{open} of 300 slow connections still open");
     assert!(opened.elapsed() < Duration::from_secs(15));
 }
@@ -325,4 +328,28 @@ async fn empty_clients_are_purged() {
     );
     let kept = signed_in.client().await;
     assert_eq!(kept["sessions"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn a_flood_of_client_creations_is_capped() {
+    // Default limit: 300 clients per address per 10 minutes, whatever the rate of requests.
+    let s = Server::start();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let created = join_all((0..16).map(|_| {
+        let s = &s;
+        async move {
+            let mut n = 0u32;
+            while Instant::now() < deadline {
+                if s.client().post("/v1/client", &[]).await.status == 200 {
+                    n += 1;
+                }
+            }
+            n
+        }
+    }))
+    .await
+    .into_iter()
+    .sum::<u32>();
+    eprintln!("figure: POST /v1/client answered 200 in 5 s by 16 parallel callers: {created}");
+    assert!(created <= 300, "{created} clients created");
 }
