@@ -353,3 +353,52 @@ async fn a_flood_of_client_creations_is_capped() {
     eprintln!("figure: POST /v1/client answered 200 in 5 s by 16 parallel callers: {created}");
     assert!(created <= 300, "{created} clients created");
 }
+
+#[tokio::test]
+async fn security_headers_and_hidden_dotfiles() {
+    let s = Server::start();
+    std::fs::write(s.root().join("www").join(".env"), "SECRET=1").unwrap();
+    std::fs::create_dir_all(s.root().join("www").join(".git")).unwrap();
+    std::fs::write(s.root().join("www").join(".git").join("HEAD"), "ref").unwrap();
+
+    let api = s.get("/v1/environment").await;
+    assert_eq!(api.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(
+        api.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    let err = s.get("/v1/nope").await;
+    assert_eq!(err.header("cache-control").as_deref(), Some("no-store"));
+    let page = s.get("/").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-security-policy").as_deref(), Some(CSP));
+    assert!(CSP.contains("base-uri 'none'") && CSP.contains("form-action 'self'"));
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    for path in ["/.env", "/.git/HEAD", "/%2eenv", "/%2Egit/HEAD"] {
+        let (status, body) = s.raw_get_path(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!String::from_utf8_lossy(&body).contains("SECRET"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn over_long_passwords_are_refused_before_any_lookup_or_hash() {
+    let s = Server::start();
+    let known = email("long-known");
+    s.client().sign_up(&known, PASSWORD).await;
+    let before = stat(&stats(&s).await, "password_checks");
+    let long = "p".repeat(1025);
+    for who in [known.clone(), email("long-unknown")] {
+        s.client()
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", who.as_str()), ("password", long.as_str())],
+            )
+            .await
+            .expect_error(422, "form_password_incorrect");
+    }
+    assert_eq!(stat(&stats(&s).await, "password_checks"), before);
+}

@@ -19,7 +19,7 @@ use serde_json::Value;
 pub const BIN: &str = env!("CARGO_BIN_EXE_clerk-wasm-server");
 pub const SECRET: &str = "sk_test_integration_0123456789abcdef";
 pub const PASSWORD: &str = "Correct-Horse-Battery-9";
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 pub const INDEX_HTML: &str =
     "<!doctype html>\n<html><head><title>clerk-wasm test</title></head><body>integration-index-marker-7f3a</body></html>\n";
 pub const WASM_BYTES: &[u8] = b"\0asm\x01\0\0\0integration-wasm-marker";
