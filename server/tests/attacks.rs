@@ -402,3 +402,41 @@ async fn over_long_passwords_are_refused_before_any_lookup_or_hash() {
     }
     assert_eq!(stat(&stats(&s).await, "password_checks"), before);
 }
+
+#[tokio::test]
+async fn look_alike_email_addresses_are_one_account_or_refused() {
+    let s = Server::start();
+    let tag = email("jose");
+    let composed = format!("jos\u{00E9}-{tag}");
+    let decomposed = format!("jose\u{0301}-{tag}");
+    s.client().sign_up(&composed, PASSWORD).await;
+    // The decomposed spelling is the same address: taken at sign-up, and it signs in.
+    s.client()
+        .post(
+            "/v1/client/sign_ups",
+            &[("email_address", decomposed.as_str()), ("password", PASSWORD)],
+        )
+        .await
+        .expect_error(422, "form_identifier_exists");
+    s.client().sign_in(&decomposed).await;
+    for bad in [
+        format!("a\u{200B}{tag}"),
+        format!("{tag}\u{202E}"),
+        format!("a\u{0007}{tag}"),
+    ] {
+        s.client()
+            .post(
+                "/v1/client/sign_ups",
+                &[("email_address", bad.as_str()), ("password", PASSWORD)],
+            )
+            .await
+            .expect_param_error(422, "form_param_format_invalid", "email_address");
+        s.client()
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", bad.as_str()), ("password", PASSWORD)],
+            )
+            .await
+            .expect_param_error(422, "form_param_format_invalid", "identifier");
+    }
+}

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 use subtle::ConstantTimeEq;
 
 use super::context::active_sessions;
@@ -26,7 +27,8 @@ pub const EMAIL_CODE: &str = "email_code";
 /// Strategy name of passwords.
 pub const PASSWORD: &str = "password";
 
-/// Trim and lowercase an identifier; over-long → `form_param_format_invalid`.
+/// Trim, lowercase and NFC-normalise an identifier, so look-alike spellings of one address are one account;
+/// over-long, or holding control, bidi-control or zero-width characters → `form_param_format_invalid`.
 pub fn normalize_identifier(raw: &str, param: &'static str) -> ApiResult<String> {
     let value = raw.trim();
     if value.chars().count() > MAX_IDENTIFIER_LEN {
@@ -35,7 +37,30 @@ pub fn normalize_identifier(raw: &str, param: &'static str) -> ApiResult<String>
             format!("{param} must be at most {MAX_IDENTIFIER_LEN} characters."),
         ));
     }
-    Ok(value.to_lowercase())
+    if value.chars().any(is_invisible_or_control) {
+        return Err(ApiError::invalid(
+            param,
+            format!("{param} must not contain control or invisible characters."),
+        ));
+    }
+    Ok(value.to_lowercase().nfc().collect())
+}
+
+/// Control characters, bidi controls (embeddings, overrides, isolates, marks) and zero-width characters: they
+/// change how an address looks or reads without changing what it looks like, so they make look-alike accounts.
+fn is_invisible_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{FEFF}'
+                | '\u{00AD}'
+        )
 }
 
 /// A normalised email address: exactly one `@` with text on both sides, no whitespace.
@@ -307,6 +332,20 @@ mod tests {
             assert!(normalize_email(bad).is_err(), "{bad}");
         }
         assert!(normalize_identifier(&"a".repeat(255), "identifier").is_err());
+        // NFC: a decomposed "é" (e + combining acute) is the same address as the composed one.
+        assert_eq!(
+            normalize_email("Jose\u{0301}@example.com").ok(),
+            normalize_email("jos\u{00E9}@example.com").ok()
+        );
+        for bad in [
+            "ad\u{200B}a@example.com",
+            "ada@exa\u{202E}mple.com",
+            "ada\u{0007}@example.com",
+            "\u{FEFF}ada@example.com",
+            "ada@example.com\u{2066}",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad:?}");
+        }
         assert!(normalize_identifier(&"a".repeat(254), "identifier").is_ok());
     }
 }
