@@ -414,7 +414,10 @@ async fn look_alike_email_addresses_are_one_account_or_refused() {
     s.client()
         .post(
             "/v1/client/sign_ups",
-            &[("email_address", decomposed.as_str()), ("password", PASSWORD)],
+            &[
+                ("email_address", decomposed.as_str()),
+                ("password", PASSWORD),
+            ],
         )
         .await
         .expect_error(422, "form_identifier_exists");
@@ -439,4 +442,31 @@ async fn look_alike_email_addresses_are_one_account_or_refused() {
             .await
             .expect_param_error(422, "form_param_format_invalid", "identifier");
     }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn database_and_key_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Server::start();
+    s.client().sign_up(&email("private"), PASSWORD).await;
+    let mut checked = 0;
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(s.data_dir())
+        .unwrap()
+        .chain(std::fs::read_dir(s.root()).unwrap())
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("test.db") || name == "jwt_rsa.pem" || name == "secret_key" {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} has mode {mode:o}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 3,
+        "database, WAL and key files expected; checked {checked}"
+    );
 }

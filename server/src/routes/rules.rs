@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 use subtle::ConstantTimeEq;
+use unicode_normalization::UnicodeNormalization;
 
 use super::context::active_sessions;
 use crate::attempts::{Attempt, Kind};
