@@ -470,3 +470,75 @@ async fn database_and_key_files_are_private() {
         "database, WAL and key files expected; checked {checked}"
     );
 }
+
+#[tokio::test]
+async fn whoami_checks_kid_crit_and_azp_and_takes_bearer_in_any_case() {
+    use reqwest::Method;
+    let s = Server::start();
+    let c = s.client();
+    let (uid, sid) = c.sign_up_ids(&email("who2")).await;
+    let jwt = c.jwt(&sid).await;
+    let kid = jwt_parts(&jwt).0["kid"].as_str().unwrap().to_string();
+    let key = server_private_key(&s);
+    let now = now_secs();
+    let claims = |azp: Option<&str>| {
+        let mut v = serde_json::json!({"iss": s.base, "sub": uid, "sid": sid, "iat": now, "nbf": now - 5, "exp": now + 60});
+        if let Some(azp) = azp {
+            v["azp"] = azp.into();
+        }
+        v
+    };
+    let call = |auth: String| {
+        let s = &s;
+        async move {
+            s.raw(
+                Method::GET,
+                "/api/whoami",
+                &[("authorization", auth.as_str())],
+                None,
+            )
+            .await
+        }
+    };
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let r = call(format!("{scheme} {jwt}")).await;
+        assert_eq!(r.status, 200, "{scheme}: {}", r.text);
+    }
+    // Allowed origin as azp (dev mode allows local origins): accepted.
+    let ok = sign_rs256(&key, Some(&kid), &claims(Some(ALLOWED_DEV_ORIGIN)));
+    assert_eq!(call(format!("Bearer {ok}")).await.status, 200);
+    // A foreign azp, an unknown or missing kid, a crit extension: refused, though signed with the server's key.
+    let evil = sign_rs256(&key, Some(&kid), &claims(Some(EVIL_ORIGIN)));
+    let other_kid = sign_rs256(&key, Some("0000000000000000"), &claims(None));
+    let no_kid = sign_rs256(&key, None, &claims(None));
+    let crit = {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let header = base64_url(
+            &serde_json::to_vec(
+                &serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": kid, "crit": ["exp"]}),
+            )
+            .unwrap(),
+        );
+        let payload = base64_url(&serde_json::to_vec(&claims(None)).unwrap());
+        let input = format!("{header}.{payload}");
+        let der = key.to_pkcs1_der().unwrap();
+        let ek = jsonwebtoken::EncodingKey::from_rsa_der(der.as_bytes());
+        let sig = jsonwebtoken::crypto::sign(input.as_bytes(), &ek, jsonwebtoken::Algorithm::RS256)
+            .unwrap();
+        format!("{input}.{sig}")
+    };
+    for (what, token) in [
+        ("foreign azp", evil),
+        ("unknown kid", other_kid),
+        ("no kid", no_kid),
+        ("crit", crit),
+    ] {
+        let r = call(format!("Bearer {token}")).await;
+        assert_eq!(r.status, 401, "{what}: {}", r.text);
+    }
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
