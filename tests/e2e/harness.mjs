@@ -41,7 +41,7 @@ export async function startServer({ staticDir = join(ROOT, "www"), pkgDir = join
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`cargo build -p clerk-wasm-server\``);
   if (!existsSync(join(pkgDir, "clerk.browser.js"))) throw new Error(`${pkgDir} has no build: run \`npm run build\``);
   const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-server-"));
-  const secretKey = `sk_test_e2e${randomBytes(16).toString("hex")}`;
+  const secretKey = `sk_test_e2e${randomBytes(32).toString("hex")}`;
   const child = spawn(binary, [
     "--addr", "127.0.0.1:0", "--data-dir", join(scratch, "data"),
     "--database-url", `sqlite://${join(scratch, "e2e.db")}`,

@@ -22,11 +22,17 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
-/// Whether `key` has an accepted prefix and some text after it.
+/// Shortest accepted text after the prefix: 32 random bytes written in base64url (hex takes 64 characters). A
+/// shorter key is refused at start: the backend API key opens every account.
+pub const MIN_KEY_CHARS: usize = 43;
+
+/// Whether `key` has an accepted prefix and at least [`MIN_KEY_CHARS`] printable characters after it.
 pub fn is_well_formed(key: &str) -> bool {
-    ["sk_test_", "sk_live_"]
-        .iter()
-        .any(|p| key.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
+    ["sk_test_", "sk_live_"].iter().any(|p| {
+        key.strip_prefix(p).is_some_and(|rest| {
+            rest.len() >= MIN_KEY_CHARS && rest.bytes().all(|b| b.is_ascii_graphic())
+        })
+    })
 }
 
 impl SecretKey {
@@ -38,7 +44,9 @@ impl SecretKey {
                     value: key.to_string(),
                 })
             } else {
-                Err("the secret key must start with sk_test_ or sk_live_".into())
+                Err(format!(
+                    "the secret key must start with sk_test_ or sk_live_ followed by at least {MIN_KEY_CHARS} characters (32 random bytes)"
+                ))
             };
         }
         let path = data_dir.join(SECRET_KEY_FILE);
@@ -98,8 +106,12 @@ mod tests {
 
     #[test]
     fn given_key_must_be_well_formed() {
-        assert!(SecretKey::load_or_create(Some("sk_live_x"), Path::new("/nonexistent")).is_ok());
-        assert!(SecretKey::load_or_create(Some("pk_test_x"), Path::new("/nonexistent")).is_err());
+        let long = "x".repeat(MIN_KEY_CHARS);
+        let ok = |k: &str| SecretKey::load_or_create(Some(k), Path::new("/nonexistent")).is_ok();
+        assert!(ok(&format!("sk_live_{long}")));
+        assert!(!ok(&format!("pk_test_{long}")));
+        assert!(!ok(&format!("sk_test_{}", &long[1..])), "one character short");
+        assert!(!ok("sk_live_x"));
         assert!(SecretKey::load_or_create(Some("sk_test_"), Path::new("/nonexistent")).is_err());
     }
 }

@@ -17,7 +17,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_clerk-wasm-server");
-pub const SECRET: &str = "sk_test_integration_0123456789abcdef";
+pub const SECRET: &str = "sk_test_integration_0123456789abcdef0123456789abcdef";
 pub const PASSWORD: &str = "Correct-Horse-Battery-9";
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 pub const INDEX_HTML: &str =
