@@ -542,3 +542,48 @@ fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+#[tokio::test]
+async fn one_time_codes_are_not_stored_as_plain_hashes() {
+    use sha2::{Digest, Sha256};
+    let mut s = Server::start();
+    let e = email("code-at-rest");
+    s.client().sign_up(&e, PASSWORD).await;
+    let c = s.client();
+    let si = c
+        .post(
+            "/v1/client/sign_ins",
+            &[("identifier", e.as_str()), ("strategy", "email_code")],
+        )
+        .await
+        .response()
+        .clone();
+    let code = s.outbox_code(&e).await;
+    let plain: String = Sha256::digest(code.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut stored = Vec::new();
+    for name in ["test.db", "test.db-wal"] {
+        stored.extend(std::fs::read(s.root().join(name)).unwrap_or_default());
+    }
+    assert!(!stored.is_empty());
+    assert!(
+        !String::from_utf8_lossy(&stored).contains(&plain),
+        "the code's plain SHA-256 is in the database"
+    );
+    // The keyed hash survives a restart (the key is derived from the secret key, not generated per process).
+    s.restart(None);
+    let c2 = s.client();
+    c2.set_token(c.token());
+    let r = c2
+        .post(
+            &format!(
+                "/v1/client/sign_ins/{}/attempt_first_factor",
+                si["id"].as_str().unwrap()
+            ),
+            &[("strategy", "email_code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.response()["status"], "complete", "{}", r.text);
+}

@@ -74,6 +74,17 @@ impl SecretKey {
         }
     }
 
+    /// A 32-byte key for `purpose`, derived from this key (SHA-256 of the purpose and the key): stable across
+    /// restarts, different per purpose, and unknown to whoever has the database but not the key.
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"clerk-wasm-server key derivation\0");
+        hasher.update(purpose.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(self.value.as_bytes());
+        hasher.finalize().into()
+    }
+
     /// The key itself (for printing in dev mode).
     pub fn expose(&self) -> &str {
         &self.value
@@ -110,7 +121,10 @@ mod tests {
         let ok = |k: &str| SecretKey::load_or_create(Some(k), Path::new("/nonexistent")).is_ok();
         assert!(ok(&format!("sk_live_{long}")));
         assert!(!ok(&format!("pk_test_{long}")));
-        assert!(!ok(&format!("sk_test_{}", &long[1..])), "one character short");
+        assert!(
+            !ok(&format!("sk_test_{}", &long[1..])),
+            "one character short"
+        );
         assert!(!ok("sk_live_x"));
         assert!(SecretKey::load_or_create(Some("sk_test_"), Path::new("/nonexistent")).is_err());
     }

@@ -3,7 +3,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
@@ -178,9 +179,13 @@ pub fn new_session(state: &AppState, client: &mut Client, user_id: &str, now: i6
     session
 }
 
-/// Hex SHA-256 of a code.
-fn code_hash(code: &str) -> String {
-    ids::hex(&Sha256::digest(code.as_bytes()))
+/// Hex HMAC-SHA-256 of a code under the server's code key: a 6-digit code has too few values for a plain hash to
+/// hide it from someone who reads the database, the key is not in the database.
+/// `None` only if the key were refused (HMAC takes keys of any length).
+fn code_hash(key: &[u8], code: &str) -> Option<String> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+    mac.update(code.as_bytes());
+    Some(ids::hex(&mac.finalize().into_bytes()))
 }
 
 /// Generate a code, send it to `to`, and return the fresh verification holding its hash.
@@ -206,7 +211,10 @@ pub async fn prepare_code(
         strategy: EMAIL_CODE.to_string(),
         attempts: 0,
         expire_at: Some(now.saturating_add(state.lifetimes.code_ms)),
-        code_hash: Some(code_hash(&code)),
+        code_hash: Some(
+            code_hash(&state.code_key, &code)
+                .ok_or_else(|| ApiError::Internal("code key refused".into()))?,
+        ),
     })
 }
 
@@ -232,7 +240,7 @@ pub fn code_checks() -> u64 {
 }
 
 /// Check `code` against the verification, updating its status and attempt count (persist it afterwards).
-pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
+pub fn check_code(key: &[u8], v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
     let Some(expected) = v.code_hash.clone() else {
         return CodeOutcome::Failed;
     };
@@ -252,7 +260,8 @@ pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
     CODE_CHECKS.fetch_add(1, Ordering::Relaxed);
     let given = code.trim();
     let matches = given.len() <= MAX_CODE_LEN
-        && bool::from(code_hash(given).as_bytes().ct_eq(expected.as_bytes()));
+        && code_hash(key, given)
+            .is_some_and(|h| bool::from(h.as_bytes().ct_eq(expected.as_bytes())));
     if matches {
         v.status = VerificationStatus::Verified;
         CodeOutcome::Verified
@@ -277,23 +286,34 @@ pub fn code_error(outcome: CodeOutcome) -> ApiError {
 mod tests {
     use super::*;
 
+    const KEY: &[u8] = b"test code key";
+
+    #[test]
+    fn code_hash_is_keyed() {
+        assert_ne!(code_hash(KEY, "123456"), code_hash(b"other key", "123456"));
+        assert_ne!(
+            code_hash(KEY, "123456"),
+            Some(ids::hex(&<Sha256 as sha2::Digest>::digest(b"123456")))
+        );
+    }
+
     fn prepared(code: &str, expire_at: i64) -> Verification {
         Verification {
             status: VerificationStatus::Unverified,
             strategy: EMAIL_CODE.into(),
             attempts: 0,
             expire_at: Some(expire_at),
-            code_hash: Some(code_hash(code)),
+            code_hash: code_hash(KEY, code),
         }
     }
 
     #[test]
     fn correct_code_verifies() {
         let mut v = prepared("123456", 100);
-        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Verified);
+        assert_eq!(check_code(KEY, &mut v, "123456", 50), CodeOutcome::Verified);
         assert_eq!(v.status, VerificationStatus::Verified);
         assert_eq!(
-            check_code(&mut v, "123456", 50),
+            check_code(KEY, &mut v, "123456", 50),
             CodeOutcome::Failed,
             "a code is single-use"
         );
@@ -303,15 +323,18 @@ mod tests {
     fn fourth_attempt_fails_even_when_correct() {
         let mut v = prepared("123456", 100);
         for _ in 0..3 {
-            assert_eq!(check_code(&mut v, "000000", 50), CodeOutcome::Incorrect);
+            assert_eq!(
+                check_code(KEY, &mut v, "000000", 50),
+                CodeOutcome::Incorrect
+            );
         }
-        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Failed);
+        assert_eq!(check_code(KEY, &mut v, "123456", 50), CodeOutcome::Failed);
     }
 
     #[test]
     fn expired_code() {
         let mut v = prepared("123456", 100);
-        assert_eq!(check_code(&mut v, "123456", 100), CodeOutcome::Expired);
+        assert_eq!(check_code(KEY, &mut v, "123456", 100), CodeOutcome::Expired);
         assert_eq!(v.status, VerificationStatus::Expired);
     }
 
@@ -319,7 +342,7 @@ mod tests {
     fn unprepared_verification_fails() {
         let mut v = prepared("123456", 100);
         v.code_hash = None;
-        assert_eq!(check_code(&mut v, "123456", 1), CodeOutcome::Failed);
+        assert_eq!(check_code(KEY, &mut v, "123456", 1), CodeOutcome::Failed);
     }
 
     #[test]
