@@ -587,3 +587,52 @@ async fn one_time_codes_are_not_stored_as_plain_hashes() {
         .await;
     assert_eq!(r.response()["status"], "complete", "{}", r.text);
 }
+
+#[tokio::test]
+async fn running_out_of_descriptors_backs_off_and_recovers() {
+    // 64 descriptors: the database, its WAL, the listener and a few more leave room for about 50 connections.
+    let s = Server::start_with(
+        Opts::new()
+            .fd_limit(64)
+            .args(&["--header-read-timeout-secs", "2"]),
+    );
+    let mut slow = Vec::new();
+    for _ in 0..100 {
+        if let Ok(mut conn) = tokio::net::TcpStream::connect(s.host_port()).await {
+            let _ = conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+            slow.push(conn);
+        }
+    }
+    // The server ran out of descriptors; once the slow connections time out it answers again.
+    let r = s.get("/v1/environment").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    drop(slow);
+    let logged = s.stderr().matches("Too many open files").count();
+    assert!(
+        (1..=5).contains(&logged),
+        "descriptor exhaustion logged {logged} times (expected once per episode, not once per retry)"
+    );
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_for_a_slot() {
+    let s = Server::start_args(&["--max-connections", "5", "--header-read-timeout-secs", "2"]);
+    let mut idle = Vec::new();
+    for _ in 0..5 {
+        idle.push(
+            tokio::net::TcpStream::connect(s.host_port())
+                .await
+                .expect("connect"),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // All five slots are held by silent connections: the request waits until the timeout frees one.
+    let started = Instant::now();
+    let r = s.get("/v1/environment").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "answered after {:?} although every connection slot was held",
+        started.elapsed()
+    );
+}

@@ -100,6 +100,8 @@ pub struct Opts {
     pub env: Vec<(String, String)>,
     /// Override of `--database-url` (default `sqlite://<tmp>/test.db`); `{root}` is replaced by the temp dir.
     pub database_url: Option<String>,
+    /// Start the server under this limit of open file descriptors (`ulimit -n` in a shell that then execs it).
+    pub fd_limit: Option<u32>,
 }
 
 impl Default for Opts {
@@ -110,6 +112,7 @@ impl Default for Opts {
             args: Vec::new(),
             env: Vec::new(),
             database_url: None,
+            fd_limit: None,
         }
     }
 }
@@ -136,6 +139,10 @@ impl Opts {
     }
     pub fn env(mut self, k: &str, v: &str) -> Self {
         self.env.push((k.to_string(), v.to_string()));
+        self
+    }
+    pub fn fd_limit(mut self, n: u32) -> Self {
+        self.fd_limit = Some(n);
         self
     }
     pub fn database_url(mut self, u: &str) -> Self {
@@ -226,7 +233,16 @@ impl Server {
     }
 
     fn command(root: &Path, opts: &Opts) -> Command {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = match opts.fd_limit {
+            Some(n) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(BIN);
+                sh
+            }
+            None => Command::new(BIN),
+        };
         for k in SERVER_ENV {
             cmd.env_remove(k);
         }
