@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bash scripts/setup.sh
+bash scripts/setup-test.sh   # the build tools (scripts/setup.sh), then the browsers and drivers
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 echo "== tier 1: native tests (cargo test --workspace)"
