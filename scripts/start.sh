@@ -11,17 +11,18 @@ cd "$(dirname "$0")/.."
 source scripts/lib/progress.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
-step "start: building the server, the SDK and the React demo (a first run compiles everything: about 15 minutes" \
-  "on 2 cores; later runs take seconds)"
+step "start: building the server, the SDK and the React demo (a first run installs and compiles everything:" \
+  "about 10 minutes on 2 cores; later runs take seconds)"
 
 mkdir -p target
 server_log=target/start-server-build.log
 step "start: building the server in the background (cargo build -p clerk-wasm-server; log: $server_log)"
 # Its own process group (setsid), so that stopping this script stops cargo and its rustc processes too.
-setsid cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
+setsid -w cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
 server_build=$!
 stop_server_build() { kill -TERM -- "-$server_build" 2>/dev/null || true; }
 trap stop_server_build EXIT
+trap 'exit 130' INT TERM
 
 bash scripts/setup.sh
 bash scripts/build.sh
@@ -36,11 +37,11 @@ while kill -0 "$server_build" 2>/dev/null; do
       "now $(grep '^ *Compiling ' "$server_log" | tail -n 1 | awk '{print $2}')"
   fi
 done
-trap - EXIT
+trap - EXIT INT TERM
 if ! wait "$server_build"; then
   echo "start: the server build failed:" >&2
   tail -n 40 "$server_log" >&2
   exit 1
 fi
-step "start: the server is built; starting it (the demo at http://127.0.0.1:8787, the React demo at /react/)"
+step "start: the server is built; starting it (it prints its address: the demo at /, the React demo at /react/)"
 exec bash scripts/server.sh "$@"
