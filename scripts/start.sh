@@ -17,10 +17,18 @@ step "start: building the server, the SDK and the React demo (a first run instal
 mkdir -p target
 server_log=target/start-server-build.log
 step "start: building the server in the background (cargo build -p clerk-wasm-server; log: $server_log)"
-# Its own process group (setsid), so that stopping this script stops cargo and its rustc processes too.
-setsid -w cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
-server_build=$!
-stop_server_build() { kill -TERM -- "-$server_build" 2>/dev/null || true; }
+# In its own process group (setsid) where there is one, so that stopping this script stops cargo and its rustc
+# processes too.
+if command -v setsid >/dev/null 2>&1; then
+  setsid -w cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
+  server_build=$!
+  server_build_target="-$server_build"
+else
+  cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
+  server_build=$!
+  server_build_target="$server_build"
+fi
+stop_server_build() { kill -TERM -- "$server_build_target" 2>/dev/null || true; }
 trap stop_server_build EXIT
 trap 'exit 130' INT TERM
 
