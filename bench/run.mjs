@@ -31,7 +31,7 @@ function version(cmd, argv) {
 }
 
 if (!args.includes("--no-build")) {
-  run("bash", ["scripts/setup.sh"]);
+  run("bash", ["scripts/setup-test.sh"]);
   run("bash", ["scripts/build.sh"]);
 }
 
