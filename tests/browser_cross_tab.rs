@@ -142,13 +142,15 @@ async fn a_client_snapshot_written_for_another_token_is_ignored() {
     let mut client: Client = decode_snapshot(&BrowserJson, &raw).unwrap().snapshot.data;
     client.sessions.clear();
     let now = js_sys::Date::now() as u64;
-    let foreign = encode_client_snapshot(&BrowserJson, &client, Some("client_other.token"), now).unwrap();
+    let foreign =
+        encode_client_snapshot(&BrowserJson, &client, Some("client_other.token"), now).unwrap();
     announce_value(Some(&keys().client), Some(&foreign));
     assert_eq!(session_ids(&this_tab), vec![a.clone()]);
     assert_eq!(active_id(&this_tab), Some(a));
     assert_eq!(calls.length(), 1, "no emits");
     // Written for the token this tab holds, the same snapshot is applied.
-    let ours = encode_client_snapshot(&BrowserJson, &client, stored_token().as_deref(), now).unwrap();
+    let ours =
+        encode_client_snapshot(&BrowserJson, &client, stored_token().as_deref(), now).unwrap();
     announce_value(Some(&keys().client), Some(&ours));
     assert!(session_ids(&this_tab).is_empty() && this_tab.session().is_null());
 }

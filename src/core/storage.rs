@@ -17,6 +17,7 @@ use super::state::TabChoice;
 use super::wire::Client;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -267,48 +268,46 @@ pub fn decode_snapshot_with<J: JsonText, T: DeserializeOwned>(
     raw: &str,
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
-    decode_from(json, raw, upgrade, None)
-}
-
-/// [`decode_snapshot_with`], `upgraded_from` being `None` for the stored value and its version in the steps after an
-/// upgrade. Reads `text` if it has the current version, else upgrades it one step and goes on: every step must move
-/// the version forward, so a faulty upgrader cannot loop forever.
-fn decode_from<J: JsonText, T: DeserializeOwned>(
-    json: &J,
-    text: &str,
-    upgrade: Upgrader,
-    upgraded_from: Option<u32>,
-) -> Result<Decoded<T>, StorageIssue> {
-    if text.len() > MAX_PERSISTED_BYTES {
-        return Err(StorageIssue::Oversized { bytes: text.len() });
+    if raw.len() > MAX_PERSISTED_BYTES {
+        return Err(StorageIssue::Oversized { bytes: raw.len() });
     }
-    let version = match json.parse::<Persisted<T>>(text) {
-        Some(snapshot) if snapshot.version == SNAPSHOT_VERSION => {
-            return Ok(Decoded {
-                snapshot,
-                upgraded_from,
-            })
-        }
-        Some(snapshot) => snapshot.version,
-        None => match version_of(json, text)? {
-            SNAPSHOT_VERSION => {
-                return Err(StorageIssue::Corrupt(
-                    "the data does not have the snapshot's shape".into(),
-                ))
+    // Reads the text if it has the current version, else upgrades it one step and goes on: every step must move the
+    // version forward, so a faulty upgrader cannot loop forever.
+    let mut text = Cow::Borrowed(raw);
+    let mut upgraded_from = None;
+    loop {
+        let version = match json.parse::<Persisted<T>>(&text) {
+            Some(snapshot) if snapshot.version == SNAPSHOT_VERSION => {
+                return Ok(Decoded {
+                    snapshot,
+                    upgraded_from,
+                })
             }
-            version => version,
-        },
-    };
-    if version > SNAPSHOT_VERSION {
-        return Err(StorageIssue::ForeignVersion(version));
+            Some(snapshot) => snapshot.version,
+            None => match version_of(json, &text)? {
+                SNAPSHOT_VERSION => {
+                    return Err(StorageIssue::Corrupt(
+                        "the data does not have the snapshot's shape".into(),
+                    ))
+                }
+                version => version,
+            },
+        };
+        if version > SNAPSHOT_VERSION {
+            return Err(StorageIssue::ForeignVersion(version));
+        }
+        let next = upgrade(version, &text).ok_or(StorageIssue::ForeignVersion(version))?;
+        if next.len() > MAX_PERSISTED_BYTES {
+            return Err(StorageIssue::Oversized { bytes: next.len() });
+        }
+        if version_of(json, &next)? <= version {
+            return Err(StorageIssue::Corrupt(format!(
+                "upgrade from version {version} did not advance"
+            )));
+        }
+        upgraded_from = upgraded_from.or(Some(version));
+        text = Cow::Owned(next);
     }
-    let next = upgrade(version, text).ok_or(StorageIssue::ForeignVersion(version))?;
-    if version_of(json, &next)? <= version {
-        return Err(StorageIssue::Corrupt(format!(
-            "upgrade from version {version} did not advance"
-        )));
-    }
-    decode_from(json, &next, upgrade, upgraded_from.or(Some(version)))
 }
 
 /// The `version` of a snapshot's JSON.
