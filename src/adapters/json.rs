@@ -39,7 +39,7 @@ pub fn jwt_payload(payload: &str) -> Result<JwtClaims, ClerkError> {
     if base64.len() % 4 == 1 {
         return Err(not_base64());
     }
-    while base64.len() % 4 != 0 {
+    while !base64.len().is_multiple_of(4) {
         base64.push('=');
     }
     let window = web_sys::window().ok_or_else(not_base64)?;
