@@ -29,7 +29,7 @@ export function tableLines(r) {
     "| figure | measured | target |",
     "|---|---|---|",
     `| script-tag download: loader + glue + wasm, brotli 11 (gzip -9 / raw) | **${n(sizes?.brotli)} B** ` +
-      `(${n(sizes?.gzip)} / ${n(sizes?.raw)} B) | ≤ 50,000 B; npm test fails above ${n(r.budget?.script_tag_brotli_max)} B |`,
+      `(${n(sizes?.gzip)} / ${n(sizes?.raw)} B) | ≤ 90,000 B; npm test fails above ${n(r.budget?.script_tag_brotli_max)} B |`,
     `| reload with 3 accounts, API held 300 ms: navigation → UserButton visible | ${stat(cache?.navigationToTriggerVisibleMs)}; ` +
       `before the first API response in ${cache?.visibleBeforeFirstApiResponseRuns ?? "n/a"} runs | before any API response |`,
     `| same: wasm instantiated → UserButton visible | ${stat(cache?.wasmInstantiatedToTriggerVisibleMs)}; within one frame in ` +

@@ -4,7 +4,7 @@
 //! (`clerk`) builds the instance's behaviour on both, and `js` is the JavaScript API, re-exported here.
 #![deny(missing_docs)]
 
-mod adapters;
+pub mod adapters;
 mod clerk;
 pub mod core;
 mod js;

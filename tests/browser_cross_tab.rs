@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+use clerk_wasm::adapters::json::BrowserJson;
 use clerk_wasm::core::storage::{decode_snapshot, encode_client_snapshot};
 use clerk_wasm::core::Client;
 use common::*;
@@ -138,16 +139,18 @@ async fn a_client_snapshot_written_for_another_token_is_ignored() {
     // The same client with nobody signed in, written for a token this tab does not hold: another client's state
     // (a tab writes its new token before its client, so a client it shares with us always comes after its token).
     let raw = local().get_item(&keys().client).unwrap().unwrap();
-    let mut client: Client = decode_snapshot(&raw).unwrap().snapshot.data;
+    let mut client: Client = decode_snapshot(&BrowserJson, &raw).unwrap().snapshot.data;
     client.sessions.clear();
     let now = js_sys::Date::now() as u64;
-    let foreign = encode_client_snapshot(&client, Some("client_other.token"), now).unwrap();
+    let foreign =
+        encode_client_snapshot(&BrowserJson, &client, Some("client_other.token"), now).unwrap();
     announce_value(Some(&keys().client), Some(&foreign));
     assert_eq!(session_ids(&this_tab), vec![a.clone()]);
     assert_eq!(active_id(&this_tab), Some(a));
     assert_eq!(calls.length(), 1, "no emits");
     // Written for the token this tab holds, the same snapshot is applied.
-    let ours = encode_client_snapshot(&client, stored_token().as_deref(), now).unwrap();
+    let ours =
+        encode_client_snapshot(&BrowserJson, &client, stored_token().as_deref(), now).unwrap();
     announce_value(Some(&keys().client), Some(&ours));
     assert!(session_ids(&this_tab).is_empty() && this_tab.session().is_null());
 }

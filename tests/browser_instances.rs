@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+use clerk_wasm::adapters::json::BrowserJson;
 use clerk_wasm::core::storage::{decode_snapshot, encode_client_snapshot};
 use clerk_wasm::core::Client;
 use common::*;
@@ -21,11 +22,11 @@ fn stored_client_for(token: Option<&str>) -> String {
         .get_item(&keys().client)
         .unwrap()
         .expect("a stored client");
-    let client: Client = decode_snapshot(&raw)
+    let client: Client = decode_snapshot(&BrowserJson, &raw)
         .expect("our own snapshot")
         .snapshot
         .data;
-    encode_client_snapshot(&client, token, js_sys::Date::now() as u64).unwrap()
+    encode_client_snapshot(&BrowserJson, &client, token, js_sys::Date::now() as u64).unwrap()
 }
 
 /// The stored client snapshot's raw value.

@@ -1,15 +1,17 @@
-//! fetch: one Frontend API request in native (header) mode — `_is_native=1`, no cookies, the client token in the
-//! `Authorization` header both ways, form-encoded bodies with ClerkJS's `_method` override — under a timeout that
-//! aborts it. Every failure becomes a `ClerkError`; parsing the body is the caller's (with `core::wire`).
+//! fetch through gloo-net: one Frontend API request in native (header) mode — `_is_native=1`, no cookies, the client
+//! token in the `Authorization` header both ways, form-encoded bodies with ClerkJS's `_method` override — under a
+//! timeout that aborts it. The body is parsed by the browser (`Response.json()`); reading it into the core's types
+//! is the caller's (`core::wire` through serde-wasm-bindgen). Every failure becomes a `ClerkError`.
 
-use super::reflect;
 use super::timer::Timer;
 use crate::core::backoff::parse_retry_after;
 use crate::core::ClerkError;
+use gloo_net::http::{Request as GlooRequest, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestMode};
 
 /// Every request is aborted after this long. ClerkJS gives a request no deadline; we pick 10 s: well above the
 /// reference server's slowest answer (an argon2 password check, ~100 ms) on a poor mobile link, and short enough
@@ -92,17 +94,26 @@ pub fn encode_segment(segment: &str) -> String {
     js_sys::encode_uri_component(segment).into()
 }
 
-/// A received answer, body read, not yet interpreted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A received answer, body parsed by the browser, not yet interpreted.
+#[derive(Debug, Clone)]
 pub struct Response {
     /// HTTP status.
     pub status: u16,
-    /// The body as text.
-    pub body: String,
+    /// The body as the browser parsed it (`Response.json()`); `None` when it is not JSON.
+    pub body: Option<JsValue>,
     /// A new client token from the `Authorization` header, when the server created or rotated the client.
     pub client_token: Option<String>,
     /// `Retry-After` in milliseconds, when the header is present and readable.
     pub retry_after_ms: Option<u64>,
+}
+
+impl Response {
+    /// The body as a serde deserializer for `core::wire`'s parse functions.
+    pub fn body(&self) -> Option<serde_wasm_bindgen::Deserializer> {
+        self.body
+            .clone()
+            .map(serde_wasm_bindgen::Deserializer::from)
+    }
 }
 
 /// Aborts the fetch and clears its timer when the request finishes or is dropped (reqwest's abort guard).
@@ -129,9 +140,48 @@ fn describe(error: &JsValue) -> String {
         .unwrap_or_else(|| "fetch failed".to_string())
 }
 
-/// `target[key] = value` on an object we just created (which cannot throw).
-fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+/// Whether a rejection of `Response.json()` says the body is not JSON (rather than that reading it failed).
+fn is_syntax_error(error: &JsValue) -> bool {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .is_some_and(|e| e.name() == "SyntaxError")
+}
+
+/// The gloo-net request for `request`: method, URL, headers, the form body, and the abort signal.
+fn build(
+    base_url: &str,
+    request: &Request,
+    client_token: Option<&str>,
+    signal: &web_sys::AbortSignal,
+) -> Result<web_sys::Request, ClerkError> {
+    let url = request.url(base_url);
+    let builder: RequestBuilder = match request.method {
+        Method::Get => GlooRequest::get(&url),
+        Method::Post | Method::Delete => GlooRequest::post(&url),
+    };
+    let mut builder = builder
+        .mode(RequestMode::Cors)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(signal));
+    if let Some(token) = client_token {
+        // A stored token is checked to be visible ASCII (`core::storage::decode_client_token`), a valid header value.
+        builder = builder.header("Authorization", token);
+    }
+    let built = if request.method == Method::Get {
+        builder.build()
+    } else {
+        let form =
+            web_sys::UrlSearchParams::new().map_err(|e| ClerkError::network(describe(&e)))?;
+        for (key, value) in &request.form {
+            form.append(key, value);
+        }
+        builder
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+    };
+    built
+        .map(Into::into)
+        .map_err(|e| ClerkError::network(e.to_string()))
 }
 
 /// Sends `request` to `base_url` with the client token (if any); fails with `timeout` after `timeout_ms`.
@@ -143,35 +193,9 @@ pub async fn send(
 ) -> Result<Response, ClerkError> {
     let window = web_sys::window().ok_or_else(|| ClerkError::network("no window"))?;
     let fail = |e: JsValue| ClerkError::network(describe(&e));
-    // The `RequestInit` dictionary and its headers as plain objects: web-sys's typed setters would each be one
-    // more import and JS shim in the build, and `fetch` reads plain objects the same way.
-    let init = js_sys::Object::new();
-    let headers = js_sys::Object::new();
-    set(&init, "mode", &"cors".into());
-    set(&init, "credentials", &"omit".into());
-    if let Some(token) = client_token {
-        set(&headers, "Authorization", &token.into());
-    }
-    if request.method == Method::Get {
-        set(&init, "method", &"GET".into());
-    } else {
-        set(&init, "method", &"POST".into());
-        let form = web_sys::UrlSearchParams::new().map_err(fail)?;
-        for (key, value) in &request.form {
-            form.append(key, value);
-        }
-        set(
-            &headers,
-            "Content-Type",
-            &"application/x-www-form-urlencoded".into(),
-        );
-        set(&init, "body", &JsValue::from(form.to_string()));
-    }
-    set(&init, "headers", &headers);
-
+    // gloo-net has no timeout: an AbortController's signal goes into the request, and a timer aborts it.
     let controller = web_sys::AbortController::new().map_err(fail)?;
-    let signal = reflect::get(&controller, "signal").unwrap_or_default();
-    set(&init, "signal", &signal);
+    let fetch_request = build(base_url, request, client_token, &controller.signal())?;
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let (timed_out, controller) = (timed_out.clone(), controller.clone());
@@ -192,27 +216,28 @@ pub async fn send(
         }
     };
 
-    let init: &web_sys::RequestInit = init.unchecked_ref();
-    let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url(base_url), init))
+    // Sent with `window.fetch` rather than gloo-net's `Request::send`: that one panics when fetch rejects with
+    // something that is not an `Error` (a page may wrap `fetch`), and a panic would end the SDK for the page.
+    let answer = JsFuture::from(window.fetch_with_request(&fetch_request))
         .await
         .map_err(failed)?;
     let response: web_sys::Response = answer
         .dyn_into()
         .map_err(|_| ClerkError::network("fetch did not return a Response"))?;
-    let body = JsFuture::from(response.text().map_err(failed)?)
-        .await
-        .map_err(failed)?
-        .as_string()
-        .unwrap_or_default();
-    // `status` and `headers` through `Reflect` (one import fewer each); a Response always has both.
-    let headers: Option<web_sys::Headers> = reflect::object(&response, "headers");
-    let header = |name: &str| headers.as_ref()?.get(name).ok().flatten();
+    let body = match JsFuture::from(response.json().map_err(failed)?).await {
+        Ok(value) => Some(value),
+        Err(e) if is_syntax_error(&e) && !timed_out.get() => None,
+        Err(e) => return Err(failed(e)),
+    };
+    let response = gloo_net::http::Response::from(response);
+    let headers = response.headers();
     Ok(Response {
-        // HTTP statuses are 0..=999: the saturating cast keeps them exactly.
-        status: reflect::number(&response, "status").unwrap_or(0.0) as u16,
+        status: response.status(),
         body,
-        client_token: header("Authorization").filter(|t| !t.is_empty()),
-        retry_after_ms: header("Retry-After").and_then(|h| parse_retry_after(&h)),
+        client_token: headers.get("Authorization").filter(|t| !t.is_empty()),
+        retry_after_ms: headers
+            .get("Retry-After")
+            .and_then(|h| parse_retry_after(&h)),
     })
 }
 

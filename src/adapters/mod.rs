@@ -3,6 +3,7 @@
 
 pub mod cross_tab;
 pub mod http;
+pub mod json;
 pub mod page;
 pub mod reflect;
 pub mod storage;

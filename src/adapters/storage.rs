@@ -1,9 +1,13 @@
-//! localStorage / sessionStorage behind the core's `KeyValueStore`, with a memory fallback: storage that is missing,
-//! throws (private mode, sandboxed iframes) or is full keeps working for this page's lifetime, and the problem is
-//! logged once per store.
+//! localStorage / sessionStorage (through gloo-storage) behind the core's `KeyValueStore`, with a memory fallback:
+//! storage that is missing, throws (private mode, sandboxed iframes) or is full keeps working for this page's
+//! lifetime, and the problem is logged once per store.
+//!
+//! Values are strings: snapshots are JSON text the browser wrote (`adapters::json`). gloo-storage's typed `get`/`set`
+//! go through serde_json, which would put a second JSON implementation into the build, so only its raw access is used.
 
 use super::{page, reflect};
 use crate::core::storage::{KeyValueStore, StorageError};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use std::cell::{Cell, RefCell};
 
 /// Which browser storage a store uses.
@@ -41,9 +45,16 @@ pub struct BrowserStore {
 impl BrowserStore {
     /// Opens `area`; a missing or throwing storage means memory only (logged on first use).
     pub fn open(area: Area) -> Self {
-        // Read with `Reflect` (one import for both areas instead of one each): a throwing getter (storage disabled,
-        // sandboxed iframe) or a missing storage reads as `None`.
-        let storage = web_sys::window().and_then(|w| reflect::object(&w, area.name()));
+        // gloo-storage's `raw()` throws when the page has no usable storage, and a throw out of wasm is as fatal as a
+        // panic: the window property is read first with `Reflect`, where a throwing getter (storage disabled,
+        // sandboxed iframe) or a missing storage reads as `None`, and gloo-storage is used only when it is there.
+        let available = web_sys::window()
+            .and_then(|w| reflect::object::<web_sys::Storage>(&w, area.name()))
+            .is_some();
+        let storage = available.then(|| match area {
+            Area::Local => LocalStorage::raw(),
+            Area::Session => SessionStorage::raw(),
+        });
         BrowserStore {
             area,
             storage,

@@ -5,6 +5,7 @@
 
 use super::Controller;
 use crate::adapters::cross_tab::{StorageChange, StorageEvents};
+use crate::adapters::json::BrowserJson;
 use crate::core::storage::{decode_client_snapshot, decode_client_token, decode_snapshot, KeyKind};
 use crate::core::wire::Environment;
 use std::rc::Rc;
@@ -40,7 +41,9 @@ impl Controller {
             }
             KeyKind::Client => {
                 let token = self.read(|m| m.client_token.clone());
-                let client = match value.map(|v| decode_client_snapshot(&v, token.as_deref())) {
+                let client = match value
+                    .map(|v| decode_client_snapshot(&BrowserJson, &v, token.as_deref()))
+                {
                     Some(Ok(decoded)) => Some(decoded.snapshot.data),
                     // Unreadable (another SDK version), or another client's (written for a token we do not hold):
                     // keep ours; this tab's next answer from the server wins.
@@ -51,7 +54,9 @@ impl Controller {
                 self.after_change(&change, false);
             }
             KeyKind::Environment => {
-                if let Some(Ok(decoded)) = value.map(|v| decode_snapshot::<Environment>(&v)) {
+                if let Some(Ok(decoded)) =
+                    value.map(|v| decode_snapshot::<_, Environment>(&BrowserJson, &v))
+                {
                     self.apply_environment(decoded.snapshot.data, false);
                 }
             }

@@ -59,9 +59,13 @@ impl Controller {
         let (environment, client) = (Request::get("/environment"), Request::get("/client"));
         let (environment, client) = join(self.send(&environment), self.send(&client)).await;
         let environment =
-            environment.and_then(|a| parse_environment(a.value.status, &a.value.body));
-        let client =
-            client.and_then(|a| Ok((parse_client(a.value.status, &a.value.body)?, a.answered_for)));
+            environment.and_then(|a| parse_environment(a.value.status, a.value.body()));
+        let client = client.and_then(|a| {
+            Ok((
+                parse_client(a.value.status, a.value.body())?,
+                a.answered_for,
+            ))
+        });
         let status = Status::after_load(had_cache, environment.is_ok(), client.is_ok());
         let mut first_error = None;
         match environment {

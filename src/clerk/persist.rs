@@ -3,16 +3,18 @@
 //! state (its snapshot, this tab's account) is read and written only for the client token this instance holds, so
 //! two instances on one page, or a page whose storage was cleared under a live instance, never mix two clients.
 
+use crate::adapters::json::BrowserJson;
 use crate::adapters::page;
 use crate::adapters::storage::{Area, BrowserStore};
 use crate::adapters::timer::now_ms;
-use crate::core::json::{FromJson, ToJson};
 use crate::core::storage::{
     self, encode_client_snapshot, encode_snapshot, encode_tab_choice, may_write_client_state,
     Decoded, KeyValueStore, Loaded, StorageIssue, StorageKeys,
 };
 use crate::core::wire::{Client, Environment};
 use crate::core::TabChoice;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// localStorage and sessionStorage, with this frontend API host's keys.
 pub struct Persistence {
@@ -72,7 +74,12 @@ impl Persistence {
 
     /// The stored client snapshot, if it is the client of `client_token` (the token this instance holds).
     pub fn client(&self, client_token: Option<&str>) -> Option<Client> {
-        let loaded = storage::load_client_snapshot(&self.local, &self.keys.client, client_token);
+        let loaded = storage::load_client_snapshot(
+            &BrowserJson,
+            &self.local,
+            &self.keys.client,
+            client_token,
+        );
         let Decoded {
             snapshot,
             upgraded_from,
@@ -99,14 +106,14 @@ impl Persistence {
     /// A stored snapshot; one written in an older shape is saved back in the current one.
     fn snapshot<T>(&self, key: &str, what: &str) -> Option<T>
     where
-        T: FromJson + ToJson + Default,
+        T: DeserializeOwned + Serialize,
     {
         let Decoded {
             snapshot,
             upgraded_from,
-        } = usable(storage::load_snapshot(&self.local, key), what)?;
+        } = usable(storage::load_snapshot(&BrowserJson, &self.local, key), what)?;
         if upgraded_from.is_some() {
-            let encoded = encode_snapshot(&snapshot.data, now_ms());
+            let encoded = encode_snapshot(&BrowserJson, &snapshot.data, now_ms());
             self.store_encoded(key, Some(encoded), what);
         }
         Some(snapshot.data)
@@ -132,13 +139,14 @@ impl Persistence {
 
     /// Writes the client snapshot for `client_token` (`None`: removes it).
     fn write_client(&self, client: Option<&Client>, client_token: Option<&str>) {
-        let encoded = client.map(|c| encode_client_snapshot(c, client_token, now_ms()));
+        let encoded =
+            client.map(|c| encode_client_snapshot(&BrowserJson, c, client_token, now_ms()));
         self.store_encoded(&self.keys.client, encoded, "client");
     }
 
     /// Stores the environment snapshot.
     pub fn save_environment(&self, environment: &Environment) {
-        let encoded = encode_snapshot(environment, now_ms());
+        let encoded = encode_snapshot(&BrowserJson, environment, now_ms());
         self.store_encoded(&self.keys.environment, Some(encoded), "environment");
     }
 

@@ -5,7 +5,7 @@ use super::Controller;
 use crate::adapters::http::{encode_segment, Request};
 use crate::adapters::page;
 use crate::core::state::{answer_is_current, redirect_after_sign_out};
-use crate::core::wire::{Client, Envelope, EnvelopeTarget, Session};
+use crate::core::wire::{Client, Session};
 use crate::core::{Change, ClerkError};
 
 /// How one session is signed out.
@@ -102,26 +102,22 @@ impl Controller {
             }
             None => Request::delete("/client/sessions"),
         };
-        let mut session = Envelope::<Session>::default();
-        let mut all = Envelope::<Client>::default();
-        let envelope: &mut dyn EnvelopeTarget = match one {
-            Some(_) => &mut session,
-            None => &mut all,
-        };
-        let answered_for = match self.exchange(request, envelope).await {
-            Ok(answered_for) => answered_for,
-            // Already gone on the server: signing out locally is all that is left to do.
-            Err(error) if one.is_some() && error.is_gone() => {
-                session.client = None;
-                None
+        // The client after the sign-out: the one riding along a session's answer, or the answer to a sign-out of
+        // all (its resource is the client too).
+        let (answer_client, answered_for) = match one {
+            Some(_) => match self.exchange::<Session>(request).await {
+                Ok((envelope, answered_for)) => (envelope.client, answered_for),
+                // Already gone on the server: signing out locally is all that is left to do.
+                Err(error) if error.is_gone() => (None, None),
+                Err(error) => return Err(error),
+            },
+            None => {
+                let (envelope, answered_for) = self.exchange::<Client>(request).await?;
+                let client = envelope.client.or(envelope.response).ok_or_else(|| {
+                    ClerkError::invalid_response(200, "the answer carries no client")
+                })?;
+                (Some(client), answered_for)
             }
-            Err(error) => return Err(error),
-        };
-        let all_client = match one {
-            Some(_) => None,
-            None => Some(all.client.or(all.response).ok_or_else(|| {
-                ClerkError::invalid_response(200, "the answer carries no client")
-            })?),
         };
         let signed_out = self.update(|m| {
             // The answer's client replaces ours only if it is still ours (see `answer_is_current`).
@@ -130,14 +126,14 @@ impl Controller {
                 Some((id, _)) => {
                     m.tokens.remove_session(id);
                     m.sessions
-                        .sign_out_session(id, session.client.filter(|_| current))
+                        .sign_out_session(id, answer_client.filter(|_| current))
                 }
                 // Another client replaced ours meanwhile: the sign-out was of a client this instance no longer
                 // holds.
                 None if !current => return None,
                 None => {
                     m.tokens.clear();
-                    m.sessions.apply_client(all_client)
+                    m.sessions.apply_client(answer_client)
                 }
             };
             Some((change, m.sessions.signed_in_sessions().len()))

@@ -5,8 +5,9 @@ use super::futures::Shared;
 use super::sessions::session_path;
 use super::{Controller, TokenResult};
 use crate::adapters::http::Request;
+use crate::adapters::json::jwt_payload;
 use crate::adapters::timer::now_ms;
-use crate::core::token_cache::{BeginFetch, FetchTicket, Finished};
+use crate::core::token_cache::{decode_claims, BeginFetch, FetchTicket, Finished};
 use crate::core::wire::{parse_token, Token};
 use crate::core::ClerkError;
 use std::rc::Rc;
@@ -72,7 +73,10 @@ impl Controller {
     fn record_token(&self, ticket: FetchTicket, answer: Result<Token, ClerkError>) -> TokenResult {
         match answer {
             Ok(token) => {
-                match self.update(|m| m.tokens.finish_fetch(ticket, &token.jwt, now_ms()))? {
+                let claims = decode_claims(&token.jwt, jwt_payload);
+                match self
+                    .update(|m| m.tokens.finish_fetch(ticket, &token.jwt, claims, now_ms()))?
+                {
                     Finished::Token(jwt) => Ok(Some(jwt)),
                     Finished::Stale => Ok(None),
                 }

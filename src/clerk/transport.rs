@@ -7,13 +7,13 @@ use super::Controller;
 use crate::adapters::http::{self, Request};
 use crate::adapters::timer::sleep;
 use crate::core::backoff;
-use crate::core::json::ObjectItem;
 use crate::core::storage::decode_client_token;
-use crate::core::wire::{parse_envelope_into, Envelope, EnvelopeTarget, WireObject};
+use crate::core::wire::{parse_envelope, Envelope, WireObject};
 use crate::core::ClerkError;
+use serde::de::DeserializeOwned;
 
-/// Parses an answer's status and body.
-pub type Parse<T> = fn(u16, &str) -> Result<T, ClerkError>;
+/// Parses an answer's status and body (as the browser parsed it, read through serde-wasm-bindgen).
+pub type Parse<T> = fn(u16, Option<serde_wasm_bindgen::Deserializer>) -> Result<T, ClerkError>;
 
 /// A parsed answer and the client token it speaks for: the one its request carried, or the new one the server
 /// handed out with it.
@@ -73,7 +73,7 @@ impl Controller {
                 Ok(Answer {
                     value: response, ..
                 }) => (
-                    parse(response.status, &response.body),
+                    parse(response.status, response.body()),
                     response.retry_after_ms,
                 ),
                 Err(error) => (Err(error), None),
@@ -90,42 +90,31 @@ impl Controller {
         }
     }
 
-    /// Sends a mutation once and reads its envelope into `target`; returns the client token the answer speaks for.
-    /// Not generic: the per-resource wrappers below only hold the envelope.
-    pub(super) async fn exchange(
+    /// Sends a mutation once and reads its envelope; also returns the client token the answer speaks for.
+    pub(super) async fn exchange<T>(
         &self,
         request: Request,
-        target: &mut dyn EnvelopeTarget,
-    ) -> Result<Option<String>, ClerkError> {
+    ) -> Result<(Envelope<T>, Option<String>), ClerkError>
+    where
+        T: DeserializeOwned + WireObject,
+    {
         let Answer {
             value: response,
             answered_for,
         } = self.send(&request).await?;
-        parse_envelope_into(response.status, &response.body, target)?;
-        Ok(answered_for)
-    }
-
-    /// [`Controller::exchange`], then applies the client riding along.
-    async fn exchange_and_apply(
-        &self,
-        request: Request,
-        target: &mut dyn EnvelopeTarget,
-    ) -> Result<(), ClerkError> {
-        let answered_for = self.exchange(request, target).await?;
-        let client = target.take_client();
-        if client.is_some() {
-            self.apply_server_client(client, answered_for.as_deref());
-        }
-        Ok(())
+        let envelope = parse_envelope(response.status, response.body())?;
+        Ok((envelope, answered_for))
     }
 
     /// Sends a mutation, applies the client riding along and returns the resource.
     pub async fn mutate<T>(&self, request: Request) -> Result<T, ClerkError>
     where
-        T: ObjectItem + WireObject,
+        T: DeserializeOwned + WireObject,
     {
-        let mut envelope = Envelope::<T>::default();
-        self.exchange_and_apply(request, &mut envelope).await?;
+        let (envelope, answered_for) = self.exchange::<T>(request).await?;
+        if envelope.client.is_some() {
+            self.apply_server_client(envelope.client, answered_for.as_deref());
+        }
         envelope
             .response
             .ok_or_else(|| ClerkError::invalid_response(200, "the answer carries no resource"))

@@ -1,4 +1,5 @@
-//! A tiny, panic-free base64 decoder for publishable keys and JWT payloads (no crate needed for ~30 lines).
+//! A tiny, panic-free base64 decoder for publishable keys, which the pure core decodes (`config`) so the key rules
+//! are tested natively; JWT payloads are decoded by the browser (`atob`) at the edge.
 //!
 //! Accepts both the standard (`+/`) and the URL-safe (`-_`) alphabet, with or without `=` padding.
 

@@ -48,7 +48,7 @@ pub fn delay_for(attempt: u32, retry_after_ms: Option<u64>) -> Option<u64> {
 /// Parses a `Retry-After` header given in delta-seconds (what the server sends) into milliseconds.
 /// The HTTP-date form and garbage yield `None` (the computed backoff applies).
 pub fn parse_retry_after(header: &str) -> Option<u64> {
-    let secs = super::text::parse_u64(header.trim())?;
+    let secs: u64 = header.trim().parse().ok()?;
     secs.checked_mul(1000)
 }
 

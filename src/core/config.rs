@@ -6,7 +6,6 @@
 
 use super::b64;
 use super::error::{codes, ClerkError, NO_HTTP_STATUS};
-use super::text;
 
 /// Longest argument considered (a key for a 253-character host is ~350 characters); longer is garbage.
 pub const MAX_INPUT_LEN: usize = 1024;
@@ -72,7 +71,7 @@ pub fn parse_frontend_api(input: &str) -> Result<FrontendApi, ClerkError> {
         return Err(bad_key("it must start with pk_test_ or pk_live_"));
     }
     let lower = input.to_ascii_lowercase();
-    let (scheme, rest) = match text::split_once(&lower, "://") {
+    let (scheme, rest) = match lower.split_once("://") {
         Some((s @ ("http" | "https"), rest)) => (Some(s), rest),
         Some((s, _)) => {
             return Err(bad_api(
@@ -99,7 +98,7 @@ fn strip_key_prefix(input: &str) -> Option<(KeyKind, &str)> {
 fn parse_key(kind: KeyKind, encoded: &str) -> Result<FrontendApi, ClerkError> {
     let bytes = b64::decode(encoded.as_bytes())
         .ok_or_else(|| bad_key("the part after pk_test_/pk_live_ is not base64"))?;
-    let text = text::utf8(&bytes).ok_or_else(|| bad_key("it does not decode to text"))?;
+    let text = String::from_utf8(bytes).map_err(|_| bad_key("it does not decode to text"))?;
     let host = text
         .strip_suffix('$')
         .ok_or_else(|| bad_key("the decoded host does not end with $"))?;
@@ -110,7 +109,7 @@ fn parse_key(kind: KeyKind, encoded: &str) -> Result<FrontendApi, ClerkError> {
 /// `http` for local hosts (the dev server has no TLS), `https` for everything else.
 fn default_scheme(host: &str) -> &'static str {
     // A normalized host has at most one `:`, before the port.
-    let name = text::split_once(host, ":").map_or(host, |(name, _)| name);
+    let name = host.split_once(':').map_or(host, |(name, _)| name);
     if name == "localhost" || name == "127.0.0.1" {
         "http"
     } else {
@@ -135,7 +134,7 @@ fn build(scheme: &str, host: String, key_kind: Option<KeyKind>) -> FrontendApi {
 /// Validates a lower-cased `name[:port]`: DNS labels or an IPv4 address, and a port in 1..=65535 (written back
 /// without leading zeros).
 fn normalize_host(host: &str) -> Result<String, String> {
-    let (name, port) = match text::split_once(host, ":") {
+    let (name, port) = match host.split_once(':') {
         Some((name, port)) => (name, Some(port)),
         None => (host, None),
     };
@@ -151,56 +150,31 @@ fn normalize_host(host: &str) -> Result<String, String> {
     let Some(port) = port else {
         return Ok(name.to_string());
     };
-    match port_digits(port) {
-        Some(digits) => Ok([name, ":", digits].concat()),
-        None => Err(["\"", port, "\" is not a valid port"].concat()),
+    match port_number(port) {
+        Some(number) => Ok(format!("{name}:{number}")),
+        None => Err(format!("\"{port}\" is not a valid port")),
     }
 }
 
 /// Whether `name` is dot-separated labels of 1 to 63 ASCII letters, digits and `-`, none starting or ending with
-/// `-` (DNS names, and IPv4 addresses). One pass over the bytes: `str::split` would pull the standard library's
-/// character searcher into the wasm build.
+/// `-` (DNS names, and IPv4 addresses).
 fn labels_ok(name: &str) -> bool {
-    // The length of the current label, and the byte before this one (`.` at the start: an empty label so far).
-    let (mut len, mut prev) = (0, b'.');
-    for b in name.bytes() {
-        if b == b'.' {
-            if len == 0 || prev == b'-' {
-                return false;
-            }
-            len = 0;
-        } else if b.is_ascii_alphanumeric() || (b == b'-' && len > 0) {
-            len += 1;
-            if len > 63 {
-                return false;
-            }
-        } else {
-            return false;
-        }
-        prev = b;
-    }
-    len > 0 && prev != b'-'
+    name.split('.').all(|label| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    })
 }
 
-/// The decimal digits of a port in 1..=65535 without leading zeros, or `None` when `port` is not one (only ASCII
-/// digits are accepted: no sign, no spaces).
-fn port_digits(port: &str) -> Option<&str> {
-    let mut value: u32 = 0;
-    for b in port.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + u32::from(b - b'0');
-        if value > u32::from(u16::MAX) {
-            return None;
-        }
-    }
-    if value == 0 {
+/// A port in 1..=65535 written as ASCII digits only (no sign, no spaces; leading zeros allowed).
+fn port_number(port: &str) -> Option<u16> {
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    // A non-zero value has a non-zero digit.
-    let first = port.bytes().position(|b| b != b'0')?;
-    port.get(first..)
+    port.parse::<u16>().ok().filter(|&n| n != 0)
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 //! Adapters convert it to a JS `Error` (with `errors`, `status`) in exactly one place; callers use the predicates
 //! (`is_code`, `is_timeout`, ...) instead of matching on strings.
 
-use super::json::json_struct;
-use super::text::decimal;
+use serde::Deserialize;
 use std::fmt;
 
 /// The `status` of an error that did not come from an HTTP response (transport failure or SDK rule).
@@ -39,7 +38,7 @@ pub mod codes {
 }
 
 /// `meta` of one error item: which form field or session the error is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ErrorMeta {
     /// The form parameter the error is about (`identifier`, `password`, ...).
     pub param_name: Option<String>,
@@ -48,28 +47,19 @@ pub struct ErrorMeta {
 }
 
 /// One item of an error response's `errors` array.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ApiErrorItem {
     /// Machine-readable code, e.g. `form_password_incorrect`.
     pub code: String,
     /// Short human-readable message.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub message: String,
     /// Longer human-readable message, when the server gives one.
     pub long_message: Option<String>,
     /// What the error is about.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub meta: ErrorMeta,
 }
-
-json_struct!(ErrorMeta {
-    param_name: opt,
-    session_id: opt
-});
-json_struct!(ApiErrorItem {
-    code: req,
-    message: or_default,
-    long_message: opt,
-    meta: or_default
-});
 
 impl ApiErrorItem {
     /// An item with a code and message and no meta.
@@ -105,12 +95,7 @@ impl ClerkError {
         if errors.is_empty() {
             errors.push(ApiErrorItem::new(
                 codes::INVALID_RESPONSE,
-                [
-                    "HTTP ",
-                    &decimal(status.into()),
-                    " with an empty error list",
-                ]
-                .concat(),
+                format!("HTTP {status} with an empty error list"),
             ));
         }
         ClerkError {
@@ -143,7 +128,7 @@ impl ClerkError {
         Self::single(
             NO_HTTP_STATUS,
             codes::TIMEOUT,
-            ["The request timed out after ", &decimal(after_ms), " ms"].concat(),
+            format!("The request timed out after {after_ms} ms"),
         )
     }
 
@@ -238,8 +223,7 @@ impl fmt::Display for ClerkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code(), self.message())?;
         if self.status != NO_HTTP_STATUS {
-            // Integers by hand: see `text::push_decimal`.
-            write!(f, " (HTTP {})", decimal(self.status.into()))?;
+            write!(f, " (HTTP {})", self.status)?;
         }
         Ok(())
     }

@@ -6,12 +6,13 @@
 mod b64;
 pub mod backoff;
 pub mod config;
+mod de;
 pub mod error;
-pub mod json;
 pub mod state;
 pub mod status;
 pub mod storage;
-pub mod text;
+#[cfg(test)]
+mod test_json;
 pub mod token_cache;
 pub mod wire;
 

@@ -5,7 +5,6 @@
 //! persist, notify listeners or navigate. Adapters never decide who is active.
 
 use super::error::{codes, ClerkError};
-use super::json;
 use super::wire::{Client, Environment, Session, User};
 use std::rc::Rc;
 
@@ -83,12 +82,9 @@ fn most_recent_signed_in_except<'a>(
     best
 }
 
-/// Whether two clients (or their absence) differ in any field. Compared through their JSON encoding: it writes every
-/// field of every nested type, and different values always encode differently (strings are escaped, absent values
-/// are `null`). The derived `==`, inlined over a dozen nested types, costs the wasm build over a kilobyte more.
+/// Whether two clients (or their absence) differ in any field.
 pub fn differ(a: Option<&Client>, b: Option<&Client>) -> bool {
-    let encode = |c: Option<&Client>| c.map(|c| json::to_string(c));
-    encode(a) != encode(b)
+    a != b
 }
 
 /// Whether `id` is a signed-in session of `client`.

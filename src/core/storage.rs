@@ -9,10 +9,15 @@
 //!
 //! The `v1` in the key is the layout of the keys; the snapshot `version` is the shape of a snapshot's data and
 //! can be upgraded in place through [`decode_snapshot_with`].
+//!
+//! The core decides what is stored and how it is checked; turning snapshots into JSON text and back is the
+//! platform's ([`JsonText`]), so the core never parses or writes JSON itself.
 
-use super::json::{self, json_struct, Field, Fields, FromJson, ObjectWriter, ToJson};
 use super::state::TabChoice;
-use super::wire::{from_json, Client};
+use super::wire::Client;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -35,6 +40,15 @@ pub const MAX_PERSISTED_BYTES: usize = 512 * 1024;
 
 /// Longest client token or session id accepted from storage (the server's tokens are ~80 characters).
 pub const MAX_ID_BYTES: usize = 4096;
+
+/// JSON text to typed values and back, done by the platform: the browser's `JSON` with serde-wasm-bindgen in the
+/// wasm build, `serde_json` in the native tests.
+pub trait JsonText {
+    /// `text` parsed and read as a `T`; `None` when it is not JSON, or not of that shape.
+    fn parse<T: DeserializeOwned>(&self, text: &str) -> Option<T>;
+    /// `value` as JSON text; `None` when it cannot be encoded.
+    fn stringify<T: Serialize>(&self, value: &T) -> Option<String>;
+}
 
 /// A backend failure (the adapter maps browser exceptions to these and then falls back to memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +173,7 @@ pub enum StorageIssue {
 }
 
 /// The stored form of a snapshot: data plus its shape version and when it was saved.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Persisted<T> {
     /// Shape version of `data` ([`SNAPSHOT_VERSION`] when written by this build).
     pub version: u32,
@@ -167,70 +181,10 @@ pub struct Persisted<T> {
     pub saved_at_ms: u64,
     /// Client snapshots: the [`token_fingerprint`] of the client token the client was fetched with (`None` for
     /// environments, and for client snapshots without a token, which no reader trusts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_fingerprint: Option<String>,
     /// The snapshot (a `Client` or an `Environment`, in wire format).
     pub data: T,
-}
-
-impl<T: FromJson> FromJson for Persisted<T> {
-    fn read_fields(&mut self, f: &Fields) {
-        read_persisted(
-            f,
-            &mut self.version,
-            &mut self.saved_at_ms,
-            &mut self.token_fingerprint,
-            &mut self.data,
-        )
-    }
-}
-
-impl<T: ToJson> ToJson for Persisted<T> {
-    fn write_fields(&self, w: &mut ObjectWriter) {
-        write_persisted(
-            w,
-            self.version,
-            self.saved_at_ms,
-            self.token_fingerprint.as_deref(),
-            &self.data,
-        )
-    }
-}
-
-/// Reads the members of a [`Persisted`]: the data first, so its error, unprefixed, is the one reported.
-fn read_persisted(
-    f: &Fields,
-    version: &mut u32,
-    saved_at_ms: &mut u64,
-    token_fingerprint: &mut Option<String>,
-    data: &mut dyn FromJson,
-) {
-    match f.get("data") {
-        Some(v) => {
-            if let Err(e) = json::read_object(v, data) {
-                f.fail(e);
-            }
-        }
-        None => f.fail("missing field `data`".into()),
-    }
-    version.read(f, "version", true);
-    saved_at_ms.read(f, "saved_at_ms", true);
-    token_fingerprint.read(f, "token_fingerprint", false);
-}
-
-/// Writes the members of a [`Persisted`] (`token_fingerprint` only when there is one).
-fn write_persisted(
-    w: &mut ObjectWriter,
-    version: u32,
-    saved_at_ms: u64,
-    token_fingerprint: Option<&str>,
-    data: &dyn ToJson,
-) {
-    version.write(w, "version");
-    saved_at_ms.write(w, "saved_at_ms");
-    if let Some(fingerprint) = token_fingerprint {
-        w.str("token_fingerprint", fingerprint);
-    }
-    w.object("data", data);
 }
 
 /// A decoded snapshot, saying whether it was upgraded (then the adapter writes it back in the current shape).
@@ -251,103 +205,116 @@ pub fn builtin_upgrades(_from: u32, _json: &str) -> Option<String> {
     None
 }
 
-/// Only the version field, read before the data so a foreign shape is reported as a version, not as corruption.
-#[derive(Default)]
+/// Only the version field: read when a snapshot does not decode, so a foreign shape is reported as a version, not
+/// as corruption.
+#[derive(Deserialize)]
 struct VersionProbe {
     /// The shape version.
     version: u32,
 }
 
-json_struct!(VersionProbe { version: req });
-
 /// Encodes a snapshot for storage; `Err(Oversized)` when it is too large to store.
-pub fn encode_snapshot(data: &dyn ToJson, now_ms: u64) -> Result<String, StorageIssue> {
-    encode_persisted(data, None, now_ms)
+pub fn encode_snapshot<J: JsonText, T: Serialize>(
+    json: &J,
+    data: &T,
+    now_ms: u64,
+) -> Result<String, StorageIssue> {
+    encode_persisted(json, data, None, now_ms)
 }
 
 /// Encodes a client snapshot for storage, naming the client token it belongs to (see [`decode_client_snapshot`]).
-pub fn encode_client_snapshot(
+pub fn encode_client_snapshot<J: JsonText>(
+    json: &J,
     client: &Client,
     client_token: Option<&str>,
     now_ms: u64,
 ) -> Result<String, StorageIssue> {
-    encode_persisted(
-        client,
-        client_token.map(token_fingerprint).as_deref(),
-        now_ms,
-    )
+    encode_persisted(json, client, client_token.map(token_fingerprint), now_ms)
 }
 
 /// Encodes a snapshot with its envelope; `Err(Oversized)` when it is too large to store.
-fn encode_persisted(
-    data: &dyn ToJson,
-    token_fingerprint: Option<&str>,
+fn encode_persisted<J: JsonText, T: Serialize>(
+    json: &J,
+    data: &T,
+    token_fingerprint: Option<String>,
     now_ms: u64,
 ) -> Result<String, StorageIssue> {
-    let mut json = String::new();
-    let mut w = ObjectWriter::new(&mut json);
-    write_persisted(&mut w, SNAPSHOT_VERSION, now_ms, token_fingerprint, data);
-    w.done();
-    if json.len() > MAX_PERSISTED_BYTES {
-        return Err(StorageIssue::Oversized { bytes: json.len() });
+    let persisted = Persisted {
+        version: SNAPSHOT_VERSION,
+        saved_at_ms: now_ms,
+        token_fingerprint,
+        data,
+    };
+    let text = json
+        .stringify(&persisted)
+        .ok_or_else(|| StorageIssue::Corrupt("it cannot be encoded as JSON".into()))?;
+    if text.len() > MAX_PERSISTED_BYTES {
+        return Err(StorageIssue::Oversized { bytes: text.len() });
     }
-    Ok(json)
+    Ok(text)
 }
 
 /// Decodes a stored snapshot with the built-in upgrades.
-pub fn decode_snapshot<T: FromJson + Default>(raw: &str) -> Result<Decoded<T>, StorageIssue> {
-    decode_snapshot_with(raw, builtin_upgrades)
+pub fn decode_snapshot<J: JsonText, T: DeserializeOwned>(
+    json: &J,
+    raw: &str,
+) -> Result<Decoded<T>, StorageIssue> {
+    decode_snapshot_with(json, raw, builtin_upgrades)
 }
 
 /// Decodes a stored snapshot, upgrading older versions step by step with `upgrade`.
-pub fn decode_snapshot_with<T: FromJson + Default>(
+pub fn decode_snapshot_with<J: JsonText, T: DeserializeOwned>(
+    json: &J,
     raw: &str,
     upgrade: Upgrader,
 ) -> Result<Decoded<T>, StorageIssue> {
-    let mut snapshot = Persisted::default();
-    let upgraded_from = decode_into(raw, upgrade, &mut snapshot, None)?;
-    Ok(Decoded {
-        snapshot,
-        upgraded_from,
-    })
-}
-
-/// [`decode_snapshot_with`] into `snapshot` (a [`Persisted`], as its default), returning the version it was upgraded
-/// from, if it was (`upgraded_from`: `None` for the stored value, its version in the steps after an upgrade). Not
-/// generic, so it exists once in the binary whatever the data. Reads `json` if it has the current version, else
-/// upgrades it one step and goes on, at most [`SNAPSHOT_VERSION`] steps deep: every step must move the version
-/// forward, so a faulty upgrader cannot loop forever.
-fn decode_into(
-    json: &str,
-    upgrade: Upgrader,
-    snapshot: &mut dyn FromJson,
-    upgraded_from: Option<u32>,
-) -> Result<Option<u32>, StorageIssue> {
-    if json.len() > MAX_PERSISTED_BYTES {
-        return Err(StorageIssue::Oversized { bytes: json.len() });
+    if raw.len() > MAX_PERSISTED_BYTES {
+        return Err(StorageIssue::Oversized { bytes: raw.len() });
     }
-    let version = version_of(json)?;
-    if version == SNAPSHOT_VERSION {
-        json::read_text(json, snapshot).map_err(StorageIssue::Corrupt)?;
-        return Ok(upgraded_from);
+    // Reads the text if it has the current version, else upgrades it one step and goes on: every step must move the
+    // version forward, so a faulty upgrader cannot loop forever.
+    let mut text = Cow::Borrowed(raw);
+    let mut upgraded_from = None;
+    loop {
+        let version = match json.parse::<Persisted<T>>(&text) {
+            Some(snapshot) if snapshot.version == SNAPSHOT_VERSION => {
+                return Ok(Decoded {
+                    snapshot,
+                    upgraded_from,
+                })
+            }
+            Some(snapshot) => snapshot.version,
+            None => match version_of(json, &text)? {
+                SNAPSHOT_VERSION => {
+                    return Err(StorageIssue::Corrupt(
+                        "the data does not have the snapshot's shape".into(),
+                    ))
+                }
+                version => version,
+            },
+        };
+        if version > SNAPSHOT_VERSION {
+            return Err(StorageIssue::ForeignVersion(version));
+        }
+        let next = upgrade(version, &text).ok_or(StorageIssue::ForeignVersion(version))?;
+        if next.len() > MAX_PERSISTED_BYTES {
+            return Err(StorageIssue::Oversized { bytes: next.len() });
+        }
+        if version_of(json, &next)? <= version {
+            return Err(StorageIssue::Corrupt(format!(
+                "upgrade from version {version} did not advance"
+            )));
+        }
+        upgraded_from = upgraded_from.or(Some(version));
+        text = Cow::Owned(next);
     }
-    if version > SNAPSHOT_VERSION {
-        return Err(StorageIssue::ForeignVersion(version));
-    }
-    let next = upgrade(version, json).ok_or(StorageIssue::ForeignVersion(version))?;
-    if version_of(&next)? <= version {
-        return Err(StorageIssue::Corrupt(format!(
-            "upgrade from version {version} did not advance"
-        )));
-    }
-    decode_into(&next, upgrade, snapshot, upgraded_from.or(Some(version)))
 }
 
 /// The `version` of a snapshot's JSON.
-fn version_of(json: &str) -> Result<u32, StorageIssue> {
-    from_json::<VersionProbe>(json)
+fn version_of<J: JsonText>(json: &J, text: &str) -> Result<u32, StorageIssue> {
+    json.parse::<VersionProbe>(text)
         .map(|probe| probe.version)
-        .map_err(StorageIssue::Corrupt)
+        .ok_or_else(|| StorageIssue::Corrupt("not a snapshot".into()))
 }
 
 /// A short fingerprint of a client token (64-bit FNV-1a, hex), stored with a client snapshot to say which client
@@ -359,22 +326,19 @@ pub fn token_fingerprint(client_token: &str) -> String {
     let hash = client_token
         .bytes()
         .fold(OFFSET_BASIS, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    // 16 lower-case hex digits, by hand (`format!("{hash:016x}")` would bring integer formatting into the build).
-    (0..16)
-        .rev()
-        .map(|i| char::from(b"0123456789abcdef"[(hash >> (4 * i)) as usize & 15]))
-        .collect()
+    format!("{hash:016x}")
 }
 
 /// Decodes a stored client snapshot for an instance holding `client_token`. A client snapshot stands for the
 /// client of the token it was written for and no other: read with another token, or with none, or written without
 /// one (by an instance without a token, or by an older build), it is `Err(OtherClient)`. Showing it would show
 /// accounts this instance cannot act for: its requests carry its own token, so the first answer would replace them.
-pub fn decode_client_snapshot(
+pub fn decode_client_snapshot<J: JsonText>(
+    json: &J,
     raw: &str,
     client_token: Option<&str>,
 ) -> Result<Decoded<Client>, StorageIssue> {
-    let decoded = decode_snapshot::<Client>(raw)?;
+    let decoded = decode_snapshot::<J, Client>(json, raw)?;
     let expected = client_token.map(token_fingerprint);
     match (&decoded.snapshot.token_fingerprint, expected) {
         (Some(stored), Some(expected)) if *stored == expected => Ok(decoded),
@@ -463,23 +427,25 @@ where
 }
 
 /// Loads a snapshot (`keys.client` or `keys.environment`).
-pub fn load_snapshot<S: KeyValueStore + ?Sized, T: FromJson + Default>(
+pub fn load_snapshot<J: JsonText, S: KeyValueStore + ?Sized, T: DeserializeOwned>(
+    json: &J,
     store: &S,
     key: &str,
 ) -> Loaded<Decoded<T>> {
-    load_with(store, key, decode_snapshot)
+    load_with(store, key, |raw| decode_snapshot(json, raw))
 }
 
 /// Loads the client snapshot (`keys.client`) for an instance holding `client_token`. A snapshot of another client
 /// ([`decode_client_snapshot`]) counts as `Missing` and is left in place: it is not broken, only not ours, and its
 /// writer may still hold that client.
-pub fn load_client_snapshot<S: KeyValueStore + ?Sized>(
+pub fn load_client_snapshot<J: JsonText, S: KeyValueStore + ?Sized>(
+    json: &J,
     store: &S,
     key: &str,
     client_token: Option<&str>,
 ) -> Loaded<Decoded<Client>> {
     let loaded = load_with(store, key, |raw| {
-        match decode_client_snapshot(raw, client_token) {
+        match decode_client_snapshot(json, raw, client_token) {
             Err(StorageIssue::OtherClient) => Ok(None),
             decoded => decoded.map(Some),
         }

@@ -3,33 +3,29 @@
 //! The adapter's `getToken(sessionId)` is: [`TokenCache::get`]; on a miss [`TokenCache::begin_fetch`] (share the
 //! pending request on `AlreadyInFlight`); on the answer [`TokenCache::finish_fetch`] or [`TokenCache::fail_fetch`].
 
-use super::b64;
 use super::error::{codes, ClerkError, NO_HTTP_STATUS};
-use super::wire::{parse_jwt_claims, JwtClaims};
+use super::wire::{invalid_token, JwtClaims};
+#[cfg(test)]
+use super::{
+    b64,
+    wire::{invalid_payload, parse_jwt_claims},
+};
 
 /// A cached token is served until this long before it expires. The token still has to travel to the app's server
 /// and be verified there; 10 s covers that trip (and a request timeout) plus small clock differences between the
 /// app's server and the issuer, so a served token is never rejected as expired on arrival.
 pub const EXPIRY_LEEWAY_MS: u64 = 10_000;
 
-/// Decodes a JWT's payload (base64url, no signature check: the SDK only reads `sid`/`exp`; servers verify).
-pub fn decode_claims(jwt: &str) -> Result<JwtClaims, ClerkError> {
-    let invalid = |why: &str| {
-        ClerkError::single(
-            NO_HTTP_STATUS,
-            codes::INVALID_TOKEN,
-            format!("Invalid session token: {why}"),
-        )
-    };
-    // Over bytes: `str::split` would bring the standard library's character searcher into the wasm build.
-    let mut parts = jwt.as_bytes().split(|&b| b == b'.');
-    let (Some(_header), Some(payload), Some(_signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(invalid("not three dot-separated parts"));
-    };
-    let bytes = b64::decode(payload).ok_or_else(|| invalid("the payload is not base64url"))?;
-    parse_jwt_claims(&bytes)
+/// Reads a JWT's claims: splits the three parts and hands the payload to `read_payload`, the platform's base64url
+/// and JSON decoding (no signature check: the SDK only reads `sid`/`exp`; servers verify).
+pub fn decode_claims(
+    jwt: &str,
+    read_payload: impl FnOnce(&str) -> Result<JwtClaims, ClerkError>,
+) -> Result<JwtClaims, ClerkError> {
+    match jwt.split('.').collect::<Vec<_>>()[..] {
+        [_header, payload, _signature] => read_payload(payload),
+        _ => Err(invalid_token("not three dot-separated parts")),
+    }
 }
 
 /// Permission to fetch a token for one session; hand it back with the answer.
@@ -170,18 +166,20 @@ impl TokenCache {
         self.in_flight.get(&ticket.session_id) == Some(&ticket.generation)
     }
 
-    /// Records a fetched token. Errors when the JWT is undecodable or its `sid` is another session (never cached).
+    /// Records a fetched token with its claims (see [`decode_claims`]). Errors when the JWT was undecodable or its
+    /// `sid` is another session (never cached).
     pub fn finish_fetch(
         &mut self,
         ticket: FetchTicket,
         jwt: &str,
+        claims: Result<JwtClaims, ClerkError>,
         now_ms: u64,
     ) -> Result<Finished, ClerkError> {
         if !self.is_current(&ticket) {
             return Ok(Finished::Stale);
         }
         self.in_flight.remove(&ticket.session_id);
-        let claims = decode_claims(jwt)?;
+        let claims = claims?;
         if claims.sid != ticket.session_id {
             return Err(ClerkError::single(
                 NO_HTTP_STATUS,

@@ -24,6 +24,20 @@ fn jwt(sid: &str) -> String {
     ))
 }
 
+/// The platform's part of decoding a JWT, as the browser does it (base64url, then JSON) with the test's crates.
+fn read_payload(payload: &str) -> Result<JwtClaims, ClerkError> {
+    let bytes = b64::decode(payload.as_bytes())
+        .ok_or_else(|| invalid_token("the payload is not base64url"))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|_| invalid_payload("not JSON"))?;
+    parse_jwt_claims(value)
+}
+
+/// The claims of `jwt`, as the controller hands them to the cache.
+fn claims(jwt: &str) -> Result<JwtClaims, ClerkError> {
+    decode_claims(jwt, read_payload)
+}
+
 /// Starts a fetch that must be allowed.
 fn start(cache: &mut TokenCache, sid: &str, now: u64) -> FetchTicket {
     match cache.begin_fetch(sid, now) {
@@ -34,7 +48,7 @@ fn start(cache: &mut TokenCache, sid: &str, now: u64) -> FetchTicket {
 
 #[test]
 fn decodes_claims() {
-    let c = decode_claims(&jwt("sess_1")).unwrap();
+    let c = decode_claims(&jwt("sess_1"), read_payload).unwrap();
     assert_eq!(
         (c.sid.as_str(), c.exp, c.iat, c.sub.as_deref()),
         ("sess_1", IAT + 60, Some(IAT), Some("user_1"))
@@ -56,12 +70,17 @@ fn undecodable_tokens_are_errors() {
         no_sid.as_str(),
     ] {
         assert_eq!(
-            decode_claims(bad).unwrap_err().code(),
+            decode_claims(bad, read_payload).unwrap_err().code(),
             "invalid_token",
             "{bad}"
         );
     }
-    let message = |jwt: &str| decode_claims(jwt).unwrap_err().message().to_string();
+    let message = |jwt: &str| {
+        decode_claims(jwt, read_payload)
+            .unwrap_err()
+            .message()
+            .to_string()
+    };
     for parts in ["", "a", "a.b", "a.b.c.d", "...", "é.é"] {
         assert_eq!(
             message(parts),
@@ -78,10 +97,10 @@ fn undecodable_tokens_are_errors() {
     }
     // Three parts, the middle one empty: the split accepts it, the claims do not.
     assert!(message("..").starts_with("Session token payload is invalid"));
-    let c = decode_claims(&format!(
-        ".{}.",
-        b64::encode(br#"{"sid":"s","exp":1}"#, true, false)
-    ))
+    let c = decode_claims(
+        &format!(".{}.", b64::encode(br#"{"sid":"s","exp":1}"#, true, false)),
+        read_payload,
+    )
     .unwrap();
     assert_eq!((c.sid.as_str(), c.exp), ("s", 1));
 }
@@ -93,7 +112,9 @@ fn cached_token_is_served_until_ten_seconds_before_exp() {
     let t = start(&mut cache, "sess_1", T0);
     let token = jwt("sess_1");
     assert_eq!(
-        cache.finish_fetch(t, &token, T0 + 200).unwrap(),
+        cache
+            .finish_fetch(t, &token, claims(&token), T0 + 200)
+            .unwrap(),
         Finished::Token(token.clone())
     );
     assert_eq!(cache.get("sess_1", T0 + 200), Some(token.as_str()));
@@ -110,14 +131,18 @@ fn lifetime_counts_from_request_start_so_a_skewed_clock_is_harmless() {
     let mut cache = TokenCache::new();
     let t = start(&mut cache, "sess_1", behind);
     let token = jwt("sess_1");
-    cache.finish_fetch(t, &token, behind + 100).unwrap();
+    cache
+        .finish_fetch(t, &token, claims(&token), behind + 100)
+        .unwrap();
     assert!(cache.get("sess_1", behind + 49_999).is_some());
     assert_eq!(cache.get("sess_1", behind + 50_000), None);
     // Our clock is 5 minutes ahead: exp on our clock would be in the past, yet the token is cached normally.
     let ahead = T0 + 300_000;
     let t = start(&mut cache, "sess_2", ahead);
     let token2 = jwt("sess_2");
-    cache.finish_fetch(t, &token2, ahead + 100).unwrap();
+    cache
+        .finish_fetch(t, &token2, claims(&token2), ahead + 100)
+        .unwrap();
     assert_eq!(cache.get("sess_2", ahead + 100), Some(token2.as_str()));
 }
 
@@ -127,7 +152,7 @@ fn without_iat_exp_on_our_clock_applies() {
     let t = start(&mut cache, "s", T0);
     let token = jwt_with(&format!(r#"{{"sid":"s","exp":{}}}"#, IAT + 30));
     assert_eq!(
-        cache.finish_fetch(t, &token, T0).unwrap(),
+        cache.finish_fetch(t, &token, claims(&token), T0).unwrap(),
         Finished::Token(token.clone())
     );
     assert!(cache.get("s", T0 + 19_999).is_some());
@@ -140,7 +165,9 @@ fn an_already_expired_token_is_returned_but_not_cached() {
     let t = start(&mut cache, "s", T0);
     let token = jwt_with(&format!(r#"{{"sid":"s","iat":{IAT},"exp":{}}}"#, IAT + 5));
     assert_eq!(
-        cache.finish_fetch(t, &token, T0 + 1).unwrap(),
+        cache
+            .finish_fetch(t, &token, claims(&token), T0 + 1)
+            .unwrap(),
         Finished::Token(token)
     );
     assert_eq!(cache.get("s", T0 + 1), None);
@@ -151,7 +178,9 @@ fn an_already_expired_token_is_returned_but_not_cached() {
 fn a_token_for_another_session_is_never_returned_or_cached() {
     let mut cache = TokenCache::new();
     let t = start(&mut cache, "sess_a", T0);
-    let e = cache.finish_fetch(t, &jwt("sess_b"), T0).unwrap_err();
+    let e = cache
+        .finish_fetch(t, &jwt("sess_b"), claims(&jwt("sess_b")), T0)
+        .unwrap_err();
     assert_eq!(e.code(), "token_session_mismatch");
     assert_eq!(cache.get("sess_a", T0), None);
     assert_eq!(cache.get("sess_b", T0), None);
@@ -170,8 +199,8 @@ fn sessions_are_isolated() {
     );
     let (ja, jb) = (jwt("sess_a"), jwt("sess_b"));
     // Answers arrive out of order.
-    cache.finish_fetch(tb, &jb, T0).unwrap();
-    cache.finish_fetch(ta, &ja, T0).unwrap();
+    cache.finish_fetch(tb, &jb, claims(&jb), T0).unwrap();
+    cache.finish_fetch(ta, &ja, claims(&ja), T0).unwrap();
     assert_eq!(cache.get("sess_a", T0), Some(ja.as_str()));
     assert_eq!(cache.get("sess_b", T0), Some(jb.as_str()));
     cache.remove_session("sess_a");
@@ -191,7 +220,9 @@ fn concurrent_fetches_for_one_session_share_one_request() {
         BeginFetch::Start(_)
     ));
     assert_eq!(t.session_id(), "s");
-    cache.finish_fetch(t, &jwt("s"), T0).unwrap();
+    cache
+        .finish_fetch(t, &jwt("s"), claims(&jwt("s")), T0)
+        .unwrap();
     assert!(!cache.is_in_flight("s"));
     assert!(
         matches!(cache.begin_fetch("s", T0), BeginFetch::Start(_)),
@@ -214,7 +245,9 @@ fn late_answer_for_a_removed_session_is_stale() {
     let t = start(&mut cache, "s", T0);
     cache.remove_session("s");
     assert_eq!(
-        cache.finish_fetch(t, &jwt("s"), T0).unwrap(),
+        cache
+            .finish_fetch(t, &jwt("s"), claims(&jwt("s")), T0)
+            .unwrap(),
         Finished::Stale
     );
     assert_eq!(cache.get("s", T0), None);
@@ -227,7 +260,9 @@ fn late_answer_from_an_older_generation_does_not_clobber_the_newer_fetch() {
     cache.clear();
     let new = start(&mut cache, "s", T0 + 1);
     assert_eq!(
-        cache.finish_fetch(old, &jwt("s"), T0).unwrap(),
+        cache
+            .finish_fetch(old, &jwt("s"), claims(&jwt("s")), T0)
+            .unwrap(),
         Finished::Stale
     );
     assert!(
@@ -236,7 +271,9 @@ fn late_answer_from_an_older_generation_does_not_clobber_the_newer_fetch() {
     );
     let token = jwt("s");
     assert_eq!(
-        cache.finish_fetch(new, &token, T0 + 2).unwrap(),
+        cache
+            .finish_fetch(new, &token, claims(&token), T0 + 2)
+            .unwrap(),
         Finished::Token(token.clone())
     );
     assert_eq!(cache.get("s", T0 + 2), Some(token.as_str()));
@@ -257,14 +294,18 @@ fn retain_sessions_drops_signed_out_ones() {
     let mut cache = TokenCache::new();
     for sid in ["a", "b"] {
         let t = start(&mut cache, sid, T0);
-        cache.finish_fetch(t, &jwt(sid), T0).unwrap();
+        cache
+            .finish_fetch(t, &jwt(sid), claims(&jwt(sid)), T0)
+            .unwrap();
     }
     let pending = start(&mut cache, "c", T0);
     cache.retain_sessions(|id| id == "b");
     assert_eq!(cache.get("a", T0), None);
     assert!(cache.get("b", T0).is_some());
     assert_eq!(
-        cache.finish_fetch(pending, &jwt("c"), T0).unwrap(),
+        cache
+            .finish_fetch(pending, &jwt("c"), claims(&jwt("c")), T0)
+            .unwrap(),
         Finished::Stale
     );
 }
@@ -281,18 +322,18 @@ fn switch_while_in_flight_never_mixes_tokens() {
         let (ja, jb) = (jwt("sess_a"), jwt("sess_b"));
         let (ra, rb) = if i % 2 == 0 {
             (
-                cache.finish_fetch(ta, &ja, now),
-                cache.finish_fetch(tb, &jb, now),
+                cache.finish_fetch(ta, &ja, claims(&ja), now),
+                cache.finish_fetch(tb, &jb, claims(&jb), now),
             )
         } else {
-            let rb = cache.finish_fetch(tb, &jb, now);
-            (cache.finish_fetch(ta, &ja, now), rb)
+            let rb = cache.finish_fetch(tb, &jb, claims(&jb), now);
+            (cache.finish_fetch(ta, &ja, claims(&ja), now), rb)
         };
         assert_eq!(ra.unwrap(), Finished::Token(ja.clone()));
         assert_eq!(rb.unwrap(), Finished::Token(jb.clone()));
         for sid in ["sess_a", "sess_b"] {
             let got = cache.get(sid, now).unwrap();
-            assert_eq!(decode_claims(got).unwrap().sid, sid);
+            assert_eq!(decode_claims(got, read_payload).unwrap().sid, sid);
         }
     }
 }

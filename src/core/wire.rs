@@ -1,12 +1,13 @@
-//! Types for the Frontend API's JSON, their JSON mappings, and the parse entry points.
+//! Types for the Frontend API's JSON (serde derives, the wire's snake_case names) and the parse entry points.
 //!
-//! Lenient where Clerk is: unknown fields are ignored and optional fields default. Wrongly-shaped data (a missing
-//! id, a string where a list belongs, another resource's `object`) is an `Err`, never a panic. The mappings are
-//! declared once per type with `json_struct!` (field name, and whether it is required, optional or defaulted);
-//! the parser and writer live in [`super::json`].
+//! Lenient where Clerk is: unknown fields are ignored, optional fields default, and `null` reads as absent.
+//! Wrongly-shaped data (a missing id, a string where a list belongs, another resource's `object`) is an `Err`, never
+//! a panic. The core never sees JSON text: the parse functions take any serde [`Deserializer`] over a value the
+//! platform already parsed (the browser's `Response.json()` through serde-wasm-bindgen in the wasm build,
+//! `serde_json` in the native tests).
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
-use super::json::{self, json_enum, json_struct, Field, Fields, FromJson};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::rc::Rc;
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
@@ -26,7 +27,8 @@ fn check_object(found: Option<&str>, expected: &str) -> Result<(), String> {
 }
 
 /// Status of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     /// Signed in.
     Active,
@@ -41,11 +43,14 @@ pub enum SessionStatus {
     /// Revoked from the backend.
     Revoked,
     /// A status this SDK does not know; treated as signed out.
+    #[default]
+    #[serde(other)]
     Unknown,
 }
 
 /// Status of a sign-in attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SignInStatus {
     /// The identifier is still missing.
     NeedsIdentifier,
@@ -56,22 +61,66 @@ pub enum SignInStatus {
     /// Done: `created_session_id` is set.
     Complete,
     /// A status this SDK does not know.
+    #[default]
+    #[serde(other)]
     Unknown,
 }
 
 /// Status of a sign-up attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SignUpStatus {
     /// Some field (e.g. a verified email) is still missing.
     MissingRequirements,
     /// Done: `created_session_id` and `created_user_id` are set.
     Complete,
     /// A status this SDK does not know.
+    #[default]
+    #[serde(other)]
     Unknown,
 }
 
+impl SessionStatus {
+    /// The wire name (`"unknown"` for a status this SDK does not know).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Active => "active",
+            SessionStatus::Ended => "ended",
+            SessionStatus::Expired => "expired",
+            SessionStatus::Removed => "removed",
+            SessionStatus::Abandoned => "abandoned",
+            SessionStatus::Revoked => "revoked",
+            SessionStatus::Unknown => "unknown",
+        }
+    }
+}
+
+impl SignInStatus {
+    /// The wire name (`"unknown"` for a status this SDK does not know).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInStatus::NeedsIdentifier => "needs_identifier",
+            SignInStatus::NeedsFirstFactor => "needs_first_factor",
+            SignInStatus::NeedsSecondFactor => "needs_second_factor",
+            SignInStatus::Complete => "complete",
+            SignInStatus::Unknown => "unknown",
+        }
+    }
+}
+
+impl SignUpStatus {
+    /// The wire name (`"unknown"` for a status this SDK does not know).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignUpStatus::MissingRequirements => "missing_requirements",
+            SignUpStatus::Complete => "complete",
+            SignUpStatus::Unknown => "unknown",
+        }
+    }
+}
+
 /// A verification (`{status, strategy, attempts?, expire_at?}`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verification {
     /// `unverified`, `verified`, `failed`, `expired`, ...
     pub status: Option<String>,
@@ -84,7 +133,7 @@ pub struct Verification {
 }
 
 /// An email address of a user.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailAddress {
     /// Always `"email_address"`.
     pub object: Option<String>,
@@ -97,7 +146,7 @@ pub struct EmailAddress {
 }
 
 /// A user (full object, as carried inside a session).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// Always `"user"`.
     pub object: Option<String>,
@@ -112,16 +161,21 @@ pub struct User {
     /// Avatar URL.
     pub image_url: Option<String>,
     /// Whether `image_url` is an uploaded image (not a generated default).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub has_image: bool,
     /// Id of the primary email address.
     pub primary_email_address_id: Option<String>,
     /// All email addresses.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub email_addresses: Vec<EmailAddress>,
     /// Whether the user has a password.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub password_enabled: bool,
     /// Creation time (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub updated_at: u64,
 }
 
@@ -149,7 +203,7 @@ impl User {
 }
 
 /// The public part of a session's user, safe to show in account lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicUserData {
     /// Given name.
     pub first_name: Option<String>,
@@ -158,6 +212,7 @@ pub struct PublicUserData {
     /// Avatar URL.
     pub image_url: Option<String>,
     /// Whether `image_url` is an uploaded image.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub has_image: bool,
     /// The identifier (email address) the user signed in with.
     pub identifier: Option<String>,
@@ -166,7 +221,7 @@ pub struct PublicUserData {
 }
 
 /// A session: one signed-in (or formerly signed-in) account on this client.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// Always `"session"`.
     pub object: Option<String>,
@@ -175,18 +230,23 @@ pub struct Session {
     /// Signed in (`active`) or one of the signed-out states.
     pub status: SessionStatus,
     /// Last activity (Unix ms); orders the account list.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub last_active_at: u64,
     /// Hard expiry (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub expire_at: u64,
     /// Expiry through inactivity (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub abandon_at: u64,
     /// The full user (shared: every copy of a client handed to JS points at the same user).
     pub user: Option<Rc<User>>,
     /// The public part of the user.
     pub public_user_data: Option<PublicUserData>,
     /// Creation time (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub updated_at: u64,
 }
 
@@ -209,7 +269,7 @@ impl WireObject for Session {
 }
 
 /// A first factor a sign-in may use.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Factor {
     /// `password` or `email_code`.
     pub strategy: String,
@@ -220,7 +280,7 @@ pub struct Factor {
 }
 
 /// A sign-in attempt (`object: "sign_in_attempt"`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignIn {
     /// Always `"sign_in_attempt"`.
     pub object: Option<String>,
@@ -231,6 +291,7 @@ pub struct SignIn {
     /// The identifier being signed in.
     pub identifier: Option<String>,
     /// The factors this identifier may use.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub supported_first_factors: Vec<Factor>,
     /// State of the first-factor verification.
     pub first_factor_verification: Option<Verification>,
@@ -246,14 +307,14 @@ impl WireObject for SignIn {
 }
 
 /// Verifications of a sign-up, by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignUpVerifications {
     /// The email address verification.
     pub email_address: Option<Verification>,
 }
 
 /// A sign-up attempt (`object: "sign_up_attempt"`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignUp {
     /// Always `"sign_up_attempt"`.
     pub object: Option<String>,
@@ -264,8 +325,10 @@ pub struct SignUp {
     /// The email address signing up.
     pub email_address: Option<String>,
     /// Fields still to verify.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub unverified_fields: Vec<String>,
     /// Verification state by field.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub verifications: SignUpVerifications,
     /// The new session, once complete.
     pub created_session_id: Option<String>,
@@ -281,7 +344,7 @@ impl WireObject for SignUp {
 }
 
 /// The client: this browser's set of sessions and in-progress sign-in/sign-up.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
     /// Always `"client"`.
     pub object: Option<String>,
@@ -289,6 +352,7 @@ pub struct Client {
     pub id: String,
     /// Sessions (the server lists only active ones; the SDK filters again). Shared, so copying a client for JS
     /// (every emit does) copies pointers, not sessions.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub sessions: Vec<Rc<Session>>,
     /// The current sign-in attempt.
     pub sign_in: Option<SignIn>,
@@ -297,8 +361,10 @@ pub struct Client {
     /// The session most recently made active on this client (by any tab).
     pub last_active_session_id: Option<String>,
     /// Creation time (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub updated_at: u64,
 }
 
@@ -325,59 +391,67 @@ impl WireObject for Client {
 }
 
 /// `auth_config` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthConfig {
     /// `true`: one account per client; `false`: multi-session.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub single_session_mode: bool,
     /// Identifiers users sign in with (`email_address`).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub identification_strategies: Vec<String>,
     /// First factors offered (`password`, `email_code`).
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub first_factors: Vec<String>,
 }
 
 /// `display_config` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisplayConfig {
     /// The application's name, for headings.
     pub application_name: Option<String>,
 }
 
 /// `user_settings.password`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordSettings {
     /// Minimum password length.
     pub min_length: Option<u32>,
 }
 
 /// `user_settings.sign_up`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignUpSettings {
     /// Whether a sign-up must verify its email with a code.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub email_verification_required: bool,
 }
 
 /// `user_settings` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSettings {
     /// Password rules.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub password: PasswordSettings,
     /// Sign-up rules.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub sign_up: SignUpSettings,
 }
 
 /// The instance settings from `GET /v1/environment` (not wrapped in an envelope).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Environment {
     /// Authentication settings, including the session mode (required: it tells an environment from other JSON).
     pub auth_config: AuthConfig,
     /// Display settings.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub display_config: DisplayConfig,
     /// User settings.
+    #[serde(default, deserialize_with = "super::de::null_as_default")]
     pub user_settings: UserSettings,
 }
 
 /// A session JWT from `POST /v1/client/sessions/{id}/tokens`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Token {
     /// Always `"token"`.
     pub object: Option<String>,
@@ -393,16 +467,19 @@ impl WireObject for Token {
 }
 
 /// A mutation's answer: the resource and the whole client riding along.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Envelope<T> {
     /// The resource (`null` e.g. for `GET /v1/client` with an unknown token).
+    #[serde(deserialize_with = "super::de::present_or_null")]
     pub response: Option<T>,
     /// The client after the mutation; the SDK replaces its client with it when present.
+    #[serde(default)]
     pub client: Option<Client>,
 }
 
 /// The body of a 4xx/5xx answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ErrorBody {
     /// The error items.
     pub errors: Vec<ApiErrorItem>,
@@ -411,7 +488,7 @@ pub struct ErrorBody {
 }
 
 /// The claims of a session JWT the SDK reads (no signature check: the server verifies tokens, not the SDK).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct JwtClaims {
     /// The session id the token is for.
     pub sid: String,
@@ -423,133 +500,6 @@ pub struct JwtClaims {
     pub sub: Option<String>,
 }
 
-json_enum!(SessionStatus {
-    Active = "active", Ended = "ended", Expired = "expired", Removed = "removed", Abandoned = "abandoned",
-    Revoked = "revoked",
-});
-json_enum!(SignInStatus {
-    NeedsIdentifier = "needs_identifier", NeedsFirstFactor = "needs_first_factor",
-    NeedsSecondFactor = "needs_second_factor", Complete = "complete",
-});
-json_enum!(SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete" });
-
-json_struct!(Verification {
-    status: opt,
-    strategy: opt,
-    attempts: opt,
-    expire_at: opt
-});
-json_struct!(EmailAddress {
-    object: opt,
-    id: req,
-    email_address: req,
-    verification: opt
-});
-json_struct!(User {
-    object: opt,
-    id: req,
-    first_name: opt,
-    last_name: opt,
-    username: opt,
-    image_url: opt,
-    has_image: or_default,
-    primary_email_address_id: opt,
-    email_addresses: or_default,
-    password_enabled: or_default,
-    created_at: or_default,
-    updated_at: or_default,
-});
-json_struct!(PublicUserData {
-    first_name: opt,
-    last_name: opt,
-    image_url: opt,
-    has_image: or_default,
-    identifier: opt,
-    user_id: opt,
-});
-json_struct!(Session {
-    object: opt,
-    id: req,
-    status: req,
-    last_active_at: or_default,
-    expire_at: or_default,
-    abandon_at: or_default,
-    user: opt,
-    public_user_data: opt,
-    created_at: or_default,
-    updated_at: or_default,
-});
-json_struct!(Factor {
-    strategy: req,
-    safe_identifier: opt,
-    email_address_id: opt
-});
-json_struct!(SignIn {
-    object: opt,
-    id: req,
-    status: req,
-    identifier: opt,
-    supported_first_factors: or_default,
-    first_factor_verification: opt,
-    created_session_id: opt,
-});
-json_struct!(SignUpVerifications { email_address: opt });
-json_struct!(SignUp {
-    object: opt,
-    id: req,
-    status: req,
-    email_address: opt,
-    unverified_fields: or_default,
-    verifications: or_default,
-    created_session_id: opt,
-    created_user_id: opt,
-});
-json_struct!(Client {
-    object: opt,
-    id: req,
-    sessions: or_default,
-    sign_in: opt,
-    sign_up: opt,
-    last_active_session_id: opt,
-    created_at: or_default,
-    updated_at: or_default,
-});
-json_struct!(AuthConfig {
-    single_session_mode: or_default,
-    identification_strategies: or_default,
-    first_factors: or_default
-});
-json_struct!(DisplayConfig {
-    application_name: opt
-});
-json_struct!(PasswordSettings { min_length: opt });
-json_struct!(SignUpSettings {
-    email_verification_required: or_default
-});
-json_struct!(UserSettings {
-    password: or_default,
-    sign_up: or_default
-});
-json_struct!(Environment {
-    auth_config: req,
-    display_config: or_default,
-    user_settings: or_default
-});
-json_struct!(Token {
-    object: opt,
-    jwt: req
-});
-json_struct!(ErrorBody {
-    errors: req,
-    clerk_trace_id: opt
-});
-json_struct!(JwtClaims {
-    sid: req,
-    exp: req,
-    iat: opt,
-    sub: opt
-});
-
 impl<T> Default for Envelope<T> {
     fn default() -> Self {
         Envelope {
@@ -559,55 +509,22 @@ impl<T> Default for Envelope<T> {
     }
 }
 
-impl<T: json::ObjectItem> FromJson for Envelope<T> {
-    fn read_fields(&mut self, f: &Fields) {
-        // `response` must be present even when `null`: that tells an envelope from other JSON.
-        self.response.read(f, "response", true);
-        self.client.read(f, "client", false);
-    }
-}
-
-/// Parses JSON into `T` (crate-internal: storage snapshots use it too).
-pub(crate) fn from_json<T: FromJson + Default>(text: &str) -> Result<T, String> {
-    json::from_str(text)
-}
-
-/// Encodes `value` as JSON (the tests' round trips; storage writes through [`super::storage`]).
-#[cfg(test)]
-pub(crate) fn to_json(value: &dyn json::ToJson) -> String {
-    json::to_string(value)
-}
+/// The message of an answer that does not have the contract's shape. The deserializer's own error is not
+/// formatted: the contract names the shape, and the SDK's error code says what went wrong.
+const NOT_THE_SHAPE: &str = "the answer does not have the shape the Frontend API contract gives it";
 
 /// Whether `status` is a success (2xx).
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Parses a success body into `target`, or turns an error status into the error it carries. Not generic, so the
-/// parsing, checking and error paths exist once in the binary whatever the resource.
-fn parse_ok_into(status: u16, body: &str, target: &mut dyn WireCheck) -> Result<(), ClerkError> {
-    if !is_success(status) {
-        return Err(parse_error(status, body));
-    }
-    json::read_text(body, target)
-        .and_then(|()| target.wire_check())
-        .map_err(|e| ClerkError::invalid_response(status, e))
-}
-
-/// Parses a success body as `T`, or turns an error status into the error it carries.
-fn parse_ok<T: WireCheck + Default>(status: u16, body: &str) -> Result<T, ClerkError> {
-    let mut value = T::default();
-    parse_ok_into(status, body, &mut value)?;
-    Ok(value)
-}
-
 /// The checks a parsed answer gets before it is used: the `object` discriminators (see [`WireObject`]).
-pub trait WireCheck: FromJson {
+pub trait WireCheck {
     /// `Err` when a resource in the value is another resource than expected.
     fn wire_check(&self) -> Result<(), String>;
 }
 
-impl<T: WireObject + json::ObjectItem> WireCheck for Envelope<T> {
+impl<T: WireObject> WireCheck for Envelope<T> {
     fn wire_check(&self) -> Result<(), String> {
         if let Some(r) = &self.response {
             r.check()?;
@@ -631,79 +548,91 @@ impl WireCheck for Environment {
     }
 }
 
-/// An [`Envelope`] being read, whatever its resource: what the transport needs of it without knowing the type,
-/// so the sending, parsing and client handling of every mutation exist once in the binary.
-pub trait EnvelopeTarget: WireCheck {
-    /// Takes the client riding along, if any.
-    fn take_client(&mut self) -> Option<Client>;
-}
-
-impl<T: WireObject + json::ObjectItem> EnvelopeTarget for Envelope<T> {
-    fn take_client(&mut self) -> Option<Client> {
-        self.client.take()
+/// Parses a success body as `T`, or turns an error status into the error it carries. `body` is the answer as the
+/// platform parsed it, `None` when it was not JSON.
+pub fn parse_ok<'de, T, D>(status: u16, body: Option<D>) -> Result<T, ClerkError>
+where
+    T: Deserialize<'de> + WireCheck,
+    D: Deserializer<'de>,
+{
+    if !is_success(status) {
+        return Err(parse_error(status, body));
     }
-}
-
-/// Parses an answer whose body is an envelope into `target` (see [`parse_envelope`]); not generic.
-pub fn parse_envelope_into(
-    status: u16,
-    body: &str,
-    target: &mut dyn EnvelopeTarget,
-) -> Result<(), ClerkError> {
-    parse_ok_into(status, body, target)
+    let body =
+        body.ok_or_else(|| ClerkError::invalid_response(status, "the answer is not JSON"))?;
+    let value =
+        T::deserialize(body).map_err(|_| ClerkError::invalid_response(status, NOT_THE_SHAPE))?;
+    value
+        .wire_check()
+        .map_err(|e| ClerkError::invalid_response(status, e))?;
+    Ok(value)
 }
 
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
-pub fn parse_envelope<T: json::ObjectItem + WireObject>(
-    status: u16,
-    body: &str,
-) -> Result<Envelope<T>, ClerkError> {
+pub fn parse_envelope<'de, T, D>(status: u16, body: Option<D>) -> Result<Envelope<T>, ClerkError>
+where
+    T: Deserialize<'de> + WireObject,
+    D: Deserializer<'de>,
+{
     parse_ok(status, body)
 }
 
 /// Parses the answer to `GET /v1/client`: the client, or `None` when the server does not know the token.
-pub fn parse_client(status: u16, body: &str) -> Result<Option<Client>, ClerkError> {
-    parse_envelope::<Client>(status, body).map(|env| env.response)
+pub fn parse_client<'de, D: Deserializer<'de>>(
+    status: u16,
+    body: Option<D>,
+) -> Result<Option<Client>, ClerkError> {
+    parse_envelope::<Client, D>(status, body).map(|env| env.response)
 }
 
 /// Parses the answer to `GET /v1/environment`.
-pub fn parse_environment(status: u16, body: &str) -> Result<Environment, ClerkError> {
+pub fn parse_environment<'de, D: Deserializer<'de>>(
+    status: u16,
+    body: Option<D>,
+) -> Result<Environment, ClerkError> {
     parse_ok(status, body)
 }
 
 /// Parses the answer to `POST /v1/client/sessions/{id}/tokens` (a bare token, no envelope).
-pub fn parse_token(status: u16, body: &str) -> Result<Token, ClerkError> {
+pub fn parse_token<'de, D: Deserializer<'de>>(
+    status: u16,
+    body: Option<D>,
+) -> Result<Token, ClerkError> {
     parse_ok(status, body)
 }
 
 /// Turns a failed answer into a [`ClerkError`]; a body that is not the Clerk error shape becomes `invalid_response`.
-pub fn parse_error(status: u16, body: &str) -> ClerkError {
-    match from_json::<ErrorBody>(body) {
-        Ok(b) => ClerkError::from_items(status, b.errors, b.clerk_trace_id),
-        Err(e) => ClerkError::invalid_response(
+pub fn parse_error<'de, D: Deserializer<'de>>(status: u16, body: Option<D>) -> ClerkError {
+    match body.map(ErrorBody::deserialize) {
+        Some(Ok(b)) => ClerkError::from_items(status, b.errors, b.clerk_trace_id),
+        _ => ClerkError::invalid_response(
             status,
-            [
-                "HTTP ",
-                &super::text::decimal(status.into()),
-                " without a Clerk error body (",
-                &e,
-                ")",
-            ]
-            .concat(),
+            format!("HTTP {status} without a Clerk error body"),
         ),
     }
 }
 
-/// Parses the JSON of a JWT payload (already base64url-decoded).
-pub fn parse_jwt_claims(payload: &[u8]) -> Result<JwtClaims, ClerkError> {
-    let text = super::text::utf8(payload).ok_or_else(|| "not UTF-8".to_string());
-    text.and_then(|text| from_json(&text)).map_err(|e| {
-        ClerkError::single(
-            NO_HTTP_STATUS,
-            codes::INVALID_TOKEN,
-            format!("Session token payload is invalid: {e}"),
-        )
-    })
+/// The `invalid_token` error for a session JWT whose payload could not be read.
+pub fn invalid_token(why: &str) -> ClerkError {
+    ClerkError::single(
+        NO_HTTP_STATUS,
+        codes::INVALID_TOKEN,
+        format!("Invalid session token: {why}"),
+    )
+}
+
+/// The `invalid_token` error for a JWT payload that is not JSON or lacks the claims the SDK reads.
+pub fn invalid_payload(why: &str) -> ClerkError {
+    ClerkError::single(
+        NO_HTTP_STATUS,
+        codes::INVALID_TOKEN,
+        format!("Session token payload is invalid: {why}"),
+    )
+}
+
+/// Reads the claims of a JWT payload the platform decoded (base64url, then JSON) into `D`'s value.
+pub fn parse_jwt_claims<'de, D: Deserializer<'de>>(payload: D) -> Result<JwtClaims, ClerkError> {
+    JwtClaims::deserialize(payload).map_err(|_| invalid_payload("it lacks `sid` or `exp`"))
 }
 
 #[cfg(test)]

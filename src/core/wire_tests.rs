@@ -1,6 +1,42 @@
 //! Wire parsing against hand-written fixtures from the contract, and against garbage.
 
 use super::*;
+use crate::core::test_json::{from_json, to_json, value};
+use serde::de::DeserializeOwned;
+
+// The parse functions over bodies as the browser hands them over: JSON text parsed into a value (`None` when it is
+// not JSON), here by serde_json.
+
+fn parse_envelope<T: DeserializeOwned + WireObject>(
+    status: u16,
+    body: &str,
+) -> Result<Envelope<T>, ClerkError> {
+    super::parse_envelope(status, value(body))
+}
+
+fn parse_client(status: u16, body: &str) -> Result<Option<Client>, ClerkError> {
+    super::parse_client(status, value(body))
+}
+
+fn parse_environment(status: u16, body: &str) -> Result<Environment, ClerkError> {
+    super::parse_environment(status, value(body))
+}
+
+fn parse_token(status: u16, body: &str) -> Result<Token, ClerkError> {
+    super::parse_token(status, value(body))
+}
+
+fn parse_error(status: u16, body: &str) -> ClerkError {
+    super::parse_error(status, value(body))
+}
+
+/// A JWT payload after base64url decoding, read as the edge does: JSON, then the claims.
+fn parse_jwt_claims(payload: &[u8]) -> Result<JwtClaims, ClerkError> {
+    match serde_json::from_slice::<serde_json::Value>(payload) {
+        Ok(v) => super::parse_jwt_claims(v),
+        Err(_) => Err(invalid_payload("not JSON")),
+    }
+}
 
 const CLIENT: &str = include_str!("fixtures/client_two_sessions.json");
 const SIGN_IN: &str = include_str!("fixtures/sign_in_needs_first_factor.json");
@@ -285,7 +321,6 @@ fn statuses_are_written_as_they_are_read() {
         "revoked",
     ] {
         assert_eq!(session(name).as_str(), name);
-        assert_eq!(SessionStatus::from_name(name), session(name));
     }
     for name in [
         "needs_identifier",
@@ -307,133 +342,68 @@ fn statuses_are_written_as_they_are_read() {
 }
 
 #[test]
-fn errors_name_the_first_wrong_field_in_declaration_order() {
+fn wrong_fields_anywhere_are_errors() {
     let client = |text: &str| from_json::<Client>(text).map(|c| c.id);
-    let fails = |text: &str, message: &str| {
-        assert_eq!(client(text), Err(message.to_string()), "{text}");
-    };
-    fails("{}", "missing field `id`");
-    fails(
+    for text in [
+        "{}",
         r#"{"id": null}"#,
-        "field `id`: expected a string, found null",
-    );
-    fails(
         r#"{"id": 7}"#,
-        "field `id`: expected a string, found a number",
-    );
-    fails("[]", "expected an object, found an array");
-    fails(r#""client""#, "expected an object, found a string");
-    // `created_at` comes first in the text, `id` first in the type: the type's order decides.
-    fails(
+        "[]",
+        r#""client""#,
         r#"{"created_at": "x", "id": 5}"#,
-        "field `id`: expected a string, found a number",
-    );
-    fails(
         r#"{"id": "c", "created_at": -1}"#,
-        "field `created_at`: expected an unsigned integer, found -1",
-    );
-    fails(
         r#"{"id": "c", "created_at": 1.5}"#,
-        "field `created_at`: expected an unsigned integer, found 1.5",
-    );
-    fails(
         r#"{"id": "c", "created_at": true}"#,
-        "field `created_at`: expected an unsigned integer, found a boolean",
-    );
-    fails(
         r#"{"id": "c", "sessions": {}}"#,
-        "field `sessions`: expected an array, found an object",
-    );
-    // Nested: the path of keys leads to the problem; of a list, the first wrong item counts.
-    fails(
         r#"{"id": "c", "sessions": [{"id": "s", "status": "active"}, {"id": "t"}, {"id": 1}]}"#,
-        "field `sessions`: missing field `status`",
-    );
-    fails(
         r#"{"id": "c", "sessions": [7]}"#,
-        "field `sessions`: expected an object, found a number",
-    );
-    fails(
         r#"{"id": "c", "sessions": [{"id": "s", "status": 3}]}"#,
-        "field `sessions`: field `status`: expected a string, found a number",
-    );
-    fails(
         r#"{"id": "c", "sessions": [{"id": "s", "status": "active", "user": {"id": 1}}]}"#,
-        "field `sessions`: field `user`: field `id`: expected a string, found a number",
-    );
-    fails(
         r#"{"id": "c", "sign_in": {"id": "si", "status": "complete", "supported_first_factors": [{}]}}"#,
-        "field `sign_in`: field `supported_first_factors`: missing field `strategy`",
-    );
-    fails(
         r#"{"id": "c", "sign_up": {"id": "su", "status": "complete", "unverified_fields": ["a", null]}}"#,
-        "field `sign_up`: field `unverified_fields`: expected a string, found null",
-    );
-    fails(
         r#"{"id": "c", "sign_up": {"id": "su", "status": "complete", "verifications": {"email_address": {"attempts": 4294967296}}}}"#,
-        "field `sign_up`: field `verifications`: field `email_address`: field `attempts`: integer out of range",
-    );
-    fails(
         r#"{"id": "c", "sessions": [{"id": "s", "status": "active", "public_user_data": {"has_image": "yes"}}]}"#,
-        "field `sessions`: field `public_user_data`: field `has_image`: expected a boolean, found a string",
-    );
-    // Of a repeated key the last counts, also when an earlier one was wrong.
-    assert_eq!(client(r#"{"id": 5, "id": "c"}"#), Ok("c".to_string()));
-    fails(
         r#"{"id": "c", "id": 5}"#,
-        "field `id`: expected a string, found a number",
-    );
-    fails(
         r#"{"id": 5, "sessions": "x", "id": "c"}"#,
-        "field `sessions`: expected an array, found a string",
-    );
-    // Text that is not JSON is reported as such, before any field.
-    let e = client(r#"{"id": 5, "sessions": [}"#).unwrap_err();
-    assert!(e.starts_with("invalid JSON: "), "{e}");
+        r#"{"id": 5, "sessions": [}"#,
+    ] {
+        assert!(client(text).is_err(), "{text}");
+    }
+    // Of a repeated key the last counts (`JSON.parse`), also when an earlier one was wrong.
+    assert_eq!(client(r#"{"id": 5, "id": "c"}"#), Ok("c".to_string()));
     // The environment: a required nested object, and flags.
-    assert_eq!(
-        from_json::<Environment>(r#"{"auth_config": {"single_session_mode": "yes"}}"#),
-        Err(
-            "field `auth_config`: field `single_session_mode`: expected a boolean, found a string"
-                .into()
-        )
-    );
-    assert_eq!(
-        from_json::<Environment>(r#"{"auth_config": null}"#),
-        Err("field `auth_config`: expected an object, found null".into())
-    );
-    assert_eq!(
-        from_json::<Environment>(r#"{"auth_config": {}, "user_settings": {"password": {"min_length": "8"}}}"#),
-        Err("field `user_settings`: field `password`: field `min_length`: expected an unsigned integer, found a string".into())
-    );
+    for text in [
+        r#"{"auth_config": {"single_session_mode": "yes"}}"#,
+        r#"{"auth_config": null}"#,
+        r#"{"auth_config": {}, "user_settings": {"password": {"min_length": "8"}}}"#,
+    ] {
+        assert!(from_json::<Environment>(text).is_err(), "{text}");
+    }
 }
 
 #[test]
-fn answers_carry_the_first_error_in_their_message() {
+fn answers_say_what_is_wrong_in_their_message() {
     let message = |e: ClerkError| e.message().to_string();
+    let wrong_shape = ["Unexpected response from the server: ", NOT_THE_SHAPE].concat();
+    for e in [
+        parse_client(200, r#"{"client": null}"#).unwrap_err(),
+        parse_envelope::<Session>(200, r#"{"response": {"id": "s"}}"#).unwrap_err(),
+        parse_token(200, r#"{"object": "token", "jwt": null}"#).unwrap_err(),
+        parse_environment(200, "{}").unwrap_err(),
+    ] {
+        assert_eq!(message(e), wrong_shape);
+    }
     assert_eq!(
-        message(parse_client(200, r#"{"client": null}"#).unwrap_err()),
-        "Unexpected response from the server: missing field `response`"
-    );
-    assert_eq!(
-        message(parse_envelope::<Session>(200, r#"{"response": {"id": "s"}}"#).unwrap_err()),
-        "Unexpected response from the server: field `response`: missing field `status`"
-    );
-    assert_eq!(
-        message(parse_token(200, r#"{"object": "token", "jwt": null}"#).unwrap_err()),
-        "Unexpected response from the server: field `jwt`: expected a string, found null"
-    );
-    assert_eq!(
-        message(parse_environment(200, "{}").unwrap_err()),
-        "Unexpected response from the server: missing field `auth_config`"
+        message(parse_client(200, "<html>").unwrap_err()),
+        "Unexpected response from the server: the answer is not JSON"
     );
     assert_eq!(
         message(parse_jwt_claims(br#"{"sid": "s", "exp": "soon"}"#).unwrap_err()),
-        "Session token payload is invalid: field `exp`: expected an unsigned integer, found a string"
+        "Session token payload is invalid: it lacks `sid` or `exp`"
     );
     assert_eq!(
         message(parse_error(422, r#"{"errors": [{"message": "no code"}]}"#)),
-        "Unexpected response from the server: HTTP 422 without a Clerk error body (field `errors`: missing field `code`)"
+        "Unexpected response from the server: HTTP 422 without a Clerk error body"
     );
     // A wrong `object` is checked only once the whole answer has been read.
     assert_eq!(

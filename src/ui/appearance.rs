@@ -4,7 +4,6 @@
 //! CSSOM (`style.setProperty`), which the strict CSP allows, unlike `style` attributes.
 
 use super::props::Props;
-use crate::core::text;
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleDeclaration, Element};
 
@@ -60,8 +59,8 @@ fn is_plain_value(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     !value.trim().is_empty()
         && value.len() <= MAX_VALUE_LEN
-        && !text::contains(&lower, "url(")
-        && !text::contains(&lower, "image(")
+        && !lower.contains("url(")
+        && !lower.contains("image(")
         && !value
             .bytes()
             .any(|b| matches!(b, b';' | b'{' | b'}' | b'\\'))

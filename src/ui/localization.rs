@@ -174,7 +174,7 @@ impl Strings {
 
     /// The string for `text` with `{email}` replaced by `email`.
     pub(crate) fn with_email(&self, text: Text, email: &str) -> String {
-        crate::core::text::replace(self.get(text), "{email}", email)
+        self.get(text).replace("{email}", email)
     }
 }
 

@@ -115,16 +115,6 @@ impl Part {
     }
 }
 
-/// `n` in decimal (`to_string`/`format!` would pull the formatting machinery into the wasm binary).
-pub(crate) fn decimal(n: i64) -> String {
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    crate::core::text::push_decimal(&mut out, n.unsigned_abs());
-    out
-}
-
 /// `value` as an element, when it is one (checked by `nodeType`, which works for any document's elements).
 fn as_element(value: &JsValue) -> Option<Element> {
     let node_type = reflect::number(value, "nodeType")?;
@@ -159,7 +149,7 @@ fn env(
         dom,
         strings,
         appearance,
-        id: ["cw", &decimal(id.into())].concat(),
+        id: format!("cw{id}"),
     }))
 }
 
@@ -245,14 +235,7 @@ pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, 
 
 #[cfg(test)]
 mod tests {
-    use super::{decimal, Part};
-
-    #[test]
-    fn decimal_writes_integers_like_to_string() {
-        for n in [0, 7, -7, 10, 42, -305, 2_147_483_647, i64::MIN, i64::MAX] {
-            assert_eq!(decimal(n), n.to_string());
-        }
-    }
+    use super::Part;
 
     #[test]
     fn part_selectors_select_the_marked_element() {

@@ -96,7 +96,7 @@ pub(crate) fn anchor(panel: &Element, trigger: &Element) {
         return;
     };
     // Whole pixels: formatting floats would pull the float formatter into the binary.
-    let px = |v: f64| [super::decimal(v.round() as i64).as_str(), "px"].concat();
+    let px = |v: f64| format!("{}px", v.round() as i64);
     let _ = style.set_property("left", &px(left));
     let _ = style.set_property("top", &px(top));
 }

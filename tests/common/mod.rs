@@ -296,7 +296,7 @@ pub async fn outbox_code(email: &str) -> String {
 
 /// Wraps `window.fetch` once per page. Every request goes to the stub a test installed with [`replace_fetch`], or
 /// to the real fetch, and is listed in `window.__inFlight` (id → URL) until it is finished: its answer's body was
-/// read (the SDK reads every answer with `text()`; test helpers read theirs too), or it failed, or its caller
+/// read (the SDK reads every answer with `json()`; test helpers read theirs too), or it failed, or its caller
 /// aborted it (the SDK's timeout). Since the wrapper is outermost, it sees exactly what its caller sees.
 fn wrap_fetch() {
     js(
@@ -308,9 +308,11 @@ fn wrap_fetch() {
          let next = 0;\
          window.fetch = function (input, init) {\
            const id = next++;\
-           window.__inFlight.set(id, String(input));\
+           const request = input instanceof Request ? input : null;\
+           window.__inFlight.set(id, request ? request.url : String(input));\
            const done = () => window.__inFlight.delete(id);\
-           if (init && init.signal) init.signal.addEventListener('abort', done);\
+           const signal = request ? request.signal : init && init.signal;\
+           if (signal) signal.addEventListener('abort', done);\
            let answer;\
            try { answer = Promise.resolve((window.__fetchStub || real)(input, init)); }\
            catch (e) { answer = Promise.reject(e); }\
@@ -362,15 +364,23 @@ async fn requests_settled_within(timeout_ms: i32) {
 }
 
 /// Makes `window.fetch` run `function (input, init)` with `body`, where `real(input, init)` is the real fetch and
-/// `window.__fetchLog` (an array of request URLs, reset here) records every call.
+/// `window.__fetchLog` (an array of request URLs, reset here) records every call. The SDK fetches a `Request`
+/// (built by gloo-net): `body` sees its URL as `input` and the `Request` itself as `init` (its `signal`, `method`,
+/// `headers`), and `real(input, init)` sends the original request.
 pub fn replace_fetch(body: &str) {
     wrap_fetch();
     js(
         "body",
-        "const real = window.__realFetch;\
+        "const realFetch = window.__realFetch;\
          window.__fetchLog = [];\
          const handler = new Function('real', 'input', 'init', body);\
-         window.__fetchStub = function (input, init) { window.__fetchLog.push(String(input)); return handler(real, input, init); };",
+         window.__fetchStub = function (input, init) {\
+           const request = input instanceof Request ? input : null;\
+           const url = request ? request.url : String(input);\
+           window.__fetchLog.push(url);\
+           const real = () => realFetch(input, init);\
+           return handler(real, url, request || init);\
+         };",
         &[body.into()],
     );
 }
@@ -410,7 +420,7 @@ pub fn keys() -> clerk_wasm::core::StorageKeys {
 
 /// The `sid` claim of a session JWT.
 pub fn sid_of(jwt: &str) -> String {
-    clerk_wasm::core::token_cache::decode_claims(jwt)
+    clerk_wasm::core::token_cache::decode_claims(jwt, clerk_wasm::adapters::json::jwt_payload)
         .expect("a decodable JWT")
         .sid
 }
