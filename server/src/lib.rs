@@ -37,6 +37,7 @@ use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
 use crate::rate_limit::{RateLimiter, CODES_PER_RECIPIENT, IDENTIFIER_FAILURES, WINDOW};
 use crate::state::{AppParts, AppState, Lifetimes, Limits, Origins};
+use crate::store::pg::{is_postgres_url, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
@@ -79,15 +80,13 @@ pub struct Server {
 impl Server {
     /// Open the database, load or create keys and settings, seed demo users if asked, and bind.
     pub async fn bind(config: Config) -> Result<Self, StartupError> {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database_url).await?);
+        let store: Arc<dyn Store> = if is_postgres_url(&config.database_url) {
+            Arc::new(PgStore::open(&config.database_url).await?)
+        } else {
+            Arc::new(SqliteStore::open(&config.database_url).await?)
+        };
         let settings = initial_settings(store.as_ref(), &config).await?;
-        let data_dir = config.data_dir.clone();
-        let jwt = tokio::task::spawn_blocking(move || JwtKeys::load_or_create(&data_dir))
-            .await
-            .map_err(|e| StartupError::Setup(format!("key task: {e}")))?
-            .map_err(StartupError::Setup)?;
-        let secret_key = SecretKey::load_or_create(config.secret_key.as_deref(), &config.data_dir)
-            .map_err(StartupError::Setup)?;
+        let (jwt, secret_key) = instance_secrets(store.as_ref(), &config).await?;
         auth::password::warm_up().await;
         let demo_users = if config.seed_demo {
             seed::seed_demo_users(store.as_ref())
@@ -115,7 +114,10 @@ impl Server {
             mailer: dev_mailer.clone() as Arc<dyn Mailer>,
             outbox: config.dev.then_some(dev_mailer),
             origins: Origins::new(config.allowed_origins.iter().cloned(), config.dev),
-            issuer: format!("http://{local_addr}"),
+            issuer: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{local_addr}")),
             limits: Limits {
                 identifier: RateLimiter::new(IDENTIFIER_FAILURES, WINDOW),
                 client: RateLimiter::new(config.rate_limit_client, WINDOW),
@@ -230,6 +232,44 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Name of the JWT signing key (PKCS#8 PEM) among a shared store's instance secrets.
+const JWT_KEY_SECRET: &str = "jwt_rsa_pem";
+/// Name of the backend secret key among a shared store's instance secrets.
+const SECRET_KEY_SECRET: &str = "secret_key";
+
+/// The JWT signing key and the backend secret key: from the shared store when several instances may use it (the
+/// first instance creates them), else from files in the data folder. `--secret-key` wins over both.
+async fn instance_secrets(
+    store: &dyn Store,
+    config: &Config,
+) -> Result<(JwtKeys, SecretKey), StartupError> {
+    if !store.is_shared() {
+        let data_dir = config.data_dir.clone();
+        let jwt = tokio::task::spawn_blocking(move || JwtKeys::load_or_create(&data_dir))
+            .await
+            .map_err(|e| StartupError::Setup(format!("key task: {e}")))?
+            .map_err(StartupError::Setup)?;
+        let secret_key = SecretKey::load_or_create(config.secret_key.as_deref(), &config.data_dir)
+            .map_err(StartupError::Setup)?;
+        return Ok((jwt, secret_key));
+    }
+    let pem = store
+        .instance_secret(JWT_KEY_SECRET, &JwtKeys::generate_pem)
+        .await?;
+    let jwt = JwtKeys::from_pem(&pem).map_err(StartupError::Setup)?;
+    let secret_key = match config.secret_key.as_deref() {
+        Some(given) => SecretKey::load_or_create(Some(given), &config.data_dir),
+        None => {
+            let stored = store
+                .instance_secret(SECRET_KEY_SECRET, &|| Ok(SecretKey::generate()))
+                .await?;
+            SecretKey::from_stored(&stored)
+        }
+    }
+    .map_err(StartupError::Setup)?;
+    Ok((jwt, secret_key))
 }
 
 /// Stored settings (or the defaults), overridden by the command line, then persisted.

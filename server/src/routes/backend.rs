@@ -94,7 +94,7 @@ pub async fn revoke(
     let now = ids::now_ms();
     let inactivity = state.lifetimes.inactivity_ms;
     let found = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    let _guard = state.client_locks.lock(&found.client_id).await;
+    let _guard = state.lock_client(&found.client_id).await?;
     let mut session = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
     session.status = SessionStatus::Revoked;
     session.updated_at = now;
@@ -134,7 +134,7 @@ pub async fn instance(
     if single.is_none() && verification.is_none() {
         return Err(ApiError::ParamMissing("single_session_mode"));
     }
-    let current = state.settings();
+    let current = state.settings().await?;
     let updated = InstanceSettings {
         single_session_mode: single.unwrap_or(current.single_session_mode),
         email_verification_required: verification.unwrap_or(current.email_verification_required),

@@ -10,13 +10,12 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use tokio::sync::OwnedMutexGuard;
 
 use crate::auth::client_token::ClientToken;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{Client, Session, SignInStatus, SignUpStatus, User};
-use crate::state::AppState;
+use crate::state::{AppState, ClientLock};
 use crate::store::{SessionAndUser, Write};
 use crate::wire::{ClientJson, Envelope, SessionJson, SignInJson, SignUpJson};
 
@@ -60,7 +59,7 @@ pub struct ClientCtx {
     /// Set when a new client was created: its token goes into the `Authorization` response header.
     new_token: Option<String>,
     /// Serialises requests of the same client.
-    _guard: Option<OwnedMutexGuard<()>>,
+    _guard: Option<ClientLock>,
 }
 
 impl ClientCtx {
@@ -69,7 +68,7 @@ impl ClientCtx {
         let Some(token) = &token.0 else {
             return Ok(Self::empty());
         };
-        let guard = state.client_locks.lock(&token.client_id).await;
+        let guard = state.lock_client(&token.client_id).await?;
         let client = state
             .store
             .client(&token.client_id)
@@ -91,7 +90,7 @@ impl ClientCtx {
         let Some(token) = &token.0 else {
             return Ok((Self::empty(), Vec::new()));
         };
-        let guard = state.client_locks.lock(&token.client_id).await;
+        let guard = state.lock_client(&token.client_id).await?;
         let found = state
             .store
             .client_with_active_sessions(&token.client_id)

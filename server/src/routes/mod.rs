@@ -26,6 +26,7 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
     let mut api = Router::new()
         .route("/v1/environment", get(environment::environment))
         .route("/.well-known/jwks.json", get(environment::jwks))
+        .route("/healthz", get(environment::healthz))
         .route(
             "/v1/client",
             get(client::get).post(client::create).put(client::create),

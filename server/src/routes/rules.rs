@@ -91,7 +91,7 @@ pub async fn check_can_add_session(
 ) -> ApiResult<()> {
     let Some(client) = client else { return Ok(()) };
     let active = active_sessions(state, &client.id, now).await?;
-    if state.settings().single_session_mode {
+    if state.settings().await?.single_session_mode {
         if !active.is_empty() {
             return Err(ApiError::SessionExists);
         }

@@ -32,7 +32,7 @@ pub async fn create(
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
     rules::check_creation_limits(&state, &client_id, &ip)?;
-    if state.settings().single_session_mode {
+    if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
     let identifier = rules::normalize_identifier(form.required("identifier")?, "identifier")?;

@@ -34,7 +34,7 @@ pub async fn create(
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
     rules::check_creation_limits(&state, &client_id, &ip)?;
-    if state.settings().single_session_mode {
+    if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
     let email = rules::normalize_email(form.required("email_address")?)?;
@@ -71,7 +71,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    if !state.settings().email_verification_required {
+    if !state.settings().await?.email_verification_required {
         return complete(&state, &mut ctx, sign_up, false, now).await;
     }
     let sign_up = SignUp {
