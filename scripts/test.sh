@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: toolchain setup, native tests (SDK core + server over real HTTP),
+# The whole test suite, as CI runs it: toolchain setup, native tests (SDK core + server over real HTTP, the server's
+# integration tests on SQLite and again on PostgreSQL with the multi-instance tests),
 # then the SDK's browser tests in headless Chrome and Firefox against a real server on a free port with a
 # throw-away database, then the end-to-end journeys (tests/e2e/) in Chromium against the real server binary. The
 # server is stopped on exit, also on failure. The last line sums every runner's results.
@@ -24,6 +25,10 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 echo "== tier 1: native tests (cargo test --workspace)"
 cargo test --workspace 2>&1 | tee -a "$log"
+
+echo "== tier 1, PostgreSQL: the server's integration tests again on a throw-away PostgreSQL cluster, and the"
+echo "   multi-instance tests (three instances on one database; built only with the postgres-tests feature)"
+bash scripts/with-postgres.sh cargo test -p clerk-wasm-server --features postgres-tests --test '*' 2>&1 | tee -a "$log"
 
 echo "== tier 2: browser tests (wasm-pack test --headless --chrome --firefox) against the real server"
 cargo build --quiet -p clerk-wasm-server

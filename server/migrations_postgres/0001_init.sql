@@ -93,13 +93,12 @@ CREATE TABLE instance_secrets (
     created_at BIGINT NOT NULL
 );
 
--- Rate-limit counters: events per (limit, key) in a fixed window starting at window_start (Unix ms). Rows whose
--- window ended are deleted on a timer.
+-- Rate-limit counters: per key (opaque, namespaced by the caller), the ids of its counted events, each
+-- `unix_ms * 1000000 + random`, so ordered by time. One upsert per event drops the events that left the window and
+-- appends the new one when under the limit. Rows not updated within the longest window are deleted on a timer.
 CREATE TABLE rate_counters (
-    name TEXT NOT NULL,
-    key TEXT NOT NULL,
-    window_start BIGINT NOT NULL,
-    count BIGINT NOT NULL,
-    PRIMARY KEY (name, key)
+    key TEXT PRIMARY KEY NOT NULL,
+    events BIGINT[] NOT NULL,
+    updated_at BIGINT NOT NULL
 );
-CREATE INDEX rate_counters_window ON rate_counters (window_start);
+CREATE INDEX rate_counters_updated ON rate_counters (updated_at);
