@@ -80,6 +80,10 @@ echo "== tier 3: end-to-end journeys (node --test tests/e2e/: Playwright + Chrom
 e2e_started=$(date +%s)
 status=0
 node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ 2>&1 | tee -a "$log" || status=$?
+[ "$status" -eq 0 ] || exit "$status"
+echo "== tier 3, PostgreSQL: journeys against two instances on one database behind a round-robin proxy"
+bash scripts/with-postgres.sh node --test --test-concurrency=1 --test-reporter=tap tests/e2e-postgres/ 2>&1 \
+  | tee -a "$log" || status=$?
 echo "end-to-end tier: $(( $(date +%s) - e2e_started )) s"
 [ "$status" -eq 0 ] || exit "$status"
 
