@@ -104,7 +104,9 @@ fn parse_public_url(value: &str) -> Result<String, String> {
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
     match rest {
-        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => Ok(origin.to_string()),
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => {
+            Ok(origin.to_string())
+        }
         _ => Err("must be an origin such as https://auth.example.com".into()),
     }
 }
@@ -151,10 +153,19 @@ mod tests {
         assert_eq!(c.allowed_origins, ["http://a", "http://b"]);
         assert!(c.dev);
         assert!(Config::try_parse_from(["x", "--secret-key", "nope"]).is_err());
-        let c = Config::try_parse_from(["x", "--public-url", "https://auth.example/"]).expect("parse");
+        let c =
+            Config::try_parse_from(["x", "--public-url", "https://auth.example/"]).expect("parse");
         assert_eq!(c.public_url.as_deref(), Some("https://auth.example"));
-        for bad in ["auth.example", "https://", "https://a.example/path", "ftp://a.example"] {
-            assert!(Config::try_parse_from(["x", "--public-url", bad]).is_err(), "{bad}");
+        for bad in [
+            "auth.example",
+            "https://",
+            "https://a.example/path",
+            "ftp://a.example",
+        ] {
+            assert!(
+                Config::try_parse_from(["x", "--public-url", bad]).is_err(),
+                "{bad}"
+            );
         }
     }
 }

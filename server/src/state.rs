@@ -146,6 +146,11 @@ impl AppState {
         }
     }
 
+    /// The clock of a request decided at `now` (the domain rules' view of time and inactivity).
+    pub fn clock(&self, now: i64) -> crate::domain::sessions::Clock {
+        crate::domain::sessions::Clock::new(now, self.lifetimes.inactivity_ms)
+    }
+
     /// The current instance settings: the cached copy, or the stored one when instances share the store (another
     /// instance may have changed them).
     pub async fn settings(&self) -> ApiResult<InstanceSettings> {

@@ -427,5 +427,9 @@ async fn health_check_answers_when_the_database_does() {
     let r = s.get("/healthz").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json, serde_json::json!({ "status": "ok" }));
-    assert!(r.content_type().starts_with("application/json"), "{}", r.content_type());
+    assert!(
+        r.content_type().starts_with("application/json"),
+        "{}",
+        r.content_type()
+    );
 }

@@ -8,7 +8,6 @@
 
 mod common;
 
-
 use common::*;
 use serde_json::Value;
 
@@ -75,15 +74,28 @@ async fn one_client_round_robin_over_three_instances() {
     for (i, server) in s.iter().enumerate() {
         let c = on(server, token(&c1));
         let (ids, last) = c.session_ids().await;
-        assert!(ids.is_empty() && last.is_none(), "instance {}: {ids:?} {last:?}", i + 1);
+        assert!(
+            ids.is_empty() && last.is_none(),
+            "instance {}: {ids:?} {last:?}",
+            i + 1
+        );
         let r = c.tokens(&sid).await;
-        assert_eq!(r.status, 404, "instance {}: tokens after sign-out: {}", i + 1, r.text);
+        assert_eq!(
+            r.status,
+            404,
+            "instance {}: tokens after sign-out: {}",
+            i + 1,
+            r.text
+        );
     }
 }
 
 #[tokio::test]
 async fn concurrent_touches_and_sign_ins_of_one_client_spread_over_instances() {
-    let s = instances(3, Opts::new().args(&["--rate-limit-client", "1000", "--rate-limit-ip", "1000"]));
+    let s = instances(
+        3,
+        Opts::new().args(&["--rate-limit-client", "1000", "--rate-limit-ip", "1000"]),
+    );
     // Ten accounts, each signed up on a client of its own.
     let mut emails = Vec::new();
     for i in 0..10 {
@@ -106,7 +118,10 @@ async fn concurrent_touches_and_sign_ins_of_one_client_spread_over_instances() {
             match sign_in_email {
                 Some(e) => {
                     let r = c
-                        .post("/v1/client/sign_ins", &[("identifier", e.as_str()), ("password", PASSWORD)])
+                        .post(
+                            "/v1/client/sign_ins",
+                            &[("identifier", e.as_str()), ("password", PASSWORD)],
+                        )
                         .await;
                     (true, r)
                 }
@@ -120,7 +135,12 @@ async fn concurrent_touches_and_sign_ins_of_one_client_spread_over_instances() {
         assert!(r.status < 500, "{}: {} {}", r.desc, r.status, r.text);
         assert_eq!(r.status, 200, "{}: {}", r.desc, r.text);
         if is_sign_in {
-            signed_in.push(r.json["response"]["created_session_id"].as_str().expect("session").to_string());
+            signed_in.push(
+                r.json["response"]["created_session_id"]
+                    .as_str()
+                    .expect("session")
+                    .to_string(),
+            );
         }
     }
     assert_eq!(signed_in.len(), 9);
@@ -139,7 +159,10 @@ async fn concurrent_touches_and_sign_ins_of_one_client_spread_over_instances() {
     }
     let last = last.expect("a last-active session");
     assert!(ids.contains(&last));
-    assert!(answers.iter().all(|a| a == &answers[0]), "instances disagree: {answers:?}");
+    assert!(
+        answers.iter().all(|a| a == &answers[0]),
+        "instances disagree: {answers:?}"
+    );
 }
 
 #[tokio::test]
@@ -149,20 +172,33 @@ async fn wrong_passwords_spread_over_instances_share_one_limit() {
     on(&s[0], None).sign_up(&e, PASSWORD).await;
     for i in 0..5 {
         let r = on(&s[i % 3], None)
-            .post("/v1/client/sign_ins", &[("identifier", e.as_str()), ("password", "wrong-password-1")])
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", e.as_str()), ("password", "wrong-password-1")],
+            )
             .await;
         r.expect_error(422, "form_password_incorrect");
     }
     let r = on(&s[5 % 3], None)
-        .post("/v1/client/sign_ins", &[("identifier", e.as_str()), ("password", "wrong-password-1")])
+        .post(
+            "/v1/client/sign_ins",
+            &[("identifier", e.as_str()), ("password", "wrong-password-1")],
+        )
         .await;
     r.expect_error(429, "too_many_requests");
-    let retry: u64 = r.header("retry-after").expect("Retry-After").parse().expect("seconds");
+    let retry: u64 = r
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
     assert!((1..=600).contains(&retry), "Retry-After {retry}");
     // The limit holds on every instance, also for the right password.
     for server in &s {
         let r = on(server, None)
-            .post("/v1/client/sign_ins", &[("identifier", e.as_str()), ("password", PASSWORD)])
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", e.as_str()), ("password", PASSWORD)],
+            )
             .await;
         r.expect_error(429, "too_many_requests");
     }
@@ -186,13 +222,27 @@ async fn revocation_on_one_instance_is_seen_by_the_next_request_to_another() {
 #[tokio::test]
 async fn settings_changed_on_one_instance_apply_on_all() {
     let s = instances(2, Opts::new());
-    assert_eq!(s[1].environment().await["auth_config"]["single_session_mode"], false);
-    s[0].patch_instance(&[("single_session_mode", "true")]).await.ok();
-    assert_eq!(s[1].environment().await["auth_config"]["single_session_mode"], true);
+    assert_eq!(
+        s[1].environment().await["auth_config"]["single_session_mode"],
+        false
+    );
+    s[0].patch_instance(&[("single_session_mode", "true")])
+        .await
+        .ok();
+    assert_eq!(
+        s[1].environment().await["auth_config"]["single_session_mode"],
+        true
+    );
     let c = on(&s[1], None);
     c.sign_up(&email("single"), PASSWORD).await;
     let r = on(&s[1], token(&c))
-        .post("/v1/client/sign_ups", &[("email_address", email("second").as_str()), ("password", PASSWORD)])
+        .post(
+            "/v1/client/sign_ups",
+            &[
+                ("email_address", email("second").as_str()),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     r.expect_error(422, "session_exists");
 }
@@ -204,8 +254,12 @@ async fn a_token_from_one_instance_verifies_with_another_instances_jwks() {
     let (uid, sid) = c.sign_up_ids(&email("jwks")).await;
     let jwt = c.jwt(&sid).await;
     let jwks = s[0].jwks().await;
-    let claims = verify_with_jwks(&jwt, &jwks, PUBLIC_URL).expect("verifies with instance 1's JWKS");
-    assert_eq!((claims["sub"].as_str(), claims["sid"].as_str()), (Some(uid.as_str()), Some(sid.as_str())));
+    let claims =
+        verify_with_jwks(&jwt, &jwks, PUBLIC_URL).expect("verifies with instance 1's JWKS");
+    assert_eq!(
+        (claims["sub"].as_str(), claims["sid"].as_str()),
+        (Some(uid.as_str()), Some(sid.as_str()))
+    );
     let kids: Vec<Value> = futures::future::join_all(s.iter().map(|x| x.jwks()))
         .await
         .into_iter()
@@ -225,7 +279,10 @@ async fn instances_started_together_on_an_empty_database_agree_on_their_secrets(
                 scope.spawn(move || Server::start_with(Opts::new().no_secret().database_url(&url)))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("start")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("start"))
+            .collect()
     });
     let secrets: Vec<&str> = servers.iter().map(|s| s.secret.as_str()).collect();
     assert!(secrets[0].starts_with("sk_test_"), "{secrets:?}");
@@ -271,12 +328,20 @@ async fn killing_one_instance_mid_load_loses_nothing_acknowledged() {
             }
         }
     }
-    assert!(acknowledged.len() >= 18, "the two live instances kept answering: {acknowledged:?}");
+    assert!(
+        acknowledged.len() >= 18,
+        "the two live instances kept answering: {acknowledged:?}"
+    );
     let users: Vec<String> = s[0]
         .users()
         .await
         .iter()
-        .map(|u| u["email_addresses"][0]["email_address"].as_str().unwrap_or_default().to_string())
+        .map(|u| {
+            u["email_addresses"][0]["email_address"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect();
     for e in &acknowledged {
         assert!(users.contains(e), "{e} was acknowledged but is not stored");

@@ -12,6 +12,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::auth::client_token::ClientToken;
+use crate::domain::sessions::pick_last_active;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{Client, Session, SignInStatus, SignUpStatus, User};
@@ -239,23 +240,8 @@ pub async fn active_sessions(
     client_id: &str,
     now: i64,
 ) -> ApiResult<Vec<Session>> {
-    let inactivity = state.lifetimes.inactivity_ms;
     let sessions = state.store.client_sessions(client_id).await?;
-    Ok(sessions
-        .into_iter()
-        .filter(|s| s.is_active_at(now, inactivity))
-        .collect())
-}
-
-/// The last-active session: the stored one if still active, else the most recently active one, else none.
-pub fn pick_last_active(stored: Option<&str>, active: &[Session]) -> Option<String> {
-    if let Some(id) = stored.filter(|id| active.iter().any(|s| s.id == *id)) {
-        return Some(id.to_string());
-    }
-    active
-        .iter()
-        .max_by_key(|s| (s.last_active_at, s.created_at))
-        .map(|s| s.id.clone())
+    Ok(state.clock(now).active(sessions))
 }
 
 /// A user that must exist (a dangling reference is an internal error).
@@ -282,20 +268,20 @@ pub async fn render_client_with(
     stored: Vec<SessionAndUser>,
     now: i64,
 ) -> ApiResult<ClientJson> {
-    let inactivity = state.lifetimes.inactivity_ms;
+    let clock = state.clock(now);
     let mut active = Vec::new();
     let mut sessions = Vec::new();
     for (s, user) in stored {
-        if !s.is_active_at(now, inactivity) {
+        if !clock.is_active(&s) {
             continue;
         }
         let user =
             user.ok_or_else(|| ApiError::Internal(format!("user {} is missing", s.user_id)))?;
         sessions.push(SessionJson::frontend(
             &s,
-            s.status_at(now, inactivity),
+            clock.status(&s),
             &user,
-            inactivity,
+            clock.inactivity_ms,
         ));
         active.push(s);
     }
@@ -333,42 +319,4 @@ pub async fn render_client_with(
         created_at: client.created_at,
         updated_at: client.updated_at,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::SessionStatus;
-
-    fn session(id: &str, last_active_at: i64) -> Session {
-        Session {
-            id: id.into(),
-            client_id: "client_1".into(),
-            user_id: "user_1".into(),
-            status: SessionStatus::Active,
-            last_active_at,
-            expire_at: i64::MAX,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-
-    #[test]
-    fn last_active_falls_back_to_most_recent() {
-        let active = [
-            session("sess_a", 10),
-            session("sess_b", 30),
-            session("sess_c", 20),
-        ];
-        assert_eq!(
-            pick_last_active(Some("sess_c"), &active).as_deref(),
-            Some("sess_c")
-        );
-        assert_eq!(
-            pick_last_active(Some("sess_gone"), &active).as_deref(),
-            Some("sess_b")
-        );
-        assert_eq!(pick_last_active(None, &active).as_deref(), Some("sess_b"));
-        assert_eq!(pick_last_active(Some("sess_a"), &[]), None);
-    }
 }

@@ -439,4 +439,3 @@ impl Store for PgStore {
         Ok(())
     }
 }
-

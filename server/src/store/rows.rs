@@ -327,4 +327,3 @@ impl TryFrom<SignUpRow> for SignUp {
         })
     }
 }
-
