@@ -92,6 +92,19 @@ pub struct Config {
     /// Sign-in + sign-up creations allowed per IP address per 10 minutes.
     #[arg(long, env = "CLERK_RATE_LIMIT_IP", default_value_t = 300)]
     pub rate_limit_ip: usize,
+    /// Clients created by `POST /v1/client` per IP address per 10 minutes.
+    #[arg(long, env = "CLERK_RATE_LIMIT_CLIENTS_IP", default_value_t = 300)]
+    pub rate_limit_clients_ip: usize,
+    /// A connection is closed when it has not sent a complete request head this long after opening (or after
+    /// its previous answer).
+    #[arg(long, env = "CLERK_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+    /// Connections open at once; more wait in the listen backlog until one closes.
+    #[arg(long, env = "CLERK_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Clients with no session and no sign-in or sign-up activity for this long are deleted (checked periodically).
+    #[arg(long, env = "CLERK_EMPTY_CLIENT_TTL_SECS", default_value_t = 86_400)]
+    pub empty_client_ttl_secs: u64,
     /// Per-request timeout.
     #[arg(long, env = "CLERK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

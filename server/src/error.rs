@@ -299,6 +299,17 @@ impl From<StoreError> for ApiError {
 /// Result alias for handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+impl From<crate::rate_limit::Refused> for ApiError {
+    fn from(refused: crate::rate_limit::Refused) -> Self {
+        match refused {
+            crate::rate_limit::Refused::Limited(retry_after_secs) => {
+                Self::TooManyRequests { retry_after_secs }
+            }
+            crate::rate_limit::Refused::Backend(e) => Self::Internal(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

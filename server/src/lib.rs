@@ -2,12 +2,14 @@
 //! The wire format is Clerk's Frontend API in native/header mode; see `docs/server.md`.
 #![deny(missing_docs)]
 
+pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod form;
 pub mod ids;
+pub mod listen;
 pub mod locks;
 pub mod mailer;
 pub mod middleware;
@@ -26,7 +28,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue, Method};
-use axum::ServiceExt as _;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -36,7 +37,7 @@ use crate::auth::secret_key::SecretKey;
 use crate::config::{Config, EmailVerification, SessionMode};
 use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
-use crate::rate_limit::{RateLimiter, CODES_PER_RECIPIENT, IDENTIFIER_FAILURES, WINDOW};
+use crate::rate_limit::MemoryCounters;
 use crate::state::{AppParts, AppState, Lifetimes, Limits, Origins};
 use crate::store::pg::{is_postgres_url, PgStore};
 use crate::store::sqlite::SqliteStore;
@@ -120,11 +121,14 @@ impl Server {
                 .clone()
                 .unwrap_or_else(|| format!("http://{local_addr}")),
             limits: Limits {
-                identifier: RateLimiter::new(IDENTIFIER_FAILURES, WINDOW),
-                client: RateLimiter::new(config.rate_limit_client, WINDOW),
-                ip: RateLimiter::new(config.rate_limit_ip, WINDOW),
-                codes_sent: RateLimiter::new(CODES_PER_RECIPIENT, WINDOW),
+                creations_per_client: config.rate_limit_client,
+                creations_per_ip: config.rate_limit_ip,
+                clients_per_ip: config.rate_limit_clients_ip,
             },
+            // In the database when instances share it (their limits hold for all of them together), else in memory.
+            counters: store
+                .counters()
+                .unwrap_or_else(|| Arc::new(MemoryCounters::new())),
             lifetimes: Lifetimes {
                 session_ms: secs_to_ms(config.session_lifetime_secs),
                 inactivity_ms: secs_to_ms(config.session_inactivity_secs),
@@ -182,14 +186,18 @@ impl Server {
             ))
             .layer(axum::middleware::from_fn(middleware::method_override))
             .service(router);
-        let result = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let limits = listen::ListenLimits {
+            header_read_timeout: Duration::from_secs(self.config.header_read_timeout_secs.max(1)),
+            max_connections: self.config.max_connections,
+        };
+        let purge = tokio::spawn(purge_empty_clients(
+            self.store.clone(),
+            Duration::from_secs(self.config.empty_client_ttl_secs.max(1)),
+        ));
+        listen::serve(self.listener, app, limits, shutdown).await;
+        purge.abort();
         self.store.close().await;
-        result.map_err(StartupError::Serve)
+        Ok(())
     }
 }
 
@@ -289,6 +297,27 @@ async fn initial_settings(
     batch.push(store::Write::Settings(settings));
     store.apply(batch).await?;
     Ok(settings)
+}
+
+/// The longest wait between two purges of empty clients.
+const PURGE_INTERVAL_MAX: Duration = Duration::from_secs(3600);
+
+/// Delete empty clients idle for `ttl`, every `ttl` (at most hourly), for ever.
+async fn purge_empty_clients(store: Arc<dyn Store>, ttl: Duration) {
+    let mut every = tokio::time::interval(ttl.min(PURGE_INTERVAL_MAX));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+    loop {
+        every.tick().await;
+        match store
+            .purge_empty_clients(ids::now_ms().saturating_sub(ttl_ms))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(clients = n, "purged empty clients"),
+            Err(e) => tracing::warn!("purging empty clients: {e}"),
+        }
+    }
 }
 
 /// Seconds to milliseconds, saturating.

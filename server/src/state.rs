@@ -8,7 +8,7 @@ use crate::error::ApiResult;
 use crate::locks::KeyedLocks;
 use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::Counters;
 use crate::store::{HeldLock, Store, Write, WriteBatch};
 use tokio::sync::OwnedMutexGuard;
 
@@ -23,17 +23,15 @@ pub struct Lifetimes {
     pub code_ms: i64,
 }
 
-/// The rate limiters.
-#[derive(Debug)]
+/// Limits on creations (counted with [`AppState::counters`]; attempt limits are in [`crate::attempts`]).
+#[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Failed password/code attempts per identifier.
-    pub identifier: RateLimiter,
-    /// Sign-in + sign-up creations per client.
-    pub client: RateLimiter,
-    /// Sign-in + sign-up creations per IP address.
-    pub ip: RateLimiter,
-    /// Email codes sent per recipient address (stops using the server to flood someone's inbox).
-    pub codes_sent: RateLimiter,
+    /// Sign-in + sign-up creations per client per 10 minutes.
+    pub creations_per_client: usize,
+    /// Sign-in + sign-up creations per IP address per 10 minutes.
+    pub creations_per_ip: usize,
+    /// Clients created by `POST /v1/client` per IP address per 10 minutes.
+    pub clients_per_ip: usize,
 }
 
 /// Which browser origins may call the API (CORS, and `azp` in session JWTs).
@@ -90,8 +88,10 @@ pub struct AppState {
     pub origins: Origins,
     /// `iss` of session JWTs: the origin this server is reached at.
     pub issuer: String,
-    /// Rate limiters.
+    /// Limits on creations.
     pub limits: Limits,
+    /// Counted attempts and creations (rate limits).
+    pub counters: Arc<dyn Counters>,
     /// Per-client request serialisation.
     pub client_locks: KeyedLocks,
     /// Lifetimes.
@@ -122,8 +122,10 @@ pub struct AppParts {
     pub origins: Origins,
     /// JWT issuer.
     pub issuer: String,
-    /// Rate limiters.
+    /// Limits on creations.
     pub limits: Limits,
+    /// Counted attempts and creations.
+    pub counters: Arc<dyn Counters>,
     /// Lifetimes.
     pub lifetimes: Lifetimes,
 }
@@ -141,6 +143,7 @@ impl AppState {
             origins: p.origins,
             issuer: p.issuer,
             limits: p.limits,
+            counters: p.counters,
             client_locks: KeyedLocks::new(),
             lifetimes: p.lifetimes,
         }

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::context::{render_client_with, ClientCtx, TokenHeader};
+use super::context::{render_client_with, ClientCtx, ClientIp, TokenHeader};
+use super::rules;
 use crate::error::ApiResult;
 use crate::ids;
 use crate::state::AppState;
@@ -28,7 +29,11 @@ pub async fn get(State(state): State<Arc<AppState>>, token: TokenHeader) -> ApiR
 }
 
 /// Create a fresh client; its token is in the `Authorization` response header.
-pub async fn create(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
+) -> ApiResult<Response> {
+    rules::check_client_creation_limit(&state, &ip).await?;
     let mut ctx = ClientCtx::empty();
     ctx.ensure(ids::now_ms());
     let mut batch = WriteBatch::new();

@@ -1,4 +1,5 @@
-//! `GET /dev/outbox?email=…` (only with `--dev`): codes the dev mailer "sent".
+//! Only with `--dev`: `GET /dev/outbox?email=…` (codes the dev mailer "sent") and `GET /dev/stats` (counts of
+//! evaluated attempts, so tests can tell how many attempts were evaluated rather than refused).
 
 use std::sync::Arc;
 
@@ -26,4 +27,16 @@ pub async fn outbox(
     Ok(Json(
         serde_json::json!({ "messages": outbox.messages(email.as_deref()) }),
     ))
+}
+
+/// `{"password_checks", "password_hashes", "hash_busy", "code_checks"}` since start.
+pub async fn stats(State(state): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {
+    state.outbox.as_ref().ok_or(ApiError::NotFound)?;
+    let (password_checks, password_hashes, hash_busy) = crate::auth::password::stats();
+    Ok(Json(serde_json::json!({
+        "password_checks": password_checks,
+        "password_hashes": password_hashes,
+        "hash_busy": hash_busy,
+        "code_checks": super::rules::code_checks(),
+    })))
 }

@@ -63,7 +63,9 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
         .route("/v1/instance", patch(backend::instance))
         .route("/api/whoami", get(whoami::whoami));
     if dev {
-        api = api.route("/dev/outbox", get(dev::outbox));
+        api = api
+            .route("/dev/outbox", get(dev::outbox))
+            .route("/dev/stats", get(dev::stats));
     }
     // Unknown API paths are 404 whatever the method (not 405 from the static file service).
     for prefix in ["/v1", "/api", "/dev", "/.well-known"] {

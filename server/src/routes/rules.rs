@@ -1,14 +1,18 @@
 //! Rules shared by sign-in and sign-up: input normalisation, rate limits, who may get a new session,
 //! one-time codes and their attempts.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::context::active_sessions;
+use crate::attempts::{Attempt, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::mailer::Purpose;
 use crate::model::{Client, Session, SessionStatus, Verification, VerificationStatus};
+use crate::rate_limit::{CODES_PER_RECIPIENT, WINDOW};
 use crate::state::AppState;
 
 /// Longest accepted identifier / email address (RFC 5321 path limit).
@@ -57,28 +61,57 @@ pub fn normalize_email(raw: &str) -> ApiResult<String> {
 }
 
 /// Count one sign-in / sign-up creation against the per-client and per-IP limits (nothing is counted when refused).
-pub fn check_creation_limits(state: &AppState, client_id: &str, ip: &str) -> ApiResult<()> {
-    let limits = &state.limits;
-    limits.client.check(client_id).map_err(too_many)?;
-    limits.ip.check(ip).map_err(too_many)?;
-    limits.client.record(client_id);
-    limits.ip.record(ip);
+pub async fn check_creation_limits(state: &AppState, client_id: &str, ip: &str) -> ApiResult<()> {
+    let counters = state.counters.as_ref();
+    let per_client = counters
+        .reserve(
+            &format!("create:client:{client_id}"),
+            state.limits.creations_per_client,
+            WINDOW,
+        )
+        .await?;
+    match counters
+        .reserve(
+            &format!("create:ip:{ip}"),
+            state.limits.creations_per_ip,
+            WINDOW,
+        )
+        .await
+    {
+        Ok(per_ip) => {
+            per_client.keep();
+            per_ip.keep();
+            Ok(())
+        }
+        Err(refused) => {
+            counters.release(per_client).await;
+            Err(refused.into())
+        }
+    }
+}
+
+/// Count one `POST /v1/client` against the per-IP limit of client creations.
+pub async fn check_client_creation_limit(state: &AppState, ip: &str) -> ApiResult<()> {
+    state
+        .counters
+        .reserve(
+            &format!("create:clients:{ip}"),
+            state.limits.clients_per_ip,
+            WINDOW,
+        )
+        .await?
+        .keep();
     Ok(())
 }
 
-/// Refuse further password/code attempts for an identifier with too many recent failures.
-pub fn check_identifier_limit(state: &AppState, identifier: &str) -> ApiResult<()> {
-    state.limits.identifier.check(identifier).map_err(too_many)
-}
-
-/// Count a failed password/code attempt for an identifier.
-pub fn record_identifier_failure(state: &AppState, identifier: &str) {
-    state.limits.identifier.record(identifier);
-}
-
-/// The 429 error.
-fn too_many(retry_after_secs: u64) -> ApiError {
-    ApiError::TooManyRequests { retry_after_secs }
+/// Reserve a password or code attempt at `identifier` from `ip` before evaluating it (see [`crate::attempts`]).
+pub async fn begin_attempt(
+    state: &AppState,
+    kind: Kind,
+    identifier: &str,
+    ip: &str,
+) -> ApiResult<Attempt> {
+    Ok(Attempt::reserve(state.counters.as_ref(), kind, identifier, ip).await?)
 }
 
 /// Whether the client may get a session for `user_id`: single-session mode allows none while one is active,
@@ -132,8 +165,11 @@ pub async fn prepare_code(
     purpose: Purpose,
     now: i64,
 ) -> ApiResult<Verification> {
-    state.limits.codes_sent.check(to).map_err(too_many)?;
-    state.limits.codes_sent.record(to);
+    state
+        .counters
+        .reserve(&format!("sent:{to}"), CODES_PER_RECIPIENT, WINDOW)
+        .await?
+        .keep();
     let code = ids::one_time_code();
     state
         .mailer
@@ -162,6 +198,14 @@ pub enum CodeOutcome {
     Failed,
 }
 
+/// Codes compared since start (see `/dev/stats`).
+static CODE_CHECKS: AtomicU64 = AtomicU64::new(0);
+
+/// How many codes were compared since start.
+pub fn code_checks() -> u64 {
+    CODE_CHECKS.load(Ordering::Relaxed)
+}
+
 /// Check `code` against the verification, updating its status and attempt count (persist it afterwards).
 pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
     let Some(expected) = v.code_hash.clone() else {
@@ -180,6 +224,7 @@ pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
         return CodeOutcome::Expired;
     }
     v.attempts += 1;
+    CODE_CHECKS.fetch_add(1, Ordering::Relaxed);
     let given = code.trim();
     let matches = given.len() <= MAX_CODE_LEN
         && bool::from(code_hash(given).as_bytes().ct_eq(expected.as_bytes()));

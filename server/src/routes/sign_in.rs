@@ -7,6 +7,7 @@ use axum::response::Response;
 
 use super::context::{existing_user, ClientCtx, ClientIp, TokenHeader};
 use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
+use crate::attempts::{Attempt, Kind};
 use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Form;
@@ -31,7 +32,7 @@ pub async fn create(
     let mut ctx = ClientCtx::load(&state, &token).await?;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
-    rules::check_creation_limits(&state, &client_id, &ip)?;
+    rules::check_creation_limits(&state, &client_id, &ip).await?;
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
@@ -48,13 +49,30 @@ pub async fn create(
     } else {
         form.get("password")
     };
+    // Checked before the account is looked up, so known and unknown identifiers cost the same (no hashing).
+    if password.is_some_and(|p| p.len() > MAX_PASSWORD_LEN) {
+        return Err(ApiError::PasswordIncorrect);
+    }
+    // Reserved before anything else is known, so it is the same for known and unknown identifiers.
+    let attempt = match password {
+        Some(_) => Some(rules::begin_attempt(&state, Kind::Password, &identifier, &ip).await?),
+        None => None,
+    };
     let Some(user) = state.store.user_by_email(&identifier).await? else {
-        if let Some(password) = password {
+        if let (Some(password), Some(attempt)) = (password, attempt) {
             password::verify(password.to_string(), None).await?;
+            attempt.failed();
         }
         return Err(ApiError::IdentifierNotFound);
     };
-    rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
+    if let Err(e) =
+        rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await
+    {
+        if let Some(attempt) = attempt {
+            attempt.succeeded(state.counters.as_ref()).await;
+        }
+        return Err(e);
+    }
 
     let mut sign_in = SignIn {
         id: ids::new_id("sia_"),
@@ -67,8 +85,8 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    if let Some(password) = password {
-        verify_password(&state, &user, password).await?;
+    if let (Some(password), Some(attempt)) = (password, attempt) {
+        verify_password(&state, &user, password, attempt).await?;
         return complete(
             &state,
             &mut ctx,
@@ -129,6 +147,7 @@ pub async fn prepare_first_factor(
 pub async fn attempt_first_factor(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
@@ -140,7 +159,11 @@ pub async fn attempt_first_factor(
         PASSWORD => {
             let password = form.required("password")?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
-            verify_password(&state, &user, password).await?;
+            if password.len() > MAX_PASSWORD_LEN {
+                return Err(ApiError::PasswordIncorrect);
+            }
+            let attempt = rules::begin_attempt(&state, Kind::Password, &user.email, &ip).await?;
+            verify_password(&state, &user, password, attempt).await?;
             complete(
                 &state,
                 &mut ctx,
@@ -161,13 +184,15 @@ pub async fn attempt_first_factor(
                     ApiError::VerificationFailed("No code was sent for this sign-in.".into())
                 })?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
-            rules::check_identifier_limit(&state, &user.email)?;
+            let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, &ip).await?;
             let outcome = rules::check_code(&mut verification, code, now);
+            if outcome == CodeOutcome::Incorrect {
+                attempt.failed();
+            } else {
+                attempt.succeeded(state.counters.as_ref()).await;
+            }
             if outcome == CodeOutcome::Verified {
                 return complete(&state, &mut ctx, sign_in, &user, verification, now).await;
-            }
-            if outcome == CodeOutcome::Incorrect {
-                rules::record_identifier_failure(&state, &user.email);
             }
             sign_in.verification = Some(verification);
             sign_in.updated_at = now;
@@ -200,15 +225,19 @@ async fn own_open_sign_in(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiRes
     Ok(sign_in)
 }
 
-/// Check a password under the per-identifier failure limit.
-async fn verify_password(state: &AppState, user: &User, password: &str) -> ApiResult<()> {
-    rules::check_identifier_limit(state, &user.email)?;
-    let ok = password.len() <= MAX_PASSWORD_LEN
-        && password::verify(password.to_string(), user.password_hash.clone()).await?;
-    if ok {
+/// Check a password under its reserved `attempt`: released when correct, kept when wrong (or when the check
+/// itself fails: an attempt that was not evaluated to the end still counts).
+async fn verify_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+    attempt: Attempt,
+) -> ApiResult<()> {
+    if password::verify(password.to_string(), user.password_hash.clone()).await? {
+        attempt.succeeded(state.counters.as_ref()).await;
         Ok(())
     } else {
-        rules::record_identifier_failure(state, &user.email);
+        attempt.failed();
         Err(ApiError::PasswordIncorrect)
     }
 }

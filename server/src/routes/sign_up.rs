@@ -7,6 +7,7 @@ use axum::response::Response;
 
 use super::context::{ClientCtx, ClientIp, TokenHeader};
 use super::rules::{self, CodeOutcome, EMAIL_CODE};
+use crate::attempts::Kind;
 use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Form;
@@ -33,7 +34,7 @@ pub async fn create(
     let mut ctx = ClientCtx::load(&state, &token).await?;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
-    rules::check_creation_limits(&state, &client_id, &ip)?;
+    rules::check_creation_limits(&state, &client_id, &ip).await?;
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
@@ -119,6 +120,7 @@ pub async fn prepare_verification(
 pub async fn attempt_verification(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
@@ -133,15 +135,17 @@ pub async fn attempt_verification(
         .filter(|v| v.code_hash.is_some())
         .ok_or_else(|| ApiError::VerificationFailed("No code was sent for this sign-up.".into()))?;
     rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
-    rules::check_identifier_limit(&state, &sign_up.email)?;
+    let attempt = rules::begin_attempt(&state, Kind::Code, &sign_up.email, &ip).await?;
     let outcome = rules::check_code(&mut verification, code, now);
+    if outcome == CodeOutcome::Incorrect {
+        attempt.failed();
+    } else {
+        attempt.succeeded(state.counters.as_ref()).await;
+    }
     sign_up.verification = Some(verification);
     sign_up.updated_at = now;
     if outcome == CodeOutcome::Verified {
         return complete(&state, &mut ctx, sign_up, true, now).await;
-    }
-    if outcome == CodeOutcome::Incorrect {
-        rules::record_identifier_failure(&state, &sign_up.email);
     }
     let mut batch = WriteBatch::new();
     batch.push(Write::SignUp(sign_up));

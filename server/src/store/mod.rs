@@ -4,6 +4,7 @@
 //! in one transaction, so a multi-step change (user + session + sign-up + client) is all or nothing.
 
 pub mod pg;
+pub mod pg_counters;
 mod rows;
 pub mod sqlite;
 
@@ -96,6 +97,10 @@ pub trait Store: Send + Sync {
     async fn sign_in(&self, id: &str) -> StoreResult<Option<SignIn>>;
     /// A sign-up by id.
     async fn sign_up(&self, id: &str) -> StoreResult<Option<SignUp>>;
+    /// Delete the clients that have no session (of any status) and no sign-in or sign-up touched at or after
+    /// `idle_before_ms`, themselves untouched since before it, with their old sign-ins and sign-ups; returns how
+    /// many clients went.
+    async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64>;
     /// Close connections cleanly (checkpointing the WAL).
     async fn close(&self);
 
@@ -120,6 +125,10 @@ pub trait Store: Send + Sync {
         Err(StoreError::Database(
             "this store keeps no instance secrets".into(),
         ))
+    }
+    /// Rate-limit counters shared by every process on this store; `None` when the process keeps its own.
+    fn counters(&self) -> Option<std::sync::Arc<dyn crate::rate_limit::Counters>> {
+        None
     }
     /// Whether the database answers (`GET /healthz`).
     async fn ping(&self) -> StoreResult<()>;

@@ -7,12 +7,14 @@
 //! requests of one client across instances with `pg_advisory_xact_lock`.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use super::pg_counters::PgCounters;
 use super::rows::{
     session_user_columns, ClientRow, ClientSessionRow, SessionRow, SessionUserRow, SignInRow,
     SignUpRow, UserRow, VerificationCols,
@@ -33,6 +35,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct PgStore {
     pool: PgPool,
     locks: PgPool,
+    counters: Arc<PgCounters>,
 }
 
 /// Whether `url` names a PostgreSQL database.
@@ -64,7 +67,12 @@ impl PgStore {
             .max_connections(LOCK_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
-        Ok(Self { pool, locks })
+        let counters = PgCounters::start(pool.clone());
+        Ok(Self {
+            pool,
+            locks,
+            counters,
+        })
     }
 }
 
@@ -391,6 +399,28 @@ impl Store for PgStore {
         row.map(SignUp::try_from).transpose()
     }
 
+    async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64> {
+        // One statement: the sign-ins, sign-ups and clients go together (foreign keys are checked at its end). A
+        // client that a request revives meanwhile on another instance makes the statement fail on its new session's
+        // foreign key, and nothing is deleted; the next round tries again.
+        let gone = sqlx::query(
+            "WITH doomed AS (
+               SELECT c.id FROM clients c WHERE c.updated_at < $1
+                 AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = c.id)
+                 AND NOT EXISTS (SELECT 1 FROM sign_ins i WHERE i.client_id = c.id AND i.updated_at >= $1)
+                 AND NOT EXISTS (SELECT 1 FROM sign_ups u WHERE u.client_id = c.id AND u.updated_at >= $1)
+             ),
+             old_sign_ins AS (DELETE FROM sign_ins WHERE client_id IN (SELECT id FROM doomed)),
+             old_sign_ups AS (DELETE FROM sign_ups WHERE client_id IN (SELECT id FROM doomed))
+             DELETE FROM clients WHERE id IN (SELECT id FROM doomed)",
+        )
+        .bind(idle_before_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(gone)
+    }
+
     async fn close(&self) {
         self.locks.close().await;
         self.pool.close().await;
@@ -398,6 +428,10 @@ impl Store for PgStore {
 
     fn is_shared(&self) -> bool {
         true
+    }
+
+    fn counters(&self) -> Option<Arc<dyn crate::rate_limit::Counters>> {
+        Some(self.counters.clone())
     }
 
     async fn lock_client(&self, client_id: &str) -> StoreResult<HeldLock> {

@@ -356,6 +356,41 @@ impl Store for SqliteStore {
         row.map(SignUp::try_from).transpose()
     }
 
+    async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("CREATE TEMP TABLE IF NOT EXISTS purge_clients (id TEXT PRIMARY KEY NOT NULL)")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM purge_clients")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO purge_clients (id) SELECT c.id FROM clients c WHERE c.updated_at < ?1
+             AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM sign_ins i WHERE i.client_id = c.id AND i.updated_at >= ?1)
+             AND NOT EXISTS (SELECT 1 FROM sign_ups u WHERE u.client_id = c.id AND u.updated_at >= ?1)",
+        )
+        .bind(idle_before_ms)
+        .execute(&mut *tx)
+        .await?;
+        for table in ["sign_ins", "sign_ups"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE client_id IN (SELECT id FROM purge_clients)"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let gone = sqlx::query("DELETE FROM clients WHERE id IN (SELECT id FROM purge_clients)")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM purge_clients")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+
     async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;

@@ -49,6 +49,10 @@ const SERVER_ENV: &[&str] = &[
     "CLERK_RATE_LIMIT_IP",
     "CLERK_REQUEST_TIMEOUT_SECS",
     "CLERK_PUBLIC_URL",
+    "CLERK_RATE_LIMIT_CLIENTS_IP",
+    "CLERK_HEADER_READ_TIMEOUT_SECS",
+    "CLERK_MAX_CONNECTIONS",
+    "CLERK_EMPTY_CLIENT_TTL_SECS",
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -547,6 +551,11 @@ impl Server {
         all
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("server running").id()
+    }
+
     pub fn stdout_lines(&self) -> Vec<String> {
         self.stdout.lock().unwrap().clone()
     }
@@ -976,6 +985,21 @@ impl Client {
             token: Mutex::new(None),
             origin: Mutex::new(None),
             log: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A client whose connections come from another loopback address (e.g. `127.0.0.2`), which the server sees as
+    /// another source address.
+    pub fn from_source(server: &Server, ip: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(60))
+            .local_address(ip.parse::<std::net::IpAddr>().expect("source ip"))
+            .build()
+            .expect("reqwest client");
+        Client {
+            http,
+            ..Client::new(server)
         }
     }
 
