@@ -12,6 +12,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::auth::client_token::ClientToken;
+use crate::domain::flows::{self, Flow};
 use crate::domain::sessions::pick_last_active;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -232,6 +233,12 @@ impl ClientCtx {
         }
         response
     }
+}
+
+/// The caller's flow (sign-in or sign-up) `found` by id, when the caller may continue it: 404 when it is unknown
+/// or another client's, 422 `verification_failed` when complete.
+pub fn own_open<T: Flow>(ctx: &ClientCtx, found: Option<T>) -> ApiResult<T> {
+    Ok(flows::open_for_client(found, &ctx.require()?.id)?)
 }
 
 /// The client's sessions that are active at `now`, oldest first.
