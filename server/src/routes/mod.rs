@@ -5,6 +5,8 @@ pub mod client;
 pub mod context;
 pub mod dev;
 pub mod environment;
+pub mod extract;
+pub mod render;
 pub mod rules;
 pub mod sessions;
 pub mod sign_in;

@@ -7,7 +7,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::context::{active_sessions, existing_user, ClientCtx, TokenHeader};
+use super::context::{active_sessions, ClientCtx};
+use super::extract::TokenHeader;
+use super::render::existing_user;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};

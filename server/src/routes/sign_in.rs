@@ -5,7 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::context::{existing_user, own_open, ClientCtx, ClientIp, TokenHeader};
+use super::context::{own_open, ClientCtx};
+use super::extract::{ClientIp, TokenHeader};
+use super::render::existing_user;
 use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
 use crate::attempts::{Attempt, Kind};
 use crate::auth::password;

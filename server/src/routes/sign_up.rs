@@ -5,7 +5,8 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::context::{own_open, ClientCtx, ClientIp, TokenHeader};
+use super::context::{own_open, ClientCtx};
+use super::extract::{ClientIp, TokenHeader};
 use super::rules::{self, CodeOutcome, EMAIL_CODE};
 use crate::attempts::Kind;
 use crate::auth::password;
