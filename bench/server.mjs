@@ -104,7 +104,7 @@ async function startServer() {
     "--addr", "127.0.0.1:0", "--data-dir", join(scratch, "data"),
     "--database-url", `sqlite://${join(scratch, "bench.db")}`,
     "--static-dir", join(scratch, "www"), "--pkg-dir", join(scratch, "pkg"),
-    "--secret-key", `sk_test_bench${randomBytes(16).toString("hex")}`,
+    "--secret-key", `sk_test_bench${randomBytes(32).toString("hex")}`,
     "--rate-limit-ip", NO_RATE_LIMIT, "--rate-limit-client", NO_RATE_LIMIT,
   ], { stdio: ["ignore", "pipe", logFd] });
   closeSync(logFd);

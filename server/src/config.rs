@@ -129,7 +129,10 @@ fn parse_secret_key(value: &str) -> Result<String, String> {
     if crate::auth::secret_key::is_well_formed(value) {
         Ok(value.to_string())
     } else {
-        Err("must start with sk_test_ or sk_live_".into())
+        Err(format!(
+            "must start with sk_test_ or sk_live_ followed by at least {} characters (32 random bytes)",
+            crate::auth::secret_key::MIN_KEY_CHARS
+        ))
     }
 }
 
@@ -159,13 +162,14 @@ mod tests {
             "--allowed-origin",
             "http://b",
             "--secret-key",
-            "sk_test_abc",
+            "sk_test_0123456789abcdef0123456789abcdef0123456789abcdef",
         ])
         .expect("parse");
         assert_eq!(c.session_mode, Some(SessionMode::Single));
         assert_eq!(c.allowed_origins, ["http://a", "http://b"]);
         assert!(c.dev);
         assert!(Config::try_parse_from(["x", "--secret-key", "nope"]).is_err());
+        assert!(Config::try_parse_from(["x", "--secret-key", "sk_test_short"]).is_err());
         let c =
             Config::try_parse_from(["x", "--public-url", "https://auth.example/"]).expect("parse");
         assert_eq!(c.public_url.as_deref(), Some("https://auth.example"));

@@ -14,7 +14,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::form;
 
 /// Content-Security-Policy of every HTML answer.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// Path prefixes of the API (answers carry `Cache-Control: no-store`: they hold tokens and account data).
+const API_PREFIXES: [&str; 4] = ["/v1/", "/api/", "/dev/", "/.well-known/"];
 /// The `Server-Timing` response header (not among the `http` crate's constants).
 const SERVER_TIMING: header::HeaderName = header::HeaderName::from_static("server-timing");
 /// Name of the method-override parameter.
@@ -48,8 +50,11 @@ fn server_timing(elapsed: Duration) -> String {
 }
 
 /// Turn every non-JSON error answer (404/405 from routing, static files, …) into Clerk error JSON, keeping its
-/// status and other headers; add `X-Content-Type-Options: nosniff` everywhere and the CSP on HTML.
+/// status and other headers; add `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` everywhere,
+/// `Cache-Control: no-store` on API and JSON answers, and the CSP on HTML.
 pub async fn finish_response(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_api = path == "/v1" || API_PREFIXES.iter().any(|p| path.starts_with(p));
     let response = next.run(req).await;
     let status = response.status();
     let mut response = if status.is_client_error() || status.is_server_error() {
@@ -82,6 +87,17 @@ pub async fn finish_response(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if is_api || is_json {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -80,6 +80,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Backend API key.
     pub secret_key: SecretKey,
+    /// HMAC key of one-time code hashes (derived from the secret key, which is not in the database).
+    pub code_key: [u8; 32],
     /// Code delivery.
     pub mailer: Arc<dyn Mailer>,
     /// The dev outbox, present only with `--dev`.
@@ -137,6 +139,7 @@ impl AppState {
             store: p.store,
             settings: RwLock::new(p.settings),
             jwt: p.jwt,
+            code_key: p.secret_key.derive_key("one-time codes"),
             secret_key: p.secret_key,
             mailer: p.mailer,
             outbox: p.outbox,

@@ -188,7 +188,13 @@ async fn seed_demo_users() {
 
 #[test]
 fn invalid_secret_key_is_refused() {
-    for bad in ["not-a-key", "pk_test_abc", "sk_prod_abc"] {
+    // The last one: 42 characters after the prefix, one short of 32 random bytes in base64url.
+    for bad in [
+        "not-a-key",
+        "pk_test_abc",
+        "sk_prod_abc",
+        "sk_test_0123456789abcdef0123456789abcdef0123456789",
+    ] {
         let (status, out, err) =
             Server::start_expect_failure(Opts::new().arg("--secret-key").arg(bad).no_secret());
         assert!(!status.success(), "server accepted secret key {bad:?}");

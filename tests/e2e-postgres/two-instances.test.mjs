@@ -8,6 +8,7 @@
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { randomBytes } from "node:crypto";
 import {
   startServer, launchBrowser, openApp, signUpThroughUi, uniqueUser, openUserMenu, userButton, accountsPanel,
   activeEmail, waitForActiveEmail,
@@ -50,7 +51,7 @@ let instances = [];
 let browser;
 before(async () => {
   proxy = await startRoundRobinProxy();
-  const shared = { databaseUrl, secretKey: `sk_test_e2e_two_instances_${process.pid}`, args: ["--public-url", proxy.url] };
+  const shared = { databaseUrl, secretKey: `sk_test_e2e${randomBytes(32).toString("hex")}`, args: ["--public-url", proxy.url] };
   // One after the other: the first migrates the database, creates the signing key and seeds the demo users.
   instances.push(await startServer({ ...shared, seedDemo: true }));
   instances.push(await startServer({ ...shared, seedDemo: false }));

@@ -39,7 +39,7 @@ export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-sh
  */
 export async function startServer({ staticDir = join(ROOT, "www"), pkgDir = join(ROOT, "pkg"), seedDemo = true,
   args = [], binary = join(ROOT, "target/debug/clerk-wasm-server"), databaseUrl = null,
-  secretKey = `sk_test_e2e${randomBytes(16).toString("hex")}` } = {}) {
+  secretKey = `sk_test_e2e${randomBytes(32).toString("hex")}` } = {}) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`cargo build -p clerk-wasm-server\``);
   if (!existsSync(join(pkgDir, "clerk.browser.js"))) throw new Error(`${pkgDir} has no build: run \`npm run build\``);
   const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-server-"));

@@ -146,8 +146,13 @@ impl JwtKeys {
         }
     }
 
-    /// Verify signature (RS256 only), `exp`, `nbf` and `iss`; `None` for anything invalid.
+    /// Verify the key (the header's `kid` must name this server's key), the signature (RS256 only), `exp`, `nbf` and
+    /// `iss`; `None` for anything invalid.
     pub fn verify(&self, token: &str, issuer: &str) -> Option<SessionClaims> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.kid.as_deref() != Some(self.kid.as_str()) {
+            return None;
+        }
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = 0;
         validation.validate_nbf = true;

@@ -22,11 +22,17 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
-/// Whether `key` has an accepted prefix and some text after it.
+/// Shortest accepted text after the prefix: 32 random bytes written in base64url (hex takes 64 characters). A
+/// shorter key is refused at start: the backend API key opens every account.
+pub const MIN_KEY_CHARS: usize = 43;
+
+/// Whether `key` has an accepted prefix and at least [`MIN_KEY_CHARS`] printable characters after it.
 pub fn is_well_formed(key: &str) -> bool {
-    ["sk_test_", "sk_live_"]
-        .iter()
-        .any(|p| key.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
+    ["sk_test_", "sk_live_"].iter().any(|p| {
+        key.strip_prefix(p).is_some_and(|rest| {
+            rest.len() >= MIN_KEY_CHARS && rest.bytes().all(|b| b.is_ascii_graphic())
+        })
+    })
 }
 
 impl SecretKey {
@@ -54,7 +60,9 @@ impl SecretKey {
                     value: key.to_string(),
                 })
             } else {
-                Err("the secret key must start with sk_test_ or sk_live_".into())
+                Err(format!(
+                    "the secret key must start with sk_test_ or sk_live_ followed by at least {MIN_KEY_CHARS} characters (32 random bytes)"
+                ))
             };
         }
         let path = data_dir.join(SECRET_KEY_FILE);
@@ -80,6 +88,17 @@ impl SecretKey {
             }
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
+    }
+
+    /// A 32-byte key for `purpose`, derived from this key (SHA-256 of the purpose and the key): stable across
+    /// restarts, different per purpose, and unknown to whoever has the database but not the key.
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"clerk-wasm-server key derivation\0");
+        hasher.update(purpose.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(self.value.as_bytes());
+        hasher.finalize().into()
     }
 
     /// The key itself (for printing in dev mode).
@@ -114,8 +133,15 @@ mod tests {
 
     #[test]
     fn given_key_must_be_well_formed() {
-        assert!(SecretKey::load_or_create(Some("sk_live_x"), Path::new("/nonexistent")).is_ok());
-        assert!(SecretKey::load_or_create(Some("pk_test_x"), Path::new("/nonexistent")).is_err());
+        let long = "x".repeat(MIN_KEY_CHARS);
+        let ok = |k: &str| SecretKey::load_or_create(Some(k), Path::new("/nonexistent")).is_ok();
+        assert!(ok(&format!("sk_live_{long}")));
+        assert!(!ok(&format!("pk_test_{long}")));
+        assert!(
+            !ok(&format!("sk_test_{}", &long[1..])),
+            "one character short"
+        );
+        assert!(!ok("sk_live_x"));
         assert!(SecretKey::load_or_create(Some("sk_test_"), Path::new("/nonexistent")).is_err());
     }
 }

@@ -3,8 +3,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
+use unicode_normalization::UnicodeNormalization;
 
 use super::context::active_sessions;
 use crate::attempts::{Attempt, Kind};
@@ -27,7 +29,8 @@ pub const EMAIL_CODE: &str = "email_code";
 /// Strategy name of passwords.
 pub const PASSWORD: &str = "password";
 
-/// Trim and lowercase an identifier; over-long → `form_param_format_invalid`.
+/// Trim, lowercase and NFC-normalise an identifier, so look-alike spellings of one address are one account;
+/// over-long, or holding control, bidi-control or zero-width characters → `form_param_format_invalid`.
 pub fn normalize_identifier(raw: &str, param: &'static str) -> ApiResult<String> {
     let value = raw.trim();
     if value.chars().count() > MAX_IDENTIFIER_LEN {
@@ -36,7 +39,30 @@ pub fn normalize_identifier(raw: &str, param: &'static str) -> ApiResult<String>
             format!("{param} must be at most {MAX_IDENTIFIER_LEN} characters."),
         ));
     }
-    Ok(value.to_lowercase())
+    if value.chars().any(is_invisible_or_control) {
+        return Err(ApiError::invalid(
+            param,
+            format!("{param} must not contain control or invisible characters."),
+        ));
+    }
+    Ok(value.to_lowercase().nfc().collect())
+}
+
+/// Control characters, bidi controls (embeddings, overrides, isolates, marks) and zero-width characters: they
+/// change how an address looks or reads without changing what it looks like, so they make look-alike accounts.
+fn is_invisible_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{FEFF}'
+                | '\u{00AD}'
+        )
 }
 
 /// A normalised email address: exactly one `@` with text on both sides, no whitespace.
@@ -146,9 +172,13 @@ pub fn new_session(state: &AppState, client: &mut Client, user_id: &str, now: i6
     session
 }
 
-/// Hex SHA-256 of a code.
-fn code_hash(code: &str) -> String {
-    ids::hex(&Sha256::digest(code.as_bytes()))
+/// Hex HMAC-SHA-256 of a code under the server's code key: a 6-digit code has too few values for a plain hash to
+/// hide it from someone who reads the database, the key is not in the database.
+/// `None` only if the key were refused (HMAC takes keys of any length).
+fn code_hash(key: &[u8], code: &str) -> Option<String> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+    mac.update(code.as_bytes());
+    Some(ids::hex(&mac.finalize().into_bytes()))
 }
 
 /// Generate a code, send it to `to`, and return the fresh verification holding its hash.
@@ -174,7 +204,10 @@ pub async fn prepare_code(
         strategy: EMAIL_CODE.to_string(),
         attempts: 0,
         expire_at: Some(now.saturating_add(state.lifetimes.code_ms)),
-        code_hash: Some(code_hash(&code)),
+        code_hash: Some(
+            code_hash(&state.code_key, &code)
+                .ok_or_else(|| ApiError::Internal("code key refused".into()))?,
+        ),
     })
 }
 
@@ -200,7 +233,7 @@ pub fn code_checks() -> u64 {
 }
 
 /// Check `code` against the verification, updating its status and attempt count (persist it afterwards).
-pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
+pub fn check_code(key: &[u8], v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
     let Some(expected) = v.code_hash.clone() else {
         return CodeOutcome::Failed;
     };
@@ -220,7 +253,8 @@ pub fn check_code(v: &mut Verification, code: &str, now: i64) -> CodeOutcome {
     CODE_CHECKS.fetch_add(1, Ordering::Relaxed);
     let given = code.trim();
     let matches = given.len() <= MAX_CODE_LEN
-        && bool::from(code_hash(given).as_bytes().ct_eq(expected.as_bytes()));
+        && code_hash(key, given)
+            .is_some_and(|h| bool::from(h.as_bytes().ct_eq(expected.as_bytes())));
     if matches {
         v.status = VerificationStatus::Verified;
         CodeOutcome::Verified
@@ -245,23 +279,34 @@ pub fn code_error(outcome: CodeOutcome) -> ApiError {
 mod tests {
     use super::*;
 
+    const KEY: &[u8] = b"test code key";
+
+    #[test]
+    fn code_hash_is_keyed() {
+        assert_ne!(code_hash(KEY, "123456"), code_hash(b"other key", "123456"));
+        assert_ne!(
+            code_hash(KEY, "123456"),
+            Some(ids::hex(&<Sha256 as sha2::Digest>::digest(b"123456")))
+        );
+    }
+
     fn prepared(code: &str, expire_at: i64) -> Verification {
         Verification {
             status: VerificationStatus::Unverified,
             strategy: EMAIL_CODE.into(),
             attempts: 0,
             expire_at: Some(expire_at),
-            code_hash: Some(code_hash(code)),
+            code_hash: code_hash(KEY, code),
         }
     }
 
     #[test]
     fn correct_code_verifies() {
         let mut v = prepared("123456", 100);
-        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Verified);
+        assert_eq!(check_code(KEY, &mut v, "123456", 50), CodeOutcome::Verified);
         assert_eq!(v.status, VerificationStatus::Verified);
         assert_eq!(
-            check_code(&mut v, "123456", 50),
+            check_code(KEY, &mut v, "123456", 50),
             CodeOutcome::Failed,
             "a code is single-use"
         );
@@ -271,15 +316,18 @@ mod tests {
     fn fourth_attempt_fails_even_when_correct() {
         let mut v = prepared("123456", 100);
         for _ in 0..3 {
-            assert_eq!(check_code(&mut v, "000000", 50), CodeOutcome::Incorrect);
+            assert_eq!(
+                check_code(KEY, &mut v, "000000", 50),
+                CodeOutcome::Incorrect
+            );
         }
-        assert_eq!(check_code(&mut v, "123456", 50), CodeOutcome::Failed);
+        assert_eq!(check_code(KEY, &mut v, "123456", 50), CodeOutcome::Failed);
     }
 
     #[test]
     fn expired_code() {
         let mut v = prepared("123456", 100);
-        assert_eq!(check_code(&mut v, "123456", 100), CodeOutcome::Expired);
+        assert_eq!(check_code(KEY, &mut v, "123456", 100), CodeOutcome::Expired);
         assert_eq!(v.status, VerificationStatus::Expired);
     }
 
@@ -287,7 +335,7 @@ mod tests {
     fn unprepared_verification_fails() {
         let mut v = prepared("123456", 100);
         v.code_hash = None;
-        assert_eq!(check_code(&mut v, "123456", 1), CodeOutcome::Failed);
+        assert_eq!(check_code(KEY, &mut v, "123456", 1), CodeOutcome::Failed);
     }
 
     #[test]
@@ -300,6 +348,20 @@ mod tests {
             assert!(normalize_email(bad).is_err(), "{bad}");
         }
         assert!(normalize_identifier(&"a".repeat(255), "identifier").is_err());
+        // NFC: a decomposed "é" (e + combining acute) is the same address as the composed one.
+        assert_eq!(
+            normalize_email("Jose\u{0301}@example.com").ok(),
+            normalize_email("jos\u{00E9}@example.com").ok()
+        );
+        for bad in [
+            "ad\u{200B}a@example.com",
+            "ada@exa\u{202E}mple.com",
+            "ada\u{0007}@example.com",
+            "\u{FEFF}ada@example.com",
+            "ada@example.com\u{2066}",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad:?}");
+        }
         assert!(normalize_identifier(&"a".repeat(254), "identifier").is_ok());
     }
 }

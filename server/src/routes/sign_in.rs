@@ -187,7 +187,7 @@ pub async fn attempt_first_factor(
                 })?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
             let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, &ip).await?;
-            let outcome = rules::check_code(&mut verification, code, now);
+            let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
             if outcome == CodeOutcome::Incorrect {
                 attempt.failed();
             } else {

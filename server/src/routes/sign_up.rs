@@ -137,7 +137,7 @@ pub async fn attempt_verification(
         .ok_or_else(|| ApiError::VerificationFailed("No code was sent for this sign-up.".into()))?;
     rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     let attempt = rules::begin_attempt(&state, Kind::Code, &sign_up.email, &ip).await?;
-    let outcome = rules::check_code(&mut verification, code, now);
+    let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
     if outcome == CodeOutcome::Incorrect {
         attempt.failed();
     } else {

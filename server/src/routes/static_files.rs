@@ -4,6 +4,10 @@
 
 use std::path::Path;
 
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -21,4 +25,45 @@ pub fn router(static_dir: &Path, pkg_dir: &Path) -> Router {
         )
         .fallback_service(ServeDir::new(static_dir))
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn(hide_dotfiles))
+}
+
+/// 404 for any path with a segment starting with a dot (`.git`, `.env`, `.br` copies' hidden siblings, …), also when
+/// the dot is percent-encoded: such files are never meant to be served.
+async fn hide_dotfiles(req: Request, next: Next) -> Response {
+    if is_dotfile_path(req.uri().path()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(req).await
+}
+
+/// Whether a segment of `path` starts with `.` or `%2e`.
+fn is_dotfile_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        segment.starts_with('.')
+            || segment
+                .get(..3)
+                .is_some_and(|p| p.eq_ignore_ascii_case("%2e"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dotfile_path;
+
+    #[test]
+    fn dotfiles() {
+        for hidden in [
+            "/.env",
+            "/.git/config",
+            "/pkg/.secret",
+            "/%2Egit/HEAD",
+            "/a/%2e%2e/b",
+        ] {
+            assert!(is_dotfile_path(hidden), "{hidden}");
+        }
+        for shown in ["/", "/index.html", "/pkg/x.wasm", "/a.b/c"] {
+            assert!(!is_dotfile_path(shown), "{shown}");
+        }
+    }
 }

@@ -52,6 +52,10 @@ impl SqliteStore {
                 StoreError::Database(format!("cannot create {}: {e}", parent.display()))
             })?;
         }
+        if file.as_os_str() != ":memory:" {
+            restrict_db_files(&file)
+                .map_err(|e| StoreError::Database(format!("{}: {e}", file.display())))?;
+        }
         let writer = pool_options()
             .max_connections(1)
             .connect_with(options.clone())
@@ -66,6 +70,33 @@ impl SqliteStore {
             .await?;
         Ok(Self { writer, reader })
     }
+}
+
+/// Create the database file readable by its owner only (mode 0600) before SQLite opens it, and narrow an existing
+/// database and its `-wal`/`-shm` files to that mode: they hold password hashes and client token hashes. SQLite
+/// creates the WAL and shared-memory files with the database file's mode.
+fn restrict_db_files(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(file)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            let path = std::path::PathBuf::from(name);
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 /// Pool settings shared by the writer and the readers. sqlx pings a connection before lending it by default, to

@@ -19,9 +19,9 @@ use reqwest::Method;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_clerk-wasm-server");
-pub const SECRET: &str = "sk_test_integration_0123456789abcdef";
+pub const SECRET: &str = "sk_test_integration_0123456789abcdef0123456789abcdef";
 pub const PASSWORD: &str = "Correct-Horse-Battery-9";
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 pub const INDEX_HTML: &str =
     "<!doctype html>\n<html><head><title>clerk-wasm test</title></head><body>integration-index-marker-7f3a</body></html>\n";
 pub const WASM_BYTES: &[u8] = b"\0asm\x01\0\0\0integration-wasm-marker";
@@ -211,6 +211,8 @@ pub struct Opts {
     pub env: Vec<(String, String)>,
     /// Override of `--database-url` (default `sqlite://<tmp>/test.db`); `{root}` is replaced by the temp dir.
     pub database_url: Option<String>,
+    /// Start the server under this limit of open file descriptors (`ulimit -n` in a shell that then execs it).
+    pub fd_limit: Option<u32>,
 }
 
 impl Default for Opts {
@@ -221,6 +223,7 @@ impl Default for Opts {
             args: Vec::new(),
             env: Vec::new(),
             database_url: None,
+            fd_limit: None,
         }
     }
 }
@@ -247,6 +250,10 @@ impl Opts {
     }
     pub fn env(mut self, k: &str, v: &str) -> Self {
         self.env.push((k.to_string(), v.to_string()));
+        self
+    }
+    pub fn fd_limit(mut self, n: u32) -> Self {
+        self.fd_limit = Some(n);
         self
     }
     pub fn database_url(mut self, u: &str) -> Self {
@@ -340,7 +347,16 @@ impl Server {
     }
 
     fn command(root: &Path, opts: &Opts, default_db: &str) -> Command {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = match opts.fd_limit {
+            Some(n) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(BIN);
+                sh
+            }
+            None => Command::new(BIN),
+        };
         for k in SERVER_ENV {
             cmd.env_remove(k);
         }
