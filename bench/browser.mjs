@@ -608,7 +608,7 @@ async function main() {
     const cold = await benchCold(proxy);
     meta.chromium = cold.version;
 
-    browser = await launchBrowser();
+    browser = await launchBrowser("chromium");
     const { page, context } = browser;
     await context.addInitScript(pageProbe);
     await openApp(page, proxy.url);

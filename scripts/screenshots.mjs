@@ -1,13 +1,14 @@
 // Screenshots of the components for the README (`npm run screenshots`, after `bash scripts/build.sh`): starts the
 // reference server with the demo users and a small demo page (served under the server's strict CSP, which the page
 // must not violate), signs the three demo users in, and captures the open UserButton (light and dark) and SignIn
-// into docs/*.png with Playwright driving Debian's Chromium.
+// into docs/*.png with Playwright driving Debian's Chromium (the README's pictures), and the open UserButton in
+// Debian's Firefox ESR too (docs/user-button-*-firefox.png, to compare the two by eye).
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchContext } from "../tests/e2e/harness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-shots-"));
@@ -72,17 +73,23 @@ function startServer() {
 }
 
 const DEMO = ["alan@example.com", "grace@example.com", "ada@example.com"];
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
-/** A fresh browser profile on the demo page. */
-async function openPage(url, colorScheme) {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(scratch, "profile-")), {
-    headless: true, executablePath: "/usr/bin/chromium", args: ARGS,
+/** The CSP hash of `body {}`, which Firefox's report of Playwright's screenshot style names (see openPage). */
+const PLAYWRIGHT_SYNC_STYLE_HASH = "sha256-YjaKGiklmzC6wjXA513HAMmzus8VE61XCOT+SmwNZWA=";
+
+/** A fresh browser profile on the demo page, in `browser` ("chromium" or "firefox"). */
+async function openPage(url, colorScheme, browser = "chromium") {
+  const context = await launchContext(browser, mkdtempSync(join(scratch, "profile-")), {
     viewport: { width: 960, height: 600 }, deviceScaleFactor: 2, colorScheme,
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (e) => console.error("page error:", e));
+  page.on("pageerror", (e) => {
+    // Before a screenshot in Firefox, Playwright adds `<style>body {}</style>` to the page for a moment (to restart
+    // the style system so that animations are in step); the page's CSP refuses that inline style, and Firefox reports
+    // the refusal as a page error. It is Playwright's, not the page's: the page's own CSP check is checkCsp below.
+    if (browser === "firefox" && String(e).includes(PLAYWRIGHT_SYNC_STYLE_HASH)) return;
+    console.error("page error:", e);
+  });
   await page.goto(url);
   await page.waitForFunction(() => window.__ready === true);
   return { context, page };
@@ -98,24 +105,29 @@ if (!existsSync(join(root, "pkg/clerk_wasm.js"))) throw new Error("pkg/ is missi
 const { server, url } = await startServer();
 try {
   mkdirSync(join(root, "docs"), { recursive: true });
-  for (const theme of ["light", "dark"]) {
-    const { context, page } = await openPage(url, theme);
-    await page.evaluate(async ({ emails, theme }) => {
-      for (const identifier of emails) {
-        const signIn = await window.clerk.client.signIn.create({ identifier, password: "demo-password-1" });
-        await window.clerk.setActive({ session: signIn.createdSessionId });
-      }
-      if (theme === "dark") document.body.classList.add("dark");
-      window.clerk.mountUserButton(document.getElementById("user-button"), {
-        showName: true, userProfileUrl: "#profile", appearance: { baseTheme: theme },
-      });
-    }, { emails: DEMO, theme });
-    await page.getByRole("button", { name: "Open user menu" }).click();
-    await page.getByRole("dialog", { name: "Account panel" }).waitFor();
-    await page.waitForTimeout(400); // the panel's opening animation
-    await checkCsp(page);
-    await page.screenshot({ path: join(root, `docs/user-button-${theme}.png`), clip: { x: 420, y: 0, width: 540, height: 440 } });
-    await context.close();
+  const written = [];
+  for (const [browser, suffix] of [["chromium", ""], ["firefox", "-firefox"]]) {
+    for (const theme of ["light", "dark"]) {
+      const { context, page } = await openPage(url, theme, browser);
+      await page.evaluate(async ({ emails, theme }) => {
+        for (const identifier of emails) {
+          const signIn = await window.clerk.client.signIn.create({ identifier, password: "demo-password-1" });
+          await window.clerk.setActive({ session: signIn.createdSessionId });
+        }
+        if (theme === "dark") document.body.classList.add("dark");
+        window.clerk.mountUserButton(document.getElementById("user-button"), {
+          showName: true, userProfileUrl: "#profile", appearance: { baseTheme: theme },
+        });
+      }, { emails: DEMO, theme });
+      await page.getByRole("button", { name: "Open user menu" }).click();
+      await page.getByRole("dialog", { name: "Account panel" }).waitFor();
+      await page.waitForTimeout(400); // the panel's opening animation
+      await checkCsp(page);
+      const file = `docs/user-button-${theme}${suffix}.png`;
+      await page.screenshot({ path: join(root, file), clip: { x: 420, y: 0, width: 540, height: 440 } });
+      written.push(file);
+      await context.close();
+    }
   }
   const { context, page } = await openPage(url, "light");
   await page.evaluate(() => window.clerk.mountSignIn(document.getElementById("sign-in")));
@@ -124,7 +136,8 @@ try {
   await checkCsp(page);
   await page.screenshot({ path: join(root, "docs/sign-in.png"), clip: { x: 230, y: 60, width: 500, height: 520 } });
   await context.close();
-  console.log("wrote docs/user-button-light.png, docs/user-button-dark.png, docs/sign-in.png");
+  written.push("docs/sign-in.png");
+  console.log(`wrote ${written.join(", ")}`);
 } finally {
   server.kill("SIGTERM");
   rmSync(scratch, { recursive: true, force: true });

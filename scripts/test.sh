@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: toolchain setup, native tests (SDK core + server over real HTTP, the server's
-# integration tests on SQLite and again on PostgreSQL with the multi-instance tests),
-# then the SDK's browser tests in headless Chrome and Firefox against a real server on a free port with a
-# throw-away database, then the end-to-end journeys (tests/e2e/) in Chromium against the real server binary. The
-# server is stopped on exit, also on failure. The last line sums every runner's results.
+# The whole test suite, as CI runs it: toolchain setup (build and test tools), native tests (SDK core + server over
+# real HTTP; the server's integration tests on SQLite and again on a throw-away PostgreSQL cluster with the
+# multi-instance tests), then the SDK's browser tests in headless Chrome and Firefox against a real server on a free
+# port with a throw-away database, then the end-to-end journeys (tests/e2e/) in Chromium and Firefox against the real
+# server binary, and tests/e2e-postgres/ (two instances behind a round-robin proxy). The server is stopped on exit,
+# also on failure. The last line sums every runner's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,17 +75,21 @@ bash scripts/build-apps.sh
 echo "== size budgets (bench/budget.json) on the build in pkg/"
 node --test --test-reporter=tap tests/budget/ 2>&1 | tee -a "$log"
 
-echo "== tier 3: end-to-end journeys (node --test tests/e2e/: Playwright + Chromium against the real server)"
+echo "== tier 3: end-to-end journeys (node --test tests/e2e/: Playwright + Chromium and Firefox against the real server)"
 # pkg/ (with clerk.browser.js) and the apps were built just above, the server binary in tier 2. One test file at a
 # time: each starts its own server and browser, and the journeys measure timings.
 e2e_started=$(date +%s)
 status=0
-node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ 2>&1 | tee -a "$log" || status=$?
+node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ 2>&1 | tee -a "$log" "$scratch/e2e.log" || status=$?
+# Each file's journeys are grouped per browser (a "chromium" and a "firefox" suite, see inEachBrowser): their time.
+per_browser=$(awk '/^ *(not )?ok [0-9]+ - (chromium|firefox)$/ { name = $NF; want = 1; next }
+  want && /duration_ms:/ { ms[name] += $2; want = 0 }
+  END { for (n in ms) printf "%s%s %d s", (sep++ ? ", " : ""), n, ms[n] / 1000 }' "$scratch/e2e.log")
 [ "$status" -eq 0 ] || exit "$status"
 echo "== tier 3, PostgreSQL: journeys against two instances on one database behind a round-robin proxy"
 bash scripts/with-postgres.sh node --test --test-concurrency=1 --test-reporter=tap tests/e2e-postgres/ 2>&1 \
   | tee -a "$log" || status=$?
-echo "end-to-end tier: $(( $(date +%s) - e2e_started )) s"
+echo "end-to-end tier: $(( $(date +%s) - e2e_started )) s (${per_browser})"
 [ "$status" -eq 0 ] || exit "$status"
 
 # cargo's "test result: … N passed; M failed" lines and node's TAP "# pass N" / "# fail N" closing lines.

@@ -1,4 +1,4 @@
-// Journey 1 for the bundled apps (tests/vite-app, www/react), shared by vite-app.test.mjs and react.test.mjs: sign up
+// Journey 1 for the bundled apps (tests/vite-app, apps/react), shared by vite-app.test.mjs and react.test.mjs: sign up
 // three accounts through the UI, the UserButton shows the last one, then "Switch to <email>" for each other, with the
 // API held back so the switch is proven not to wait for the network. Both apps render the same accessible structure
 // as the script-tag demo: a region "Sign in to the demo" and a region "Signed-in accounts".

@@ -1,14 +1,17 @@
 // Shared harness for the end-to-end journeys (`node --test tests/e2e/`): the real server binary on a free port with a
-// throw-away data dir and database, Debian's Chromium through playwright-core, a tracker for CSP violations and
-// console errors, and UI helpers that act as a user would (roles and accessible names only).
+// throw-away data dir and database, Debian's Chromium or Firefox ESR through playwright-core, a tracker for CSP
+// violations and console errors, and UI helpers that act as a user would (roles and accessible names only).
+// Every journey runs in each browser of BROWSERS (`inEachBrowser`); E2E_BROWSERS=firefox (or chromium) restricts
+// them while working on one.
 //
-//   import { startServer, launchBrowser, signUpThroughUi, uniqueUser } from "./harness.mjs";
+//   import { inEachBrowser, startServer, launchBrowser, signUpThroughUi, uniqueUser } from "./harness.mjs";
+//   inEachBrowser((name) => { test("…", async () => {
 //   const server = await startServer();                    // { url, secretKey, backend(), outbox(), stop() }
-//   const browser = await launchBrowser();                 // { context, page, newPage(), problems, close() }
+//   const browser = await launchBrowser(name);             // { name, context, page, newPage(), problems, close() }
 //   await browser.page.goto(server.url);                   // the script-tag demo page (www/index.html)
 //   await signUpThroughUi(browser.page, uniqueUser("a"));
 //   browser.assertNoProblems();                            // no CSP violation, no console error, no page error
-//   await browser.close(); await server.stop();
+//   await browser.close(); await server.stop(); }); });
 //
 // The server binary is target/debug/clerk-wasm-server (`cargo build -p clerk-wasm-server`, done by scripts/test.sh);
 // pkg/ must hold the build (`npm run build`).
@@ -18,7 +21,8 @@ import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { chromium } from "playwright-core";
+import { describe } from "node:test";
+import { chromium, firefox } from "playwright-core";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,6 +33,28 @@ export const DEMO_PASSWORD = "demo-password-1";
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
   "--disable-quic"];
+
+/** The browsers the journeys run in, in this order. */
+export const ALL_BROWSERS = ["chromium", "firefox"];
+
+/**
+ * The browsers this run uses: all of them, or those named in E2E_BROWSERS (comma-separated, e.g. "firefox"), which
+ * is for working on one browser; `npm test` runs both.
+ */
+export const BROWSERS = (() => {
+  const wanted = (process.env.E2E_BROWSERS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted.filter((name) => !ALL_BROWSERS.includes(name));
+  if (unknown.length) throw new Error(`E2E_BROWSERS names unknown browsers: ${unknown.join(", ")} (known: ${ALL_BROWSERS})`);
+  return wanted.length ? ALL_BROWSERS.filter((name) => wanted.includes(name)) : ALL_BROWSERS;
+})();
+
+/**
+ * Defines a file's tests once per browser: `define(name)` runs inside a `describe(name)`, so its hooks and tests
+ * belong to that browser and the test report names it ("chromium > journey 1: …").
+ */
+export function inEachBrowser(define) {
+  for (const name of BROWSERS) describe(name, () => define(name));
+}
 
 /**
  * Starts target/debug/clerk-wasm-server on 127.0.0.1:0 with `--dev`, a fresh data dir and database, raised rate
@@ -109,17 +135,45 @@ export async function startServer({ staticDir = join(ROOT, "www"), pkgDir = join
   };
 }
 
+/** Firefox preference for the colour scheme pages see: Playwright's `colorScheme` has no effect on Firefox. */
+const FIREFOX_COLOR_SCHEME = { dark: 0, light: 1 };
+
 /**
- * Launches Debian's Chromium with a fresh profile (one persistent context = one browser profile; its pages share
- * localStorage like tabs do). Every page of the context is watched: CSP violations (`securitypolicyviolation`,
- * through an init script), console errors and uncaught page errors land in `problems`. Options: `viewport`,
- * `colorScheme`, `allow` (regexps of console errors a journey provokes on purpose, e.g. an expected 422).
+ * Opens a persistent context (a fresh profile in `profile`) in Debian's `name` browser, "chromium" or "firefox"
+ * (see ../shared/toolchain.md). Options: `viewport`, `colorScheme` ("light" or "dark"), `deviceScaleFactor`.
  */
-export async function launchBrowser({ viewport = { width: 1100, height: 800 }, colorScheme = "light", allow = [] } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-profile-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    headless: true, executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, viewport, colorScheme,
-  });
+export function launchContext(name, profile, { viewport, colorScheme = "light", deviceScaleFactor } = {}) {
+  if (name === "chromium") {
+    return chromium.launchPersistentContext(profile, {
+      headless: true, executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, viewport, colorScheme, deviceScaleFactor,
+    });
+  }
+  if (name === "firefox") {
+    // Debian's stock Firefox ESR over WebDriver BiDi (channel "moz-firefox"), not Playwright's patched build.
+    return firefox.launchPersistentContext(profile, {
+      headless: true, channel: "moz-firefox", executablePath: "/usr/bin/firefox-esr", viewport, deviceScaleFactor,
+      firefoxUserPrefs: { "layout.css.prefers-color-scheme.content-override": FIREFOX_COLOR_SCHEME[colorScheme] },
+    });
+  }
+  throw new Error(`unknown browser ${name} (known: ${ALL_BROWSERS})`);
+}
+
+/**
+ * Launches Debian's Chromium or Firefox ESR (`name`: "chromium" or "firefox") with a fresh profile (one persistent
+ * context = one browser profile; its pages share localStorage like tabs do). Every page of the context is watched:
+ * CSP violations (`securitypolicyviolation`, through an init script: the same in both browsers), console errors,
+ * uncaught page errors and HTTP error answers land in `problems`. Options: `viewport`, `colorScheme`, `allow`
+ * (regexps of console errors a journey provokes on purpose, e.g. an expected 422).
+ */
+export async function launchBrowser(name, { viewport = { width: 1100, height: 800 }, colorScheme = "light", allow = [] } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), `clerk-wasm-e2e-${name}-`));
+  let context;
+  try {
+    context = await launchContext(name, profile, { viewport, colorScheme });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
   const problems = [];
   const allowed = [...allow];
   await context.exposeBinding("__e2eReportViolation", ({ page }, text) => {
@@ -137,6 +191,17 @@ export async function launchBrowser({ viewport = { width: 1100, height: 800 }, c
       if (!allowed.some((pattern) => pattern.test(text))) problems.push(`console error on ${page.url()}: ${text}`);
     });
     page.on("pageerror", (error) => problems.push(`page error on ${page.url()}: ${error.stack || error}`));
+    // Chromium logs every HTTP error answer as a console error ("Failed to load resource: the server responded with
+    // a status of 404 (Not Found)"), which the listener above counts; Firefox logs none to the console. So that an
+    // unexpected 4xx/5xx fails a journey in Firefox too, the same message is made from the response there, and the
+    // same `allow` patterns apply to it.
+    if (name === "firefox") {
+      page.on("response", (response) => {
+        if (response.status() < 400) return;
+        const text = `Failed to load resource: the server responded with a status of ${response.status()} (${response.statusText()})`;
+        if (!allowed.some((pattern) => pattern.test(text))) problems.push(`HTTP error on ${page.url()}: ${text} for ${response.url()}`);
+      });
+    }
   };
   // API requests in flight (for `apiIdle()`).
   const flight = { count: 0 };
@@ -150,6 +215,8 @@ export async function launchBrowser({ viewport = { width: 1100, height: 800 }, c
   context.on("page", watch);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
+    /** "chromium" or "firefox". */
+    name,
     context,
     /** The first tab. */
     page,

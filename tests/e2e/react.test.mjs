@@ -1,6 +1,7 @@
-// clerk-wasm/react: www/react (a Vite + React app in StrictMode, with the `npm pack` tarball installed, built by
-// scripts/test.sh into www/react/dist) served at /react/ by the real server and driven through journey 1; and the
-// same installed package imported and rendered on the server (Node, no DOM) to prove the import is SSR-safe.
+// clerk-wasm/react: apps/react (a Vite + React app in StrictMode, with the `npm pack` tarball installed, built by
+// scripts/build-apps.sh into www/react/) served at /react/ by the real server and driven through journey 1 in each
+// browser; and the same installed package imported and rendered on the server (Node, no DOM) to prove the import
+// is SSR-safe.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -8,37 +9,39 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
-import { ROOT, startServer, launchBrowser } from "./harness.mjs";
+import { ROOT, startServer, launchBrowser, inEachBrowser } from "./harness.mjs";
 import { journeyOne } from "./bundled-apps.mjs";
 
-const app = join(ROOT, "www/react");
-const dist = join(app, "dist");
-let site;
-let server;
-let browser;
+const app = join(ROOT, "apps/react");
+const dist = join(ROOT, "www/react");
+inEachBrowser((browserName) => {
+  let site;
+  let server;
+  let browser;
 
-before(async () => {
-  assert.ok(existsSync(join(dist, "index.html")), `${dist} is missing: scripts/test.sh builds it (npm run build in www/react)`);
-  // The server's static dir holds the build at /react/.
-  site = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-react-"));
-  symlinkSync(dist, join(site, "react"), "dir");
-  server = await startServer({ staticDir: site, seedDemo: false });
-  browser = await launchBrowser();
-});
+  before(async () => {
+    assert.ok(existsSync(join(dist, "index.html")), `${dist} is missing: scripts/build-apps.sh builds it`);
+    // The server's static dir holds the build at /react/.
+    site = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-react-"));
+    symlinkSync(dist, join(site, "react"), "dir");
+    server = await startServer({ staticDir: site, seedDemo: false });
+    browser = await launchBrowser(browserName);
+  });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (site) rmSync(site, { recursive: true, force: true });
-});
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (site) rmSync(site, { recursive: true, force: true });
+  });
 
-test("the React app (clerk-wasm/react, StrictMode) passes journey 1 with no CSP violation or console error", async () => {
-  await journeyOne(browser.page, `${server.url}/react/`);
-  // <SignedIn>/<SignedOut> follow the state: signing out of everything brings the SignIn back.
-  await browser.page.getByRole("button", { name: "Sign out of all accounts" }).click();
-  await browser.page.getByRole("region", { name: "Sign in to the demo" }).getByRole("heading", { name: "Sign in" }).waitFor();
-  assert.equal(await browser.page.getByRole("region", { name: "Signed-in accounts" }).count(), 0);
-  browser.assertNoProblems();
+  test("the React app (clerk-wasm/react, StrictMode) passes journey 1 with no CSP violation or console error", async () => {
+    await journeyOne(browser.page, `${server.url}/react/`);
+    // <SignedIn>/<SignedOut> follow the state: signing out of everything brings the SignIn back.
+    await browser.page.getByRole("button", { name: "Sign out of all accounts" }).click();
+    await browser.page.getByRole("region", { name: "Sign in to the demo" }).getByRole("heading", { name: "Sign in" }).waitFor();
+    assert.equal(await browser.page.getByRole("region", { name: "Signed-in accounts" }).count(), 0);
+    browser.assertNoProblems();
+  });
 });
 
 test("clerk-wasm/react imports and renders on the server (no window, no wasm fetched)", async () => {
