@@ -62,8 +62,16 @@ pub async fn create(
     };
     let Some(user) = state.store.user_by_email(&identifier).await? else {
         if let (Some(password), Some(attempt)) = (password, attempt) {
-            password::verify(password.to_string(), None).await?;
-            attempt.failed();
+            match password::verify(password.to_string(), None).await {
+                Err(e @ ApiError::TooManyRequests { .. }) => {
+                    attempt.succeeded(state.counters.as_ref()).await;
+                    return Err(e);
+                }
+                result => {
+                    attempt.failed();
+                    result?;
+                }
+            }
         }
         return Err(ApiError::IdentifierNotFound);
     };
@@ -210,20 +218,29 @@ pub async fn attempt_first_factor(
     }
 }
 
-/// Check a password under its reserved `attempt`: released when correct, kept when wrong (or when the check
-/// itself fails: an attempt that was not evaluated to the end still counts).
+/// Check a password under its reserved `attempt`: released when correct or refused by a full hashing queue, kept
+/// when wrong (or when the check itself fails: an attempt that was not evaluated to the end still counts).
 async fn verify_password(
     state: &AppState,
     user: &User,
     password: &str,
     attempt: Attempt,
 ) -> ApiResult<()> {
-    if password::verify(password.to_string(), user.password_hash.clone()).await? {
-        attempt.succeeded(state.counters.as_ref()).await;
-        Ok(())
-    } else {
-        attempt.failed();
-        Err(ApiError::PasswordIncorrect)
+    match password::verify(password.to_string(), user.password_hash.clone()).await {
+        Ok(true) => {
+            attempt.succeeded(state.counters.as_ref()).await;
+            Ok(())
+        }
+        Ok(false) => {
+            attempt.failed();
+            Err(ApiError::PasswordIncorrect)
+        }
+        // Not evaluated (the hashing queue was full): the caller may retry without it counting.
+        Err(e @ ApiError::TooManyRequests { .. }) => {
+            attempt.succeeded(state.counters.as_ref()).await;
+            Err(e)
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -53,7 +53,7 @@ impl SqliteStore {
             })?;
         }
         if file.as_os_str() != ":memory:" {
-            restrict_db_files(&file)
+            restrict_db_files(file)
                 .map_err(|e| StoreError::Database(format!("{}: {e}", file.display())))?;
         }
         let writer = pool_options()
