@@ -7,6 +7,7 @@
 # also on failure. The last line sums every runner's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/progress.sh   # the setup and build steps' lines count from the start of the suite
 
 scratch=$(mktemp -d)   # throw-away server data, and every runner's output for the closing summary
 log="$scratch/runners.log"
