@@ -64,7 +64,7 @@ async fn one_client_round_robin_over_three_instances() {
     assert_eq!(who.ok()["session_id"], sid.as_str(), "{}", who.text);
     for (i, server) in s.iter().enumerate() {
         let (ids, last) = on(server, token(&c1)).session_ids().await;
-        assert_eq!(ids, [sid.clone()], "instance {}", i + 1);
+        assert_eq!(ids, std::slice::from_ref(&sid), "instance {}", i + 1);
         assert_eq!(last.as_deref(), Some(sid.as_str()), "instance {}", i + 1);
     }
     let c3 = on(&s[2], token(&c1));
