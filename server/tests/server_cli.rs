@@ -299,6 +299,7 @@ fn help_lists_every_flag_and_env_var() {
         ("--rate-limit-client", "CLERK_RATE_LIMIT_CLIENT"),
         ("--rate-limit-ip", "CLERK_RATE_LIMIT_IP"),
         ("--request-timeout-secs", "CLERK_REQUEST_TIMEOUT_SECS"),
+        ("--public-url", "CLERK_PUBLIC_URL"),
     ] {
         assert!(text.contains(flag), "--help lacks {flag}");
         assert!(text.contains(env), "--help lacks {env}");
