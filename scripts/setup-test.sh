@@ -19,7 +19,8 @@ apt_packages=()
 apt_packages+=(chromium chromium-driver firefox-esr)
 
 # --- PostgreSQL: the server's tests against a throw-away PostgreSQL cluster ---
-# (add the Debian packages here, e.g. apt_packages+=(postgresql))
+# scripts/with-postgres.sh starts one in a temporary directory with Debian's initdb and pg_ctl.
+apt_packages+=(postgresql)
 
 # --- OpenID provider: the test identity provider for sign-in with an external provider ---
 # (add what it needs here; an npm package belongs in package.json and is installed by scripts/setup.sh)

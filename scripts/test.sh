@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: toolchain setup (build and test tools), native tests (SDK core + server over
-# real HTTP), then the SDK's browser tests in headless Chrome and Firefox against a real server on a free port with a
-# throw-away database, then the end-to-end journeys (tests/e2e/) in Chromium and Firefox against the real server
-# binary. The server is stopped on exit, also on failure. The last line sums every runner's results.
+# real HTTP; the server's integration tests on SQLite and again on a throw-away PostgreSQL cluster with the
+# multi-instance tests), then the SDK's browser tests in headless Chrome and Firefox against a real server on a free
+# port with a throw-away database, then the end-to-end journeys (tests/e2e/) in Chromium and Firefox against the real
+# server binary, and tests/e2e-postgres/ (two instances behind a round-robin proxy). The server is stopped on exit,
+# also on failure. The last line sums every runner's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/progress.sh   # the setup and build steps' lines count from the start of the suite
@@ -25,6 +27,10 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 echo "== tier 1: native tests (cargo test --workspace)"
 cargo test --workspace 2>&1 | tee -a "$log"
+
+echo "== tier 1, PostgreSQL: the server's integration tests again on a throw-away PostgreSQL cluster, and the"
+echo "   multi-instance tests (three instances on one database; built only with the postgres-tests feature)"
+bash scripts/with-postgres.sh cargo test -p clerk-wasm-server --features postgres-tests --test '*' 2>&1 | tee -a "$log"
 
 echo "== tier 2: browser tests (wasm-pack test --headless --chrome --firefox) against the real server"
 cargo build --quiet -p clerk-wasm-server
@@ -80,6 +86,10 @@ node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ 2>&1 | tee -a "$
 per_browser=$(awk '/^ *(not )?ok [0-9]+ - (chromium|firefox)$/ { name = $NF; want = 1; next }
   want && /duration_ms:/ { ms[name] += $2; want = 0 }
   END { for (n in ms) printf "%s%s %d s", (sep++ ? ", " : ""), n, ms[n] / 1000 }' "$scratch/e2e.log")
+[ "$status" -eq 0 ] || exit "$status"
+echo "== tier 3, PostgreSQL: journeys against two instances on one database behind a round-robin proxy"
+bash scripts/with-postgres.sh node --test --test-concurrency=1 --test-reporter=tap tests/e2e-postgres/ 2>&1 \
+  | tee -a "$log" || status=$?
 echo "end-to-end tier: $(( $(date +%s) - e2e_started )) s (${per_browser})"
 [ "$status" -eq 0 ] || exit "$status"
 

@@ -30,13 +30,18 @@ pub struct Config {
     /// Listen address; port 0 picks a free port.
     #[arg(long, env = "CLERK_ADDR", default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
-    /// SQLite database URL (file created, with its folder, and migrated on start).
+    /// Database URL, migrated on start: `sqlite://path` (the file created, with its folder) or `postgres://…` (several
+    /// instances may share one PostgreSQL database; see "Running several instances" in docs/server.md).
     #[arg(
         long,
         env = "CLERK_DATABASE_URL",
         default_value = "sqlite://.data/dev.db"
     )]
     pub database_url: String,
+    /// The origin clients reach the server at, used as `iss` of session JWTs (default: `http://<listen address>`).
+    /// Instances behind one load balancer must all be given the same value.
+    #[arg(long, env = "CLERK_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
     /// Folder of the generated RSA signing key (jwt_rsa.pem) and secret key (secret_key).
     #[arg(long, env = "CLERK_DATA_DIR", default_value = ".data")]
     pub data_dir: PathBuf,
@@ -105,6 +110,20 @@ pub struct Config {
     pub request_timeout_secs: u64,
 }
 
+/// Validate `--public-url`: an http(s) origin; a trailing `/` is dropped.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let origin = value.trim().trim_end_matches('/');
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => {
+            Ok(origin.to_string())
+        }
+        _ => Err("must be an origin such as https://auth.example.com".into()),
+    }
+}
+
 /// Validate `--secret-key`.
 fn parse_secret_key(value: &str) -> Result<String, String> {
     if crate::auth::secret_key::is_well_formed(value) {
@@ -151,5 +170,19 @@ mod tests {
         assert!(c.dev);
         assert!(Config::try_parse_from(["x", "--secret-key", "nope"]).is_err());
         assert!(Config::try_parse_from(["x", "--secret-key", "sk_test_short"]).is_err());
+        let c =
+            Config::try_parse_from(["x", "--public-url", "https://auth.example/"]).expect("parse");
+        assert_eq!(c.public_url.as_deref(), Some("https://auth.example"));
+        for bad in [
+            "auth.example",
+            "https://",
+            "https://a.example/path",
+            "ftp://a.example",
+        ] {
+            assert!(
+                Config::try_parse_from(["x", "--public-url", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

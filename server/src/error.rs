@@ -299,6 +299,28 @@ impl From<StoreError> for ApiError {
 /// Result alias for handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+impl From<crate::domain::flows::NotOpen> for ApiError {
+    fn from(not_open: crate::domain::flows::NotOpen) -> Self {
+        match not_open {
+            crate::domain::flows::NotOpen::NotFound => Self::NotFound,
+            crate::domain::flows::NotOpen::Complete(name) => {
+                Self::VerificationFailed(format!("This {name} is already complete."))
+            }
+        }
+    }
+}
+
+impl From<crate::domain::flows::SessionRefused> for ApiError {
+    fn from(refused: crate::domain::flows::SessionRefused) -> Self {
+        match refused {
+            crate::domain::flows::SessionRefused::SessionExists => Self::SessionExists,
+            crate::domain::flows::SessionRefused::AlreadySignedIn { session_id } => {
+                Self::IdentifierAlreadySignedIn { session_id }
+            }
+        }
+    }
+}
+
 impl From<crate::rate_limit::Refused> for ApiError {
     fn from(refused: crate::rate_limit::Refused) -> Self {
         match refused {

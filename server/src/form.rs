@@ -101,6 +101,13 @@ impl Form {
             param: None,
             reason: "The request body is not a valid urlencoded form.".into(),
         })?;
+        // A NUL character is refused in every value: PostgreSQL text cannot store one, and the two stores answer alike.
+        if pairs.iter().any(|(_, v)| v.contains('\0')) {
+            return Err(ApiError::ParamInvalid {
+                param: None,
+                reason: "Form values must not contain NUL characters.".into(),
+            });
+        }
         let mut params = HashMap::with_capacity(pairs.len());
         for (k, v) in pairs {
             params.entry(k).or_insert(v);

@@ -5,6 +5,7 @@
 pub mod attempts;
 pub mod auth;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod form;
 pub mod ids;
@@ -38,6 +39,7 @@ use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
 use crate::rate_limit::MemoryCounters;
 use crate::state::{AppParts, AppState, Lifetimes, Limits, Origins};
+use crate::store::pg::{is_postgres_url, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
@@ -80,15 +82,13 @@ pub struct Server {
 impl Server {
     /// Open the database, load or create keys and settings, seed demo users if asked, and bind.
     pub async fn bind(config: Config) -> Result<Self, StartupError> {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.database_url).await?);
+        let store: Arc<dyn Store> = if is_postgres_url(&config.database_url) {
+            Arc::new(PgStore::open(&config.database_url).await?)
+        } else {
+            Arc::new(SqliteStore::open(&config.database_url).await?)
+        };
         let settings = initial_settings(store.as_ref(), &config).await?;
-        let data_dir = config.data_dir.clone();
-        let jwt = tokio::task::spawn_blocking(move || JwtKeys::load_or_create(&data_dir))
-            .await
-            .map_err(|e| StartupError::Setup(format!("key task: {e}")))?
-            .map_err(StartupError::Setup)?;
-        let secret_key = SecretKey::load_or_create(config.secret_key.as_deref(), &config.data_dir)
-            .map_err(StartupError::Setup)?;
+        let (jwt, secret_key) = instance_secrets(store.as_ref(), &config).await?;
         auth::password::warm_up().await;
         let demo_users = if config.seed_demo {
             seed::seed_demo_users(store.as_ref())
@@ -116,13 +116,19 @@ impl Server {
             mailer: dev_mailer.clone() as Arc<dyn Mailer>,
             outbox: config.dev.then_some(dev_mailer),
             origins: Origins::new(config.allowed_origins.iter().cloned(), config.dev),
-            issuer: format!("http://{local_addr}"),
+            issuer: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{local_addr}")),
             limits: Limits {
                 creations_per_client: config.rate_limit_client,
                 creations_per_ip: config.rate_limit_ip,
                 clients_per_ip: config.rate_limit_clients_ip,
             },
-            counters: Arc::new(MemoryCounters::new()),
+            // In the database when instances share it (their limits hold for all of them together), else in memory.
+            counters: store
+                .counters()
+                .unwrap_or_else(|| Arc::new(MemoryCounters::new())),
             lifetimes: Lifetimes {
                 session_ms: secs_to_ms(config.session_lifetime_secs),
                 inactivity_ms: secs_to_ms(config.session_inactivity_secs),
@@ -235,6 +241,44 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Name of the JWT signing key (PKCS#8 PEM) among a shared store's instance secrets.
+const JWT_KEY_SECRET: &str = "jwt_rsa_pem";
+/// Name of the backend secret key among a shared store's instance secrets.
+const SECRET_KEY_SECRET: &str = "secret_key";
+
+/// The JWT signing key and the backend secret key: from the shared store when several instances may use it (the
+/// first instance creates them), else from files in the data folder. `--secret-key` wins over both.
+async fn instance_secrets(
+    store: &dyn Store,
+    config: &Config,
+) -> Result<(JwtKeys, SecretKey), StartupError> {
+    if !store.is_shared() {
+        let data_dir = config.data_dir.clone();
+        let jwt = tokio::task::spawn_blocking(move || JwtKeys::load_or_create(&data_dir))
+            .await
+            .map_err(|e| StartupError::Setup(format!("key task: {e}")))?
+            .map_err(StartupError::Setup)?;
+        let secret_key = SecretKey::load_or_create(config.secret_key.as_deref(), &config.data_dir)
+            .map_err(StartupError::Setup)?;
+        return Ok((jwt, secret_key));
+    }
+    let pem = store
+        .instance_secret(JWT_KEY_SECRET, &JwtKeys::generate_pem)
+        .await?;
+    let jwt = JwtKeys::from_pem(&pem).map_err(StartupError::Setup)?;
+    let secret_key = match config.secret_key.as_deref() {
+        Some(given) => SecretKey::load_or_create(Some(given), &config.data_dir),
+        None => {
+            let stored = store
+                .instance_secret(SECRET_KEY_SECRET, &|| Ok(SecretKey::generate()))
+                .await?;
+            SecretKey::from_stored(&stored)
+        }
+    }
+    .map_err(StartupError::Setup)?;
+    Ok((jwt, secret_key))
 }
 
 /// Stored settings (or the defaults), overridden by the command line, then persisted.

@@ -9,7 +9,8 @@ use crate::locks::KeyedLocks;
 use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
 use crate::rate_limit::Counters;
-use crate::store::{Store, Write, WriteBatch};
+use crate::store::{HeldLock, Store, Write, WriteBatch};
+use tokio::sync::OwnedMutexGuard;
 
 /// Session and code lifetimes, in milliseconds.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +100,12 @@ pub struct AppState {
     pub lifetimes: Lifetimes,
 }
 
+/// A client's lock (see [`AppState::lock_client`]); the shared part is released before the local one.
+pub struct ClientLock {
+    _shared: HeldLock,
+    _local: OwnedMutexGuard<()>,
+}
+
 /// The parts of [`AppState`] that are built before it.
 pub struct AppParts {
     /// Persistence.
@@ -145,9 +152,29 @@ impl AppState {
         }
     }
 
-    /// The current instance settings.
-    pub fn settings(&self) -> InstanceSettings {
-        *self.settings.read().unwrap_or_else(|p| p.into_inner())
+    /// The clock of a request decided at `now` (the domain rules' view of time and inactivity).
+    pub fn clock(&self, now: i64) -> crate::domain::sessions::Clock {
+        crate::domain::sessions::Clock::new(now, self.lifetimes.inactivity_ms)
+    }
+
+    /// The current instance settings: the cached copy, or the stored one when instances share the store (another
+    /// instance may have changed them).
+    pub async fn settings(&self) -> ApiResult<InstanceSettings> {
+        if self.store.is_shared() {
+            return Ok(self.store.settings().await?.unwrap_or_default());
+        }
+        Ok(*self.settings.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Wait for and hold the client's lock: first among this process's requests, then (for a shared store) among
+    /// all instances. Released when the guard drops.
+    pub async fn lock_client(&self, client_id: &str) -> ApiResult<ClientLock> {
+        let local = self.client_locks.lock(client_id).await;
+        let shared = self.store.lock_client(client_id).await?;
+        Ok(ClientLock {
+            _shared: shared,
+            _local: local,
+        })
     }
 
     /// Persist new settings, then use them from the next request on.

@@ -420,3 +420,16 @@ async fn static_files_are_compressed_when_the_browser_accepts_it() {
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-encoding"), None);
 }
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    let s = Server::start();
+    let r = s.get("/healthz").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json, serde_json::json!({ "status": "ok" }));
+    assert!(
+        r.content_type().starts_with("application/json"),
+        "{}",
+        r.content_type()
+    );
+}

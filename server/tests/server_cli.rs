@@ -53,9 +53,8 @@ async fn startup_lines() {
 #[tokio::test]
 async fn generated_secret_and_signing_key() {
     let s = Server::start_with(Opts::new().no_secret());
-    let stored =
-        std::fs::read_to_string(s.data_dir().join("secret_key")).expect("<data-dir>/secret_key");
-    let stored = stored.trim().to_string();
+    // SQLite: files in the data folder; PostgreSQL: rows of instance_secrets, shared by every instance.
+    let stored = s.stored_secret_key().expect("stored secret key");
     assert!(
         stored.starts_with("sk_test_") || stored.starts_with("sk_live_"),
         "secret key {stored:?}"
@@ -80,17 +79,24 @@ async fn generated_secret_and_signing_key() {
     .expect_error(401, "authentication_invalid");
 
     let pem_path = s.data_dir().join("jwt_rsa.pem");
-    let pem = std::fs::read_to_string(&pem_path).expect("<data-dir>/jwt_rsa.pem");
+    let pem = s.stored_signing_key_pem().expect("stored signing key");
     assert!(
         pem.starts_with("-----BEGIN PRIVATE KEY-----"),
         "not a PKCS#8 PEM: {}",
         &pem[..40.min(pem.len())]
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&pem_path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "jwt_rsa.pem mode {mode:o}");
+    if s.on_postgres() {
+        assert!(
+            !pem_path.exists() && !s.data_dir().join("secret_key").exists(),
+            "with PostgreSQL the secrets live in the database only"
+        );
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&pem_path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "jwt_rsa.pem mode {mode:o}");
+        }
     }
     let key = private_key_from_pem(&pem);
     assert_eq!(key.n().bits(), 2048, "RSA 2048 expected");
@@ -293,6 +299,7 @@ fn help_lists_every_flag_and_env_var() {
         ("--rate-limit-client", "CLERK_RATE_LIMIT_CLIENT"),
         ("--rate-limit-ip", "CLERK_RATE_LIMIT_IP"),
         ("--request-timeout-secs", "CLERK_REQUEST_TIMEOUT_SECS"),
+        ("--public-url", "CLERK_PUBLIC_URL"),
     ] {
         assert!(text.contains(flag), "--help lacks {flag}");
         assert!(text.contains(env), "--help lacks {env}");
@@ -311,17 +318,8 @@ async fn database_file_and_folder_are_created() {
 }
 
 fn db_bytes(s: &Server) -> Vec<u8> {
-    let mut all = Vec::new();
-    for name in ["test.db", "test.db-wal", "test.db-journal", "test.db-shm"] {
-        if let Ok(b) = std::fs::read(s.root().join(name)) {
-            all.extend(b);
-        }
-    }
-    assert!(
-        !all.is_empty(),
-        "no database file at {}",
-        s.root().join("test.db").display()
-    );
+    let all = s.db_bytes();
+    assert!(!all.is_empty(), "nothing read from {}", s.database_url());
     all
 }
 

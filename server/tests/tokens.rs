@@ -463,3 +463,28 @@ async fn whoami_rejects_bad_tokens() {
         r.expect_error(401, "authentication_invalid");
     }
 }
+
+#[tokio::test]
+async fn public_url_is_the_issuer_of_session_tokens() {
+    // Instances behind one load balancer share it (docs/server.md, "Running several instances").
+    let s = Server::start_args(&["--public-url", "http://auth.clerk.test/"]);
+    let c = s.client();
+    let (uid, sid) = c.sign_up_ids(&email("public-url")).await;
+    let jwt = c.jwt(&sid).await;
+    let claims = verify_with_jwks(&jwt, &s.jwks().await, "http://auth.clerk.test")
+        .expect("iss is the public URL");
+    assert_eq!(claims["sub"], uid.as_str());
+    assert!(
+        verify_with_jwks(&jwt, &s.jwks().await, &s.base).is_err(),
+        "not the listen address"
+    );
+    let r = s
+        .raw(
+            reqwest::Method::GET,
+            "/api/whoami",
+            &[("authorization", &format!("Bearer {jwt}"))],
+            None,
+        )
+        .await;
+    assert_eq!(r.ok()["session_id"], sid.as_str(), "{}", r.text);
+}

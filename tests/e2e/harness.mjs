@@ -60,17 +60,18 @@ export function inEachBrowser(define) {
  * Starts target/debug/clerk-wasm-server on 127.0.0.1:0 with `--dev`, a fresh data dir and database, raised rate
  * limits and a known secret key. Options: `staticDir` (default www/), `pkgDir` (default pkg/), `seedDemo`
  * (default true), `args` (extra flags), `binary` (another build of the server, e.g. target/server/clerk-wasm-server
- * for the benchmark). Resolves once the server printed its address (and the demo users).
+ * for the benchmark), `databaseUrl` (default: a fresh SQLite file), `secretKey` (default: a random one; instances
+ * sharing a database need the same). Resolves once the server printed its address (and the demo users).
  */
 export async function startServer({ staticDir = join(ROOT, "www"), pkgDir = join(ROOT, "pkg"), seedDemo = true,
-  args = [], binary = join(ROOT, "target/debug/clerk-wasm-server") } = {}) {
+  args = [], binary = join(ROOT, "target/debug/clerk-wasm-server"), databaseUrl = null,
+  secretKey = `sk_test_e2e${randomBytes(32).toString("hex")}` } = {}) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`cargo build -p clerk-wasm-server\``);
   if (!existsSync(join(pkgDir, "clerk.browser.js"))) throw new Error(`${pkgDir} has no build: run \`npm run build\``);
   const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-e2e-server-"));
-  const secretKey = `sk_test_e2e${randomBytes(32).toString("hex")}`;
   const child = spawn(binary, [
     "--addr", "127.0.0.1:0", "--data-dir", join(scratch, "data"),
-    "--database-url", `sqlite://${join(scratch, "e2e.db")}`,
+    "--database-url", databaseUrl ?? `sqlite://${join(scratch, "e2e.db")}`,
     "--static-dir", staticDir, "--pkg-dir", pkgDir, "--dev", "--secret-key", secretKey,
     "--rate-limit-ip", "100000", "--rate-limit-client", "100000",
     ...(seedDemo ? ["--seed-demo"] : []), ...args,

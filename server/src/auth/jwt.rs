@@ -51,6 +51,21 @@ pub struct JwtKeys {
 }
 
 impl JwtKeys {
+    /// A new RSA private key as PKCS#8 PEM.
+    pub fn generate_pem() -> Result<String, String> {
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS)
+            .map_err(|e| format!("RSA keygen: {e}"))?;
+        key.to_pkcs8_pem(LineEnding::LF)
+            .map(|pem| pem.to_string())
+            .map_err(|e| format!("PEM encoding: {e}"))
+    }
+
+    /// Keys from a PKCS#8 PEM private key (as stored by [`generate_pem`](Self::generate_pem)).
+    pub fn from_pem(pem: &str) -> Result<Self, String> {
+        let key = RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| format!("invalid key: {e}"))?;
+        Self::from_key(&key)
+    }
+
     /// Read `<data_dir>/jwt_rsa.pem`, or generate and save it (PKCS#8 PEM, mode 0600).
     pub fn load_or_create(data_dir: &Path) -> Result<Self, String> {
         let path = data_dir.join(KEY_FILE);
@@ -59,14 +74,10 @@ impl JwtKeys {
                 .map_err(|e| format!("{}: invalid key: {e}", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 tracing::info!("generating RSA signing key into {}", path.display());
-                let key = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS)
-                    .map_err(|e| format!("RSA keygen: {e}"))?;
-                let pem = key
-                    .to_pkcs8_pem(LineEnding::LF)
-                    .map_err(|e| format!("PEM encoding: {e}"))?;
+                let pem = Self::generate_pem()?;
                 super::write_private_file(&path, pem.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                key
+                RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| format!("PEM decoding: {e}"))?
             }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };

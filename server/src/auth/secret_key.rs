@@ -36,6 +36,22 @@ pub fn is_well_formed(key: &str) -> bool {
 }
 
 impl SecretKey {
+    /// A new random key.
+    pub fn generate() -> String {
+        format!("sk_test_{}", ids::hex(&ids::random_bytes::<32>()))
+    }
+
+    /// A key read from a shared store, checked like one given on the command line.
+    pub fn from_stored(value: &str) -> Result<Self, String> {
+        if is_well_formed(value) {
+            Ok(Self {
+                value: value.to_string(),
+            })
+        } else {
+            Err("the stored secret key is not well formed".into())
+        }
+    }
+
     /// Use `given`, or read `<data_dir>/secret_key`, or generate and save a new one there.
     pub fn load_or_create(given: Option<&str>, data_dir: &Path) -> Result<Self, String> {
         if let Some(key) = given {
@@ -65,7 +81,7 @@ impl SecretKey {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = format!("sk_test_{}", ids::hex(&ids::random_bytes::<32>()));
+                let key = Self::generate();
                 super::write_private_file(&path, format!("{key}\n").as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 Ok(Self { value: key })

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::context::pick_last_active;
+use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{self, Form};
 use crate::ids;
@@ -73,14 +73,13 @@ pub async fn sessions(
         .find(|(k, v)| k == "user_id" && !v.is_empty())
         .map(|(_, v)| v)
         .ok_or(ApiError::ParamMissing("user_id"))?;
-    let now = ids::now_ms();
-    let inactivity = state.lifetimes.inactivity_ms;
+    let clock = state.clock(ids::now_ms());
     let sessions: Vec<SessionJson> = state
         .store
         .user_sessions(&user_id)
         .await?
         .iter()
-        .map(|s| SessionJson::backend(s, s.status_at(now, inactivity), inactivity))
+        .map(|s| SessionJson::backend(s, clock.status(s), clock.inactivity_ms))
         .collect();
     Ok(Json(sessions).into_response())
 }
@@ -91,34 +90,30 @@ pub async fn revoke(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
-    let inactivity = state.lifetimes.inactivity_ms;
+    let clock = state.clock(ids::now_ms());
     let found = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    let _guard = state.client_locks.lock(&found.client_id).await;
-    let mut session = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    session.status = SessionStatus::Revoked;
-    session.updated_at = now;
+    let _guard = state.lock_client(&found.client_id).await?;
+    let session = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
+    let client = state.store.client(&session.client_id).await?;
+    let active = clock.active(state.store.client_sessions(&session.client_id).await?);
+    let stored_last_active = client
+        .as_ref()
+        .and_then(|c| c.last_active_session_id.clone());
+    let revoked = rules::revoke(session, stored_last_active.as_deref(), &active, clock);
     let mut batch = WriteBatch::new();
-    if let Some(mut client) = state.store.client(&session.client_id).await? {
-        if client.last_active_session_id.as_deref() == Some(session.id.as_str()) {
-            let remaining: Vec<_> = state
-                .store
-                .client_sessions(&client.id)
-                .await?
-                .into_iter()
-                .filter(|s| s.id != session.id && s.is_active_at(now, inactivity))
-                .collect();
-            client.last_active_session_id = pick_last_active(None, &remaining);
-            client.updated_at = now;
+    if let Some(mut client) = client {
+        if client.last_active_session_id != revoked.last_active {
+            client.last_active_session_id = revoked.last_active.clone();
+            client.updated_at = clock.now;
             batch.push(Write::Client(client));
         }
     }
-    batch.push(Write::Session(session.clone()));
+    batch.push(Write::Session(revoked.session.clone()));
     state.store.apply(batch).await?;
     Ok(Json(SessionJson::backend(
-        &session,
+        &revoked.session,
         SessionStatus::Revoked,
-        inactivity,
+        clock.inactivity_ms,
     ))
     .into_response())
 }
@@ -134,7 +129,7 @@ pub async fn instance(
     if single.is_none() && verification.is_none() {
         return Err(ApiError::ParamMissing("single_session_mode"));
     }
-    let current = state.settings();
+    let current = state.settings().await?;
     let updated = InstanceSettings {
         single_session_mode: single.unwrap_or(current.single_session_mode),
         email_verification_required: verification.unwrap_or(current.email_verification_required),

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::context::{render_client_with, ClientCtx, ClientIp, TokenHeader};
+use super::context::ClientCtx;
+use super::extract::{ClientIp, TokenHeader};
+use super::render::render_client_with;
 use super::rules;
 use crate::error::ApiResult;
 use crate::ids;

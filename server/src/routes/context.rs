@@ -1,57 +1,22 @@
-//! Request context shared by the frontend routes: the caller's client (locked for the request, unless one statement
-//! serves a read-only answer), its IP address, and rendering of the `{"response", "client"}` envelope with the client
-//! token header.
+//! The caller's client for one request: loaded (and locked, unless one statement serves a read-only answer), the
+//! caller's sessions and flows read through it, and the `{"response", "client"}` envelope answered with the client
+//! token header when the client is new.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use tokio::sync::OwnedMutexGuard;
 
+use super::extract::TokenHeader;
+use super::render::{render_client, render_client_with};
 use crate::auth::client_token::ClientToken;
+use crate::domain::flows::{self, Flow};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::{Client, Session, SignInStatus, SignUpStatus, User};
-use crate::state::AppState;
+use crate::model::{Client, Session};
+use crate::state::{AppState, ClientLock};
 use crate::store::{SessionAndUser, Write};
-use crate::wire::{ClientJson, Envelope, SessionJson, SignInJson, SignUpJson};
-
-/// The `Authorization` header parsed as a client token (not yet checked against the store).
-#[derive(Debug, Clone)]
-pub struct TokenHeader(pub Option<ClientToken>);
-
-impl<S: Send + Sync> FromRequestParts<S> for TokenHeader {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(ClientToken::parse);
-        Ok(Self(token))
-    }
-}
-
-/// The peer IP address (for per-IP rate limits); `unknown` when not served over a socket.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ci| ci.0.ip().to_string());
-        Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
-    }
-}
+use crate::wire::Envelope;
 
 /// The caller's client for the duration of one request, holding that client's lock.
 pub struct ClientCtx {
@@ -60,7 +25,7 @@ pub struct ClientCtx {
     /// Set when a new client was created: its token goes into the `Authorization` response header.
     new_token: Option<String>,
     /// Serialises requests of the same client.
-    _guard: Option<OwnedMutexGuard<()>>,
+    _guard: Option<ClientLock>,
 }
 
 impl ClientCtx {
@@ -69,7 +34,7 @@ impl ClientCtx {
         let Some(token) = &token.0 else {
             return Ok(Self::empty());
         };
-        let guard = state.client_locks.lock(&token.client_id).await;
+        let guard = state.lock_client(&token.client_id).await?;
         let client = state
             .store
             .client(&token.client_id)
@@ -91,7 +56,7 @@ impl ClientCtx {
         let Some(token) = &token.0 else {
             return Ok((Self::empty(), Vec::new()));
         };
-        let guard = state.client_locks.lock(&token.client_id).await;
+        let guard = state.lock_client(&token.client_id).await?;
         let found = state
             .store
             .client_with_active_sessions(&token.client_id)
@@ -234,142 +199,18 @@ impl ClientCtx {
     }
 }
 
+/// The caller's flow (sign-in or sign-up) `found` by id, when the caller may continue it: 404 when it is unknown
+/// or another client's, 422 `verification_failed` when complete.
+pub fn own_open<T: Flow>(ctx: &ClientCtx, found: Option<T>) -> ApiResult<T> {
+    Ok(flows::open_for_client(found, &ctx.require()?.id)?)
+}
+
 /// The client's sessions that are active at `now`, oldest first.
 pub async fn active_sessions(
     state: &AppState,
     client_id: &str,
     now: i64,
 ) -> ApiResult<Vec<Session>> {
-    let inactivity = state.lifetimes.inactivity_ms;
     let sessions = state.store.client_sessions(client_id).await?;
-    Ok(sessions
-        .into_iter()
-        .filter(|s| s.is_active_at(now, inactivity))
-        .collect())
-}
-
-/// The last-active session: the stored one if still active, else the most recently active one, else none.
-pub fn pick_last_active(stored: Option<&str>, active: &[Session]) -> Option<String> {
-    if let Some(id) = stored.filter(|id| active.iter().any(|s| s.id == *id)) {
-        return Some(id.to_string());
-    }
-    active
-        .iter()
-        .max_by_key(|s| (s.last_active_at, s.created_at))
-        .map(|s| s.id.clone())
-}
-
-/// A user that must exist (a dangling reference is an internal error).
-pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
-    state
-        .store
-        .user(user_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("user {user_id} is missing")))
-}
-
-/// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
-/// Sessions and users come from one read (this runs on every client answer).
-pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiResult<ClientJson> {
-    let stored = state.store.active_sessions_with_users(&client.id).await?;
-    render_client_with(state, client, stored, now).await
-}
-
-/// [`render_client`] from the client's sessions as already read with
-/// [`Store::active_sessions_with_users`](crate::store::Store::active_sessions_with_users).
-pub async fn render_client_with(
-    state: &AppState,
-    client: &Client,
-    stored: Vec<SessionAndUser>,
-    now: i64,
-) -> ApiResult<ClientJson> {
-    let inactivity = state.lifetimes.inactivity_ms;
-    let mut active = Vec::new();
-    let mut sessions = Vec::new();
-    for (s, user) in stored {
-        if !s.is_active_at(now, inactivity) {
-            continue;
-        }
-        let user =
-            user.ok_or_else(|| ApiError::Internal(format!("user {} is missing", s.user_id)))?;
-        sessions.push(SessionJson::frontend(
-            &s,
-            s.status_at(now, inactivity),
-            &user,
-            inactivity,
-        ));
-        active.push(s);
-    }
-    let sign_in = match &client.sign_in_id {
-        Some(id) => match state
-            .store
-            .sign_in(id)
-            .await?
-            .filter(|s| s.status != SignInStatus::Complete)
-        {
-            Some(sign_in) => Some(SignInJson::new(
-                &sign_in,
-                &existing_user(state, &sign_in.user_id).await?,
-            )),
-            None => None,
-        },
-        None => None,
-    };
-    let sign_up = match &client.sign_up_id {
-        Some(id) => state
-            .store
-            .sign_up(id)
-            .await?
-            .filter(|s| s.status != SignUpStatus::Complete)
-            .map(|s| SignUpJson::from(&s)),
-        None => None,
-    };
-    Ok(ClientJson {
-        object: "client",
-        id: client.id.clone(),
-        last_active_session_id: pick_last_active(client.last_active_session_id.as_deref(), &active),
-        sessions,
-        sign_in,
-        sign_up,
-        created_at: client.created_at,
-        updated_at: client.updated_at,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::SessionStatus;
-
-    fn session(id: &str, last_active_at: i64) -> Session {
-        Session {
-            id: id.into(),
-            client_id: "client_1".into(),
-            user_id: "user_1".into(),
-            status: SessionStatus::Active,
-            last_active_at,
-            expire_at: i64::MAX,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-
-    #[test]
-    fn last_active_falls_back_to_most_recent() {
-        let active = [
-            session("sess_a", 10),
-            session("sess_b", 30),
-            session("sess_c", 20),
-        ];
-        assert_eq!(
-            pick_last_active(Some("sess_c"), &active).as_deref(),
-            Some("sess_c")
-        );
-        assert_eq!(
-            pick_last_active(Some("sess_gone"), &active).as_deref(),
-            Some("sess_b")
-        );
-        assert_eq!(pick_last_active(None, &active).as_deref(), Some("sess_b"));
-        assert_eq!(pick_last_active(Some("sess_a"), &[]), None);
-    }
+    Ok(state.clock(now).active(sessions))
 }

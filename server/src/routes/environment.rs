@@ -1,16 +1,34 @@
-//! `GET /v1/environment` and `GET /.well-known/jwks.json`.
+//! `GET /v1/environment`, `GET /.well-known/jwks.json` and `GET /healthz`.
 
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire;
 
 /// Instance settings (the object itself, not wrapped).
-pub async fn environment(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
-    Json(wire::environment(state.settings()))
+pub async fn environment(State(state): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(wire::environment(state.settings().await?)))
+}
+
+/// For load balancers: 200 `{"status":"ok"}` when the database answers, else 503 `{"status":"unavailable"}`.
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(err) => {
+            tracing::warn!("health check: {err}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Public keys for verifying session JWTs.

@@ -5,6 +5,8 @@ pub mod client;
 pub mod context;
 pub mod dev;
 pub mod environment;
+pub mod extract;
+pub mod render;
 pub mod rules;
 pub mod sessions;
 pub mod sign_in;
@@ -26,6 +28,7 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
     let mut api = Router::new()
         .route("/v1/environment", get(environment::environment))
         .route("/.well-known/jwks.json", get(environment::jwks))
+        .route("/healthz", get(environment::healthz))
         .route(
             "/v1/client",
             get(client::get).post(client::create).put(client::create),

@@ -10,6 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::context::active_sessions;
 use crate::attempts::{Attempt, Kind};
+use crate::domain::flows;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::mailer::Purpose;
@@ -150,16 +151,8 @@ pub async fn check_can_add_session(
 ) -> ApiResult<()> {
     let Some(client) = client else { return Ok(()) };
     let active = active_sessions(state, &client.id, now).await?;
-    if state.settings().single_session_mode {
-        if !active.is_empty() {
-            return Err(ApiError::SessionExists);
-        }
-    } else if let Some(existing) = user_id.and_then(|u| active.iter().find(|s| s.user_id == u)) {
-        return Err(ApiError::IdentifierAlreadySignedIn {
-            session_id: existing.id.clone(),
-        });
-    }
-    Ok(())
+    let single = state.settings().await?.single_session_mode;
+    Ok(flows::may_add_session(single, &active, user_id)?)
 }
 
 /// A new active session of `user_id` on `client`, made the client's last-active session.

@@ -7,8 +7,11 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::context::{active_sessions, existing_user, pick_last_active, ClientCtx, TokenHeader};
+use super::context::{active_sessions, ClientCtx};
+use super::extract::TokenHeader;
+use super::render::existing_user;
 use crate::auth::jwt::JwtKeys;
+use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::{Session, SessionStatus};
@@ -24,16 +27,15 @@ pub async fn touch(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
-    let inactivity = state.lifetimes.inactivity_ms;
+    let clock = state.clock(now);
     let (mut ctx, mut stored) = ClientCtx::load_for_render(&state, &token).await?;
     ctx.require()?;
     // Only the client's active sessions were read: an unknown, foreign or inactive id is 404 alike.
     let (session, user) = stored
         .iter_mut()
-        .find(|(s, _)| s.id == id && s.is_active_at(now, inactivity))
+        .find(|(s, _)| s.id == id && clock.is_active(s))
         .ok_or(ApiError::NotFound)?;
-    session.last_active_at = now;
-    session.updated_at = now;
+    rules::touch(session, clock);
     let session = session.clone();
     let user = user
         .clone()
@@ -46,12 +48,7 @@ pub async fn touch(
         .push(ctx.client_write()?)
         .push(Write::Session(session.clone()));
     state.store.apply(batch).await?;
-    let json = SessionJson::frontend(
-        &session,
-        session.status_at(now, inactivity),
-        &user,
-        inactivity,
-    );
+    let json = SessionJson::frontend(&session, clock.status(&session), &user, clock.inactivity_ms);
     ctx.respond_with(&state, json, stored).await
 }
 
@@ -113,9 +110,7 @@ pub async fn end_all(
     client.last_active_session_id = None;
     client.updated_at = now;
     batch.push(ctx.client_write()?);
-    for mut session in active {
-        session.status = SessionStatus::Ended;
-        session.updated_at = now;
+    for session in rules::end_all(active, state.clock(now)) {
         batch.push(Write::Session(session));
     }
     state.store.apply(batch).await?;
@@ -132,31 +127,33 @@ async fn sign_out(
     let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let client_id = ctx.require()?.id.clone();
-    let mut session = state
+    let session = state
         .store
         .session(&id)
         .await?
         .filter(|s| s.client_id == client_id)
         .ok_or(ApiError::NotFound)?;
-    if session.is_active_at(now, state.lifetimes.inactivity_ms) {
-        session.status = status;
-        session.updated_at = now;
-        let remaining: Vec<Session> = active_sessions(&state, &client_id, now)
-            .await?
-            .into_iter()
-            .filter(|s| s.id != session.id)
-            .collect();
-        let client = ctx.ensure(now);
-        client.last_active_session_id =
-            pick_last_active(client.last_active_session_id.as_deref(), &remaining);
-        client.updated_at = now;
-        let mut batch = WriteBatch::new();
-        batch
-            .push(ctx.client_write()?)
-            .push(Write::Session(session.clone()));
-        state.store.apply(batch).await?;
-    }
-    respond_session(&state, &ctx, &session, now).await
+    let active = active_sessions(&state, &client_id, now).await?;
+    let client = ctx.ensure(now);
+    let stored_last_active = client.last_active_session_id.as_deref();
+    let Some(ended) = rules::end_session(
+        session.clone(),
+        status,
+        stored_last_active,
+        &active,
+        state.clock(now),
+    ) else {
+        // Already inactive: returned as it is, nothing changes.
+        return respond_session(&state, &ctx, &session, now).await;
+    };
+    client.last_active_session_id = ended.last_active;
+    client.updated_at = now;
+    let mut batch = WriteBatch::new();
+    batch
+        .push(ctx.client_write()?)
+        .push(Write::Session(ended.session.clone()));
+    state.store.apply(batch).await?;
+    respond_session(&state, &ctx, &ended.session, now).await
 }
 
 /// The caller's session `id` if active at `now`; 404 otherwise (unknown, foreign or inactive alike).
@@ -171,7 +168,7 @@ async fn own_active_session(
         .store
         .session(id)
         .await?
-        .filter(|s| s.client_id == client.id && s.is_active_at(now, state.lifetimes.inactivity_ms))
+        .filter(|s| s.client_id == client.id && state.clock(now).is_active(s))
         .ok_or(ApiError::NotFound)
 }
 
@@ -182,13 +179,8 @@ async fn respond_session(
     session: &Session,
     now: i64,
 ) -> ApiResult<Response> {
-    let inactivity = state.lifetimes.inactivity_ms;
+    let clock = state.clock(now);
     let user = existing_user(state, &session.user_id).await?;
-    let json = SessionJson::frontend(
-        session,
-        session.status_at(now, inactivity),
-        &user,
-        inactivity,
-    );
+    let json = SessionJson::frontend(session, clock.status(session), &user, clock.inactivity_ms);
     ctx.respond(state, json).await
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::context::{existing_user, ClientCtx, ClientIp, TokenHeader};
+use super::context::{own_open, ClientCtx};
+use super::extract::{ClientIp, TokenHeader};
+use super::render::existing_user;
 use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
 use crate::attempts::{Attempt, Kind};
 use crate::auth::password;
@@ -33,7 +35,7 @@ pub async fn create(
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
     rules::check_creation_limits(&state, &client_id, &ip).await?;
-    if state.settings().single_session_mode {
+    if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
     let identifier = rules::normalize_identifier(form.required("identifier")?, "identifier")?;
@@ -129,7 +131,7 @@ pub async fn prepare_first_factor(
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
     let ctx = ClientCtx::load(&state, &token).await?;
-    let mut sign_in = own_open_sign_in(&state, &ctx, &id).await?;
+    let mut sign_in = own_open(&ctx, state.store.sign_in(&id).await?)?;
     let user = existing_user(&state, &sign_in.user_id).await?;
     match form.required("strategy")? {
         EMAIL_CODE => {
@@ -161,7 +163,7 @@ pub async fn attempt_first_factor(
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
-    let mut sign_in = own_open_sign_in(&state, &ctx, &id).await?;
+    let mut sign_in = own_open(&ctx, state.store.sign_in(&id).await?)?;
     let user = existing_user(&state, &sign_in.user_id).await?;
     match form.required("strategy")? {
         PASSWORD => {
@@ -214,23 +216,6 @@ pub async fn attempt_first_factor(
             "strategy must be password or email_code.",
         )),
     }
-}
-
-/// The caller's sign-in `id` that is not yet complete (404 when not the caller's, 422 when complete).
-async fn own_open_sign_in(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiResult<SignIn> {
-    let client = ctx.require()?;
-    let sign_in = state
-        .store
-        .sign_in(id)
-        .await?
-        .filter(|s| s.client_id == client.id)
-        .ok_or(ApiError::NotFound)?;
-    if sign_in.status == SignInStatus::Complete {
-        return Err(ApiError::VerificationFailed(
-            "This sign-in is already complete.".into(),
-        ));
-    }
-    Ok(sign_in)
 }
 
 /// Check a password under its reserved `attempt`: released when correct or refused by a full hashing queue, kept

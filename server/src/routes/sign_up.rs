@@ -5,7 +5,8 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::context::{ClientCtx, ClientIp, TokenHeader};
+use super::context::{own_open, ClientCtx};
+use super::extract::{ClientIp, TokenHeader};
 use super::rules::{self, CodeOutcome, EMAIL_CODE};
 use crate::attempts::Kind;
 use crate::auth::password;
@@ -35,7 +36,7 @@ pub async fn create(
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
     rules::check_creation_limits(&state, &client_id, &ip).await?;
-    if state.settings().single_session_mode {
+    if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
     let email = rules::normalize_email(form.required("email_address")?)?;
@@ -72,7 +73,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    if !state.settings().email_verification_required {
+    if !state.settings().await?.email_verification_required {
         return complete(&state, &mut ctx, sign_up, false, now).await;
     }
     let sign_up = SignUp {
@@ -105,7 +106,7 @@ pub async fn prepare_verification(
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
     let ctx = ClientCtx::load(&state, &token).await?;
-    let mut sign_up = own_open_sign_up(&state, &ctx, &id).await?;
+    let mut sign_up = own_open(&ctx, state.store.sign_up(&id).await?)?;
     check_strategy(&form)?;
     sign_up.verification =
         Some(rules::prepare_code(&state, &sign_up.email, Purpose::SignUp, now).await?);
@@ -126,7 +127,7 @@ pub async fn attempt_verification(
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
-    let mut sign_up = own_open_sign_up(&state, &ctx, &id).await?;
+    let mut sign_up = own_open(&ctx, state.store.sign_up(&id).await?)?;
     check_strategy(&form)?;
     let code = form.required("code")?;
     let mut verification = sign_up
@@ -162,23 +163,6 @@ fn check_strategy(form: &Form) -> ApiResult<()> {
             "strategy must be email_code.",
         )),
     }
-}
-
-/// The caller's sign-up `id` that is not yet complete (404 when not the caller's, 422 when complete).
-async fn own_open_sign_up(state: &AppState, ctx: &ClientCtx, id: &str) -> ApiResult<SignUp> {
-    let client = ctx.require()?;
-    let sign_up = state
-        .store
-        .sign_up(id)
-        .await?
-        .filter(|s| s.client_id == client.id)
-        .ok_or(ApiError::NotFound)?;
-    if sign_up.status == SignUpStatus::Complete {
-        return Err(ApiError::VerificationFailed(
-            "This sign-up is already complete.".into(),
-        ));
-    }
-    Ok(sign_up)
 }
 
 /// Create the user and a session in one transaction; the sign-up becomes complete.

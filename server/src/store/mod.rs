@@ -3,6 +3,9 @@
 //! Reads are individual methods; every write goes through [`Store::apply`], which runs a [`WriteBatch`]
 //! in one transaction, so a multi-step change (user + session + sign-up + client) is all or nothing.
 
+pub mod pg;
+pub mod pg_counters;
+mod rows;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -100,4 +103,53 @@ pub trait Store: Send + Sync {
     async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64>;
     /// Close connections cleanly (checkpointing the WAL).
     async fn close(&self);
+
+    /// Whether several server processes may share this store. When they may, nothing the store holds is cached in
+    /// a process (instance settings are read per request), and the instance secrets and rate-limit counters live in
+    /// the store too.
+    fn is_shared(&self) -> bool {
+        false
+    }
+    /// Hold the client's lock across every process sharing the store until the returned guard drops (requests of
+    /// one process are already serialised in memory before they ask). A store used by one process needs none.
+    async fn lock_client(&self, _client_id: &str) -> StoreResult<HeldLock> {
+        Ok(HeldLock::none())
+    }
+    /// The instance secret `name`: the stored one, else `candidate()` stored now. When several processes start
+    /// together, all of them get the value of the first insert. Only shared stores keep secrets.
+    async fn instance_secret(
+        &self,
+        _name: &str,
+        _candidate: &(dyn Fn() -> Result<String, String> + Send + Sync),
+    ) -> StoreResult<String> {
+        Err(StoreError::Database(
+            "this store keeps no instance secrets".into(),
+        ))
+    }
+    /// Rate-limit counters shared by every process on this store; `None` when the process keeps its own.
+    fn counters(&self) -> Option<std::sync::Arc<dyn crate::rate_limit::Counters>> {
+        None
+    }
+    /// Whether the database answers (`GET /healthz`).
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+/// A lock held in the store for as long as this value lives (see [`Store::lock_client`]).
+pub struct HeldLock {
+    /// The store's handle of the lock (e.g. the transaction holding it), released when dropped.
+    _held: Option<std::sync::Mutex<Box<dyn Send>>>,
+}
+
+impl HeldLock {
+    /// No lock (stores used by one process).
+    pub fn none() -> Self {
+        Self { _held: None }
+    }
+
+    /// A lock released when `held` drops.
+    pub fn new(held: impl Send + 'static) -> Self {
+        Self {
+            _held: Some(std::sync::Mutex::new(Box::new(held))),
+        }
+    }
 }

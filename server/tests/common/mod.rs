@@ -1,7 +1,9 @@
 //! Shared harness for the black-box integration tests of `clerk-wasm-server`.
 //!
 //! Every test starts its own server process (the real binary) on `127.0.0.1:0` with a fresh temporary data dir,
-//! SQLite file, static dir and pkg dir, and talks to it over real HTTP. The specs the tests are written from are
+//! database, static dir and pkg dir, and talks to it over real HTTP. The database is a fresh SQLite file, or, when
+//! `CLERK_TEST_POSTGRES_URL` names a PostgreSQL server (scripts/with-postgres.sh starts one), a fresh database
+//! created on it for the test: the same tests run against both stores. The specs the tests are written from are
 //! `shared/frontend-api.md` (wire contract) and `docs/server.md` (this server's choices).
 #![allow(dead_code)]
 
@@ -46,6 +48,7 @@ const SERVER_ENV: &[&str] = &[
     "CLERK_RATE_LIMIT_CLIENT",
     "CLERK_RATE_LIMIT_IP",
     "CLERK_REQUEST_TIMEOUT_SECS",
+    "CLERK_PUBLIC_URL",
     "CLERK_RATE_LIMIT_CLIENTS_IP",
     "CLERK_HEADER_READ_TIMEOUT_SECS",
     "CLERK_MAX_CONNECTIONS",
@@ -86,6 +89,114 @@ pub async fn sleep_until_ms(at_ms: i64, margin_ms: i64) {
     if wait > 0 {
         tokio::time::sleep(Duration::from_millis(wait as u64)).await;
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Database: SQLite by default, PostgreSQL when CLERK_TEST_POSTGRES_URL is set
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The PostgreSQL server to test against: an URL of a database on it whose user may create databases.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("CLERK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// The database a test's server uses: `sqlite://<root>/test.db`, or a fresh PostgreSQL database.
+pub fn default_database(root: &Path) -> String {
+    match postgres_admin_url() {
+        Some(admin) => fresh_postgres_database(&admin),
+        None => format!("sqlite://{}", root.join("test.db").display()),
+    }
+}
+
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+/// Create an empty database on the PostgreSQL server of `admin` and return its URL.
+pub fn fresh_postgres_database(admin: &str) -> String {
+    let name = format!(
+        "clerk_test_{}_{}",
+        std::process::id(),
+        DATABASES.fetch_add(1, Ordering::SeqCst)
+    );
+    let statement = format!("CREATE DATABASE {name}");
+    pg_block_on(|| async {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(admin)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {admin}: {e}"));
+        sqlx::query(&statement)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    });
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin, String::new()),
+    };
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    format!("{server}/{name}{query}")
+}
+
+/// Run the future `f` makes to completion on a thread and runtime of its own (tests call this from inside their
+/// own runtime).
+pub fn pg_block_on<Fut, F>(f: F) -> Fut::Output
+where
+    F: FnOnce() -> Fut + Send,
+    Fut: std::future::Future,
+    Fut::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(f())
+            })
+            .join()
+            .expect("database thread")
+    })
+}
+
+/// The first column of every row of `sql` (which must select one text column) on the database at `url`.
+pub fn pg_strings(url: &str, sql: &str) -> Vec<String> {
+    pg_block_on(|| async {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        let rows: Vec<(String,)> = sqlx::query_as(sql)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.into_iter().map(|(s,)| s).collect()
+    })
+}
+
+/// Run `sql` (one or more statements, no parameters) on the database at `url`.
+pub fn pg_execute(url: &str, sql: &str) {
+    pg_block_on(|| async {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        sqlx::raw_sql(sql)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
+}
+
+/// An instance secret stored in the PostgreSQL database at `url`.
+fn pg_secret(url: &str, name: &str) -> Option<String> {
+    pg_strings(
+        url,
+        &format!("SELECT value FROM instance_secrets WHERE name = '{name}'"),
+    )
+    .into_iter()
+    .next()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -162,6 +273,8 @@ pub struct Server {
     pub http: reqwest::Client,
     stderr_path: PathBuf,
     starts: usize,
+    /// The database used when the options name none: the test's SQLite file or PostgreSQL database.
+    default_db: String,
 }
 
 pub fn http_client() -> reqwest::Client {
@@ -184,7 +297,8 @@ impl Server {
     pub fn start_with(opts: Opts) -> Server {
         let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
         Self::prepare_dir(dir.path());
-        match Self::launch(dir, opts, 0) {
+        let default_db = default_database(dir.path());
+        match Self::launch(dir, opts, 0, default_db) {
             Ok(s) => s,
             Err(e) => panic!("server failed to start: {e}"),
         }
@@ -195,7 +309,7 @@ impl Server {
         let dir = tempfile::tempdir().expect("tempdir");
         Self::prepare_dir(dir.path());
         let stderr_path = dir.path().join("stderr-fail.log");
-        let mut cmd = Self::command(dir.path(), &opts);
+        let mut cmd = Self::command(dir.path(), &opts, &default_database(dir.path()));
         cmd.stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_path).unwrap())
             .stdin(Stdio::null());
@@ -232,7 +346,7 @@ impl Server {
         std::fs::write(pkg.join("x.wasm"), WASM_BYTES).unwrap();
     }
 
-    fn command(root: &Path, opts: &Opts) -> Command {
+    fn command(root: &Path, opts: &Opts, default_db: &str) -> Command {
         let mut cmd = match opts.fd_limit {
             Some(n) => {
                 let mut sh = Command::new("sh");
@@ -250,7 +364,7 @@ impl Server {
         cmd.arg("--data-dir").arg(root.join("data"));
         let db = match &opts.database_url {
             Some(u) => u.replace("{root}", &root.display().to_string()),
-            None => format!("sqlite://{}", root.join("test.db").display()),
+            None => default_db.to_string(),
         };
         cmd.arg("--database-url").arg(db);
         cmd.arg("--static-dir").arg(root.join("www"));
@@ -268,10 +382,15 @@ impl Server {
         cmd
     }
 
-    fn launch(dir: Arc<tempfile::TempDir>, opts: Opts, starts: usize) -> Result<Server, String> {
+    fn launch(
+        dir: Arc<tempfile::TempDir>,
+        opts: Opts,
+        starts: usize,
+        default_db: String,
+    ) -> Result<Server, String> {
         let root = dir.path().to_path_buf();
         let stderr_path = root.join(format!("stderr-{starts}.log"));
-        let mut cmd = Self::command(&root, &opts);
+        let mut cmd = Self::command(&root, &opts, &default_db);
         cmd.stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_path).unwrap())
             .stdin(Stdio::null());
@@ -323,6 +442,7 @@ impl Server {
             http: http_client(),
             stderr_path,
             starts: starts + 1,
+            default_db,
         };
         if server.secret.is_empty() {
             // The key was generated: with --dev it is printed, and it is always stored in <data-dir>/secret_key.
@@ -333,8 +453,8 @@ impl Server {
                 }
             }
             if server.secret.is_empty() {
-                if let Ok(s) = std::fs::read_to_string(server.data_dir().join("secret_key")) {
-                    server.secret = s.trim().to_string();
+                if let Some(s) = server.stored_secret_key() {
+                    server.secret = s;
                 }
             }
         }
@@ -345,7 +465,7 @@ impl Server {
     pub fn restart(&mut self, opts: Option<Opts>) {
         self.kill();
         let opts = opts.unwrap_or_else(|| self.opts.clone());
-        let mut new = Self::launch(self.dir.clone(), opts, self.starts)
+        let mut new = Self::launch(self.dir.clone(), opts, self.starts, self.default_db.clone())
             .unwrap_or_else(|e| panic!("restart failed: {e}"));
         // `new` now holds the old (already killed) process record; dropping it does nothing more.
         std::mem::swap(self, &mut new);
@@ -376,6 +496,75 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// The database URL the server was started with.
+    pub fn database_url(&self) -> String {
+        match &self.opts.database_url {
+            Some(u) => u.replace("{root}", &self.root().display().to_string()),
+            None => self.default_db.clone(),
+        }
+    }
+
+    /// Whether the server runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database_url().starts_with("postgres")
+    }
+
+    /// The generated backend secret key as stored: `<data-dir>/secret_key` with SQLite, the `instance_secrets`
+    /// table with PostgreSQL.
+    pub fn stored_secret_key(&self) -> Option<String> {
+        if self.on_postgres() {
+            pg_secret(&self.database_url(), "secret_key")
+        } else {
+            std::fs::read_to_string(self.data_dir().join("secret_key"))
+                .ok()
+                .map(|s| s.trim().to_string())
+        }
+    }
+
+    /// The JWT signing key (PKCS#8 PEM) as stored: `<data-dir>/jwt_rsa.pem` with SQLite, the `instance_secrets`
+    /// table with PostgreSQL.
+    pub fn stored_signing_key_pem(&self) -> Option<String> {
+        if self.on_postgres() {
+            pg_secret(&self.database_url(), "jwt_rsa_pem")
+        } else {
+            std::fs::read_to_string(self.data_dir().join("jwt_rsa.pem")).ok()
+        }
+    }
+
+    /// Everything the database holds, as bytes to search: the SQLite files, or every PostgreSQL row as text.
+    pub fn db_bytes(&self) -> Vec<u8> {
+        if self.on_postgres() {
+            let tables = [
+                "instance_settings",
+                "users",
+                "clients",
+                "sessions",
+                "sign_ins",
+                "sign_ups",
+                "instance_secrets",
+                "rate_counters",
+            ];
+            let mut all = Vec::new();
+            for table in tables {
+                for row in pg_strings(
+                    &self.database_url(),
+                    &format!("SELECT t::text FROM {table} t"),
+                ) {
+                    all.extend(row.into_bytes());
+                    all.push(b'\n');
+                }
+            }
+            return all;
+        }
+        let mut all = Vec::new();
+        for name in ["test.db", "test.db-wal", "test.db-journal", "test.db-shm"] {
+            if let Ok(b) = std::fs::read(self.root().join(name)) {
+                all.extend(b);
+            }
+        }
+        all
     }
 
     /// The server process's id.
@@ -1449,10 +1638,11 @@ pub fn verify_with_jwks(jwt: &str, jwks: &Value, issuer: &str) -> Result<Value, 
         .map_err(|e| format!("verify: {e}"))
 }
 
-/// The server's signing key, read from `<data-dir>/jwt_rsa.pem` (PKCS#8, or PKCS#1 as a fallback).
+/// The server's signing key as stored (see [`Server::stored_signing_key_pem`]).
 pub fn server_private_key(server: &Server) -> rsa::RsaPrivateKey {
-    let pem =
-        std::fs::read_to_string(server.data_dir().join("jwt_rsa.pem")).expect("read jwt_rsa.pem");
+    let pem = server
+        .stored_signing_key_pem()
+        .expect("the server's stored signing key");
     private_key_from_pem(&pem)
 }
 

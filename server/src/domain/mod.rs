@@ -1,0 +1,6 @@
+//! The server's rules, knowing neither HTTP nor SQL: handlers read what they need from the store, decide here,
+//! persist what the decision says, and respond. Each rule is a pure function of the values it is given (the clock
+//! included), unit-tested on its own.
+
+pub mod flows;
+pub mod sessions;
