@@ -26,9 +26,9 @@ pub async fn touch(
     token: TokenHeader,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
-    let clock = state.clock(now);
     let (mut ctx, mut stored) = ClientCtx::load_for_render(&state, &token).await?;
+    let now = ctx.now;
+    let clock = state.clock(now);
     ctx.require()?;
     // Only the client's active sessions were read: an unknown, foreign or inactive id is 404 alike.
     let (session, user) = stored
@@ -77,8 +77,8 @@ pub async fn tokens(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let session = own_active_session(&state, &ctx, &id, now).await?;
     let azp = headers
         .get(header::ORIGIN)
@@ -101,8 +101,8 @@ pub async fn end_all(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let client_id = ctx.ensure(now).id.clone();
     let mut batch = WriteBatch::new();
     let active = active_sessions(&state, &client_id, now).await?;
@@ -124,8 +124,8 @@ async fn sign_out(
     Path(id): Path<String>,
     status: SessionStatus,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let client_id = ctx.require()?.id.clone();
     let session = state
         .store
