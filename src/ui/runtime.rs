@@ -76,6 +76,25 @@ pub(crate) enum Effect {
     AddAccount,
 }
 
+impl Effect {
+    /// Whether the effect changes the instance, so it runs before the render (which then shows its outcome).
+    fn acts_on_instance(&self) -> bool {
+        matches!(self, Effect::Activate { .. })
+    }
+}
+
+/// What an update left for the runtime while the instance actions of an outer update run (see
+/// [`Runtime::updated`]).
+#[derive(Default)]
+struct Pending {
+    /// An outer update is running its instance actions.
+    nested: bool,
+    /// Render once they are done.
+    render: bool,
+    /// Effects to run after that render.
+    effects: Vec<Effect>,
+}
+
 /// An asynchronous call whose answer comes back as a message (dropped if the component is gone by then).
 pub(crate) type Task<M> = Pin<Box<dyn Future<Output = M>>>;
 
@@ -277,6 +296,8 @@ pub(crate) struct Runtime {
     subscription: RefCell<Option<Subscription>>,
     /// Unmounted: ignore late messages.
     closed: Cell<bool>,
+    /// The render and effects queued while an update's instance actions run.
+    pending: RefCell<Pending>,
 }
 
 /// Events delegated to the root (`true`: capture phase, for `error`, which does not bubble).
@@ -335,6 +356,7 @@ impl Runtime {
             outside: RefCell::new(Vec::new()),
             subscription: RefCell::new(None),
             closed: Cell::new(false),
+            pending: RefCell::new(Pending::default()),
         });
         let listeners = runtime.listen_all(runtime.root.unchecked_ref(), &INSIDE_EVENTS, false);
         *runtime.inside.borrow_mut() = listeners;
@@ -386,9 +408,33 @@ impl Runtime {
         })
     }
 
-    /// After an update: the render (when asked for), the document listeners the component now wants, then the
-    /// effects in order (until one closes the component).
+    /// After an update: first the effects that act on the instance (a switch), whose state change comes back at
+    /// once as a nested update; then one render for both (when either asked for one), the document listeners the
+    /// component now wants, and the other effects in order (until one closes the component). A nested update only
+    /// queues its render and effects for the outer one, so a click that changes the instance renders once.
     fn updated(self: &Rc<Self>, render: bool, effects: Vec<Effect>) {
+        let (actions, effects): (Vec<Effect>, Vec<Effect>) =
+            effects.into_iter().partition(Effect::acts_on_instance);
+        {
+            let mut pending = self.pending.borrow_mut();
+            pending.render |= render;
+            pending.effects.extend(effects);
+            if pending.nested {
+                // Inside an outer update's actions: it renders and runs these effects after them.
+                pending.effects.extend(actions);
+                return;
+            }
+            pending.nested = true;
+        }
+        for action in actions {
+            self.run(action);
+        }
+        let Pending {
+            render, effects, ..
+        } = self.pending.take();
+        if self.closed.get() {
+            return;
+        }
         if render {
             self.render();
         }
