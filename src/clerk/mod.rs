@@ -26,7 +26,7 @@ use persist::Persistence;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-pub use attempts::{request as attempt_request, FactorParams, SignInParams, SignUpParams};
+pub use attempts::{FactorParams, SignInCall, SignInParams, SignUpCall, SignUpParams};
 pub use futures::Shared;
 pub use listeners::ListenerId;
 pub use sessions::{SignOutKind, SignOutTarget};

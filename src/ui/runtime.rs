@@ -3,12 +3,11 @@
 //! the whole state into a fresh subtree. One delegated listener per event type sits on the component's root; the
 //! component follows the controller through one `addListener` subscription. Unmounting drops all of them.
 
-use super::appearance::Appearance;
-use super::dom::{self, Dom, El, Listener};
-use super::events::{Action, EventKind, UiEvent};
+use super::dom::{self, El, Listener};
+use super::env::Env;
+use super::events::{EventKind, UiEvent};
 use super::focus::{self, Focus};
-use super::localization::{Strings, Text};
-use super::props::FlowProps;
+use super::mounts::{self, Mounted};
 use crate::adapters::{page, spawn};
 use crate::clerk::{Controller, ListenerId};
 use std::cell::{Cell, RefCell};
@@ -17,40 +16,6 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget};
-
-/// What a component works with: the instance, its document, its strings and look, and a unique id prefix. Shared
-/// (`Rc`) by a mount and the modals it opens.
-pub(crate) struct Env {
-    /// The instance.
-    pub(crate) controller: Controller,
-    /// The host's document.
-    pub(crate) dom: Dom,
-    /// The strings in effect.
-    pub(crate) strings: Strings,
-    /// The look in effect.
-    pub(crate) appearance: Appearance,
-    /// Prefix of this mount's element ids (`cw7`), so labels and descriptions never collide.
-    pub(crate) id: String,
-}
-
-impl Env {
-    /// A unique element id for this mount.
-    pub(crate) fn id(&self, suffix: &str) -> String {
-        [self.id.as_str(), "-", suffix].concat()
-    }
-
-    /// A `<button type="button">` of `class` sending `action`, keyed (`data-cw-key`) by the action's name.
-    pub(crate) fn button(&self, action: Action, class: &str) -> El {
-        self.dom
-            .button(action, class)
-            .attr("data-cw-key", action.name())
-    }
-
-    /// [`Env::button`] reading `text`.
-    pub(crate) fn text_button(&self, action: Action, class: &str, text: Text) -> El {
-        self.button(action, class).text(self.strings.get(text))
-    }
-}
 
 /// Something an update asks for; run by the runtime after the render, in order. Plain data rather than closures:
 /// the code that carries each one out then exists once, in the runtime.
@@ -452,7 +417,7 @@ impl Runtime {
         match effect {
             Effect::Focus(target) => self.focus(target),
             Effect::Layout => self.layout(),
-            Effect::Close => super::unmount_host(&self.host),
+            Effect::Close => mounts::unmount_host(&self.host),
             Effect::Navigate(url) => page::navigate(&url),
             Effect::Activate {
                 session,
@@ -462,12 +427,7 @@ impl Runtime {
                 Ok(()) => after.iter().for_each(|url| page::navigate(url)),
                 Err(e) => page::warn_parts(&[failure, e.code(), ": ", e.message()]),
             },
-            Effect::AddAccount => super::modal::open(
-                self.env.clone(),
-                FlowProps::default(),
-                super::Start::SignIn,
-                true,
-            ),
+            Effect::AddAccount => (self.env.add_account)(self.env.clone()),
         }
     }
 
@@ -511,9 +471,11 @@ impl Runtime {
         }
         *self.outside.borrow_mut() = listeners;
     }
+}
 
+impl Mounted for Runtime {
     /// Removes every node and listener of the component.
-    pub(crate) fn unmount(&self) {
+    fn unmount(&self) {
         if self.closed.replace(true) {
             return;
         }
