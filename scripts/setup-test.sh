@@ -23,7 +23,8 @@ apt_packages+=(chromium chromium-driver firefox-esr)
 apt_packages+=(postgresql)
 
 # --- OpenID provider: the test identity provider for sign-in with an external provider ---
-# (add what it needs here; an npm package belongs in package.json and is installed by scripts/setup.sh)
+# scripts/idp.mjs runs npm's oidc-provider (a dev dependency in package.json, installed by scripts/setup.sh's
+# `npm ci`, because `npm start` runs it too as the demo identity provider) on the node that runs everything else.
 
 apt_missing=()
 for pkg in "${apt_packages[@]}"; do
