@@ -108,6 +108,18 @@ pub struct Config {
     /// Per-request timeout.
     #[arg(long, env = "CLERK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// OpenID Connect provider for social sign-in (repeatable):
+    /// `key=<short name>,issuer=<issuer URL>,client_id=<id>,client_secret=<secret>[,label=<button text>]`.
+    /// The environment variable holds the same list separated by `;`. Register `<public URL>/v1/oauth_callback` as
+    /// the redirect URI at the provider.
+    #[arg(
+        long = "oauth-provider",
+        env = "CLERK_OAUTH_PROVIDERS",
+        value_delimiter = ';',
+        hide_env_values = true,
+        value_parser = crate::oauth::config::parse_provider
+    )]
+    pub oauth_providers: Vec<crate::oauth::config::ProviderSpec>,
 }
 
 /// Validate `--public-url`: an http(s) origin; a trailing `/` is dropped.
@@ -169,6 +181,17 @@ mod tests {
         assert_eq!(c.allowed_origins, ["http://a", "http://b"]);
         assert!(c.dev);
         assert!(Config::try_parse_from(["x", "--secret-key", "nope"]).is_err());
+        let c = Config::try_parse_from([
+            "x",
+            "--oauth-provider",
+            "key=a,issuer=https://a.example,client_id=1,client_secret=2",
+            "--oauth-provider",
+            "key=b,issuer=http://127.0.0.1:9,client_id=1,client_secret=2,label=B",
+        ])
+        .expect("parse");
+        let keys: Vec<&str> = c.oauth_providers.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b"]);
+        assert!(Config::try_parse_from(["x", "--oauth-provider", "key=a"]).is_err());
         assert!(Config::try_parse_from(["x", "--secret-key", "sk_test_short"]).is_err());
         let c =
             Config::try_parse_from(["x", "--public-url", "https://auth.example/"]).expect("parse");

@@ -73,6 +73,10 @@ pub enum ApiError {
     /// The request took longer than the per-request timeout (`request_timeout`, 503).
     #[error("request timeout")]
     RequestTimeout,
+    /// The OpenID Connect provider asked for is configured but could not be reached yet
+    /// (`oauth_provider_unavailable`, 503).
+    #[error("oauth provider unavailable")]
+    ProviderUnavailable,
     /// Anything else: a bug or a database fault (`internal_clerk_error`, 500). The detail only goes to the log.
     #[error("internal error: {0}")]
     Internal(String),
@@ -114,7 +118,7 @@ impl ApiError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::RequestTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RequestTimeout | Self::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -140,6 +144,7 @@ impl ApiError {
             Self::BodyTooLarge => "request_body_too_large",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::RequestTimeout => "request_timeout",
+            Self::ProviderUnavailable => "oauth_provider_unavailable",
             Self::Internal(_) => "internal_clerk_error",
         }
     }
@@ -196,6 +201,10 @@ impl ApiError {
             Self::RequestTimeout => (
                 "Request timeout",
                 "The request took too long to process.".into(),
+            ),
+            Self::ProviderUnavailable => (
+                "Provider unavailable",
+                "The identity provider cannot be reached right now. Try again later.".into(),
             ),
             Self::Internal(_) => (
                 "Oops, an unexpected error occurred",

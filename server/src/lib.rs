@@ -14,6 +14,7 @@ pub mod locks;
 pub mod mailer;
 pub mod middleware;
 pub mod model;
+pub mod oauth;
 pub mod rate_limit;
 pub mod routes;
 pub mod seed;
@@ -75,6 +76,8 @@ pub struct Server {
     store: Arc<dyn Store>,
     config: Config,
     demo_users: Vec<&'static str>,
+    /// One line per OpenID Connect provider: discovered, or unavailable and retried.
+    provider_lines: Vec<String>,
     /// The address actually bound (the real port when `--addr` used port 0).
     pub local_addr: SocketAddr,
 }
@@ -107,6 +110,11 @@ impl Server {
             addr: config.addr,
             source,
         })?;
+        let providers = Arc::new(
+            oauth::provider::Providers::new(config.oauth_providers.clone())
+                .map_err(StartupError::Setup)?,
+        );
+        let provider_lines = providers.discover_all().await;
         let dev_mailer = Arc::new(DevMailer::new());
         let state = Arc::new(AppState::new(AppParts {
             store: store.clone(),
@@ -134,6 +142,7 @@ impl Server {
                 inactivity_ms: secs_to_ms(config.session_inactivity_secs),
                 code_ms: secs_to_ms(config.code_ttl_secs),
             },
+            providers,
         }));
         Ok(Self {
             listener,
@@ -141,6 +150,7 @@ impl Server {
             store,
             config,
             demo_users,
+            provider_lines,
             local_addr,
         })
     }
@@ -157,6 +167,7 @@ impl Server {
         for email in &self.demo_users {
             lines.push(format!("demo user: {email} / {}", seed::DEMO_PASSWORD));
         }
+        lines.extend(self.provider_lines.iter().cloned());
         lines
     }
 
@@ -194,7 +205,9 @@ impl Server {
             self.store.clone(),
             Duration::from_secs(self.config.empty_client_ttl_secs.max(1)),
         ));
+        let discovery = tokio::spawn(self.state.providers.clone().retry_discovery());
         listen::serve(self.listener, app, limits, shutdown).await;
+        discovery.abort();
         purge.abort();
         self.store.close().await;
         Ok(())

@@ -298,6 +298,110 @@ pub struct SignUp {
     pub updated_at: i64,
 }
 
+/// Where a sign-in with an OpenID Connect provider stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthStatus {
+    /// Sent to the provider; waiting for its callback.
+    Started,
+    /// The provider's callback verified an identity; waiting for the starting client to claim it with the nonce.
+    Verified,
+    /// The callback failed (the code says why); nothing more can happen.
+    Failed,
+    /// Claimed: a session was created.
+    Complete,
+}
+
+impl OAuthStatus {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Started => "started",
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+            Self::Complete => "complete",
+        }
+    }
+
+    /// Parse a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "started" => Self::Started,
+            "verified" => Self::Verified,
+            "failed" => Self::Failed,
+            "complete" => Self::Complete,
+            _ => return None,
+        })
+    }
+}
+
+/// The identity an OpenID Connect provider vouched for in a verified id_token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderIdentity {
+    /// The provider's `sub`: stable per provider.
+    pub subject: String,
+    /// Normalised (lowercase) email address, when the provider gave one.
+    pub email: Option<String>,
+    /// Whether the provider says it verified that address.
+    pub email_verified: bool,
+    /// `given_name`.
+    pub first_name: Option<String>,
+    /// `family_name`.
+    pub last_name: Option<String>,
+}
+
+/// A sign-in through an OpenID Connect provider: started by one client, completed at the provider, claimed back by
+/// the same client with a one-time nonce.
+#[derive(Debug, Clone)]
+pub struct OAuthSignIn {
+    /// `sia_…`
+    pub id: String,
+    /// The client that started it (and alone may claim it).
+    pub client_id: String,
+    /// The provider's configured key.
+    pub provider: String,
+    /// Hex SHA-256 of the `state` sent to the provider.
+    pub state_hash: String,
+    /// The OpenID `nonce` the id_token must carry.
+    pub nonce: String,
+    /// The PKCE code verifier (sent with the code exchange).
+    pub pkce_verifier: String,
+    /// Where the browser goes back to after the callback.
+    pub redirect_url: String,
+    /// Current status.
+    pub status: OAuthStatus,
+    /// Why the callback failed (`Failed` only).
+    pub error_code: Option<String>,
+    /// The verified identity (from `Verified` on).
+    pub identity: Option<ProviderIdentity>,
+    /// Hex SHA-256 of the one-time `rotating_token_nonce` handed to the browser by the callback.
+    pub token_nonce_hash: Option<String>,
+    /// Unix ms after which the `state` (while `Started`) or the nonce (while `Verified`) is no longer accepted.
+    pub expire_at: i64,
+    /// Set when complete.
+    pub created_session_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// A provider account linked to a user: the provider key and its `sub` identify it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalAccount {
+    /// `eac_…`
+    pub id: String,
+    /// The linked user.
+    pub user_id: String,
+    /// The provider's configured key.
+    pub provider: String,
+    /// What the provider said at the last sign-in.
+    pub identity: ProviderIdentity,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use crate::error::ApiResult;
 use crate::locks::KeyedLocks;
 use crate::mailer::{DevMailer, Mailer};
 use crate::model::InstanceSettings;
+use crate::oauth::provider::Providers;
 use crate::rate_limit::Counters;
 use crate::store::{HeldLock, Store, Write, WriteBatch};
 use tokio::sync::OwnedMutexGuard;
@@ -98,6 +99,8 @@ pub struct AppState {
     pub client_locks: KeyedLocks,
     /// Lifetimes.
     pub lifetimes: Lifetimes,
+    /// The OpenID Connect providers.
+    pub providers: Arc<Providers>,
 }
 
 /// A client's lock (see [`AppState::lock_client`]); the shared part is released before the local one.
@@ -130,6 +133,8 @@ pub struct AppParts {
     pub counters: Arc<dyn Counters>,
     /// Lifetimes.
     pub lifetimes: Lifetimes,
+    /// The OpenID Connect providers.
+    pub providers: Arc<Providers>,
 }
 
 impl AppState {
@@ -149,6 +154,7 @@ impl AppState {
             counters: p.counters,
             client_locks: KeyedLocks::new(),
             lifetimes: p.lifetimes,
+            providers: p.providers,
         }
     }
 

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use crate::model::{
-    InstanceSettings, Session, SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification,
+    ExternalAccount, InstanceSettings, OAuthSignIn, OAuthStatus, Session, SessionStatus, SignIn,
+    SignUp, SignUpStatus, User, Verification,
 };
 
 /// Minimum password length, published in the environment and enforced at sign-up.
@@ -54,6 +55,8 @@ pub struct UserJson {
     pub primary_email_address_id: String,
     /// The user's email addresses.
     pub email_addresses: Vec<EmailAddress>,
+    /// Linked provider accounts (filled in by the renderer that read them; empty otherwise).
+    pub external_accounts: Vec<ExternalAccountJson>,
     /// Whether a password is set.
     pub password_enabled: bool,
     /// Unix ms.
@@ -86,6 +89,7 @@ impl From<&User> for UserJson {
                     strategy: "email_code",
                 },
             }],
+            external_accounts: Vec::new(),
             password_enabled: u.password_hash.is_some(),
             created_at: u.created_at,
             updated_at: u.updated_at,
@@ -277,6 +281,145 @@ impl SignInJson {
     }
 }
 
+/// A linked provider account, as Clerk shows `external_accounts` of a user.
+#[derive(Debug, Serialize)]
+pub struct ExternalAccountJson {
+    /// Always `external_account`.
+    pub object: &'static str,
+    /// `eac_…`
+    pub id: String,
+    /// `oauth_custom_<key>`.
+    pub provider: String,
+    /// The provider's `sub`.
+    pub provider_user_id: String,
+    /// The email address the provider gave.
+    pub email_address: String,
+    /// First name at the provider.
+    pub first_name: String,
+    /// Last name at the provider.
+    pub last_name: String,
+    /// `verified` (the provider's id_token was verified).
+    pub verification: EmailVerificationState,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl From<&ExternalAccount> for ExternalAccountJson {
+    fn from(a: &ExternalAccount) -> Self {
+        let strategy = format!("oauth_custom_{}", a.provider);
+        Self {
+            object: "external_account",
+            id: a.id.clone(),
+            provider: strategy,
+            provider_user_id: a.identity.subject.clone(),
+            email_address: a.identity.email.clone().unwrap_or_default(),
+            first_name: a.identity.first_name.clone().unwrap_or_default(),
+            last_name: a.identity.last_name.clone().unwrap_or_default(),
+            verification: EmailVerificationState {
+                status: "verified",
+                strategy: "oauth_custom",
+            },
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// The first-factor verification of a sign-in through a provider.
+#[derive(Debug, Serialize)]
+pub struct ExternalVerificationJson {
+    /// `unverified` until the provider's callback, then `verified` or `failed`.
+    pub status: &'static str,
+    /// `oauth_custom_<key>`.
+    pub strategy: String,
+    /// Always null (no attempts are counted).
+    pub attempts: Option<i64>,
+    /// Unix ms until which the callback (then the claim) is accepted.
+    pub expire_at: Option<i64>,
+    /// Where to send the browser: the provider's authorization URL (only in the answer that starts the sign-in).
+    pub external_verification_redirect_url: Option<String>,
+    /// Why the callback failed (`failed` only): the code also given to the browser.
+    pub error: Option<String>,
+}
+
+/// A sign-in through an OpenID Connect provider.
+#[derive(Debug, Serialize)]
+pub struct OAuthSignInJson {
+    /// Always `sign_in_attempt`.
+    pub object: &'static str,
+    /// `sia_…`
+    pub id: String,
+    /// `needs_first_factor` until claimed, then `complete`.
+    pub status: &'static str,
+    /// The provider's email address once known.
+    pub identifier: Option<String>,
+    /// Always `["email_address"]`.
+    pub supported_identifiers: [&'static str; 1],
+    /// The provider's strategy.
+    pub supported_first_factors: Vec<FirstFactor>,
+    /// Always empty here.
+    pub supported_second_factors: Vec<FirstFactor>,
+    /// The provider verification.
+    pub first_factor_verification: ExternalVerificationJson,
+    /// Always null here.
+    pub second_factor_verification: Option<VerificationJson>,
+    /// Set when complete.
+    pub created_session_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+impl OAuthSignInJson {
+    /// Render `s`; `redirect_url` is the authorization URL, known only when the sign-in starts.
+    pub fn new(s: &OAuthSignIn, redirect_url: Option<String>) -> Self {
+        let strategy = format!("oauth_custom_{}", s.provider);
+        let status = match s.status {
+            OAuthStatus::Started => "unverified",
+            OAuthStatus::Verified | OAuthStatus::Complete => "verified",
+            OAuthStatus::Failed => "failed",
+        };
+        Self {
+            object: "sign_in_attempt",
+            id: s.id.clone(),
+            status: if s.status == OAuthStatus::Complete {
+                "complete"
+            } else {
+                "needs_first_factor"
+            },
+            identifier: s.identity.as_ref().and_then(|i| i.email.clone()),
+            supported_identifiers: ["email_address"],
+            supported_first_factors: Vec::new(),
+            supported_second_factors: Vec::new(),
+            first_factor_verification: ExternalVerificationJson {
+                status,
+                strategy,
+                attempts: None,
+                expire_at: Some(s.expire_at),
+                external_verification_redirect_url: redirect_url,
+                error: s.error_code.clone(),
+            },
+            second_factor_verification: None,
+            created_session_id: s.created_session_id.clone(),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// The in-flight sign-in of a client: with a password or code, or through a provider.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum AnySignInJson {
+    /// Password or email code.
+    Factor(SignInJson),
+    /// Through an OpenID Connect provider.
+    External(OAuthSignInJson),
+}
+
 /// `verifications` of a sign-up.
 #[derive(Debug, Serialize)]
 pub struct SignUpVerifications {
@@ -361,7 +504,7 @@ pub struct ClientJson {
     /// Active sessions only.
     pub sessions: Vec<SessionJson>,
     /// The in-flight sign-in.
-    pub sign_in: Option<SignInJson>,
+    pub sign_in: Option<AnySignInJson>,
     /// The in-flight sign-up.
     pub sign_up: Option<SignUpJson>,
     /// The current session.

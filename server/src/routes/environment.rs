@@ -13,7 +13,9 @@ use crate::wire;
 
 /// Instance settings (the object itself, not wrapped).
 pub async fn environment(State(state): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(wire::environment(state.settings().await?)))
+    let mut environment = wire::environment(state.settings().await?);
+    environment["user_settings"]["social"] = super::oauth::social_settings(&state.providers);
+    Ok(Json(environment))
 }
 
 /// For load balancers: 200 `{"status":"ok"}` when the database answers, else 503 `{"status":"unavailable"}`.

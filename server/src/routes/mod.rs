@@ -6,6 +6,7 @@ pub mod context;
 pub mod dev;
 pub mod environment;
 pub mod extract;
+pub mod oauth;
 pub mod render;
 pub mod rules;
 pub mod sessions;
@@ -42,6 +43,8 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
         .route("/v1/client/sessions/{id}/end", post(sessions::end))
         .route("/v1/client/sessions/{id}/tokens", post(sessions::tokens))
         .route("/v1/client/sign_ins", post(sign_in::create))
+        .route("/v1/client/sign_ins/{id}", get(oauth::get))
+        .route(oauth::CALLBACK_PATH, get(oauth::callback))
         .route(
             "/v1/client/sign_ins/{id}/prepare_first_factor",
             post(sign_in::prepare_first_factor),

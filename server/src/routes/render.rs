@@ -3,10 +3,14 @@
 
 use crate::domain::sessions::pick_last_active;
 use crate::error::{ApiError, ApiResult};
+use crate::model::OAuthStatus;
 use crate::model::{Client, SignInStatus, SignUpStatus, User};
 use crate::state::AppState;
 use crate::store::SessionAndUser;
-use crate::wire::{ClientJson, SessionJson, SignInJson, SignUpJson};
+use crate::wire::{
+    AnySignInJson, ClientJson, ExternalAccountJson, OAuthSignInJson, SessionJson, SignInJson,
+    SignUpJson,
+};
 
 /// A user that must exist (a dangling reference is an internal error).
 pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
@@ -49,19 +53,9 @@ pub async fn render_client_with(
         ));
         active.push(s);
     }
+    add_external_accounts(state, &mut sessions).await?;
     let sign_in = match &client.sign_in_id {
-        Some(id) => match state
-            .store
-            .sign_in(id)
-            .await?
-            .filter(|s| s.status != SignInStatus::Complete)
-        {
-            Some(sign_in) => Some(SignInJson::new(
-                &sign_in,
-                &existing_user(state, &sign_in.user_id).await?,
-            )),
-            None => None,
-        },
+        Some(id) => in_flight_sign_in(state, id).await?,
         None => None,
     };
     let sign_up = match &client.sign_up_id {
@@ -83,4 +77,43 @@ pub async fn render_client_with(
         created_at: client.created_at,
         updated_at: client.updated_at,
     })
+}
+
+/// The in-flight sign-in `id` (with a password or code, or through a provider), unless complete.
+async fn in_flight_sign_in(state: &AppState, id: &str) -> ApiResult<Option<AnySignInJson>> {
+    if let Some(sign_in) = state.store.sign_in(id).await? {
+        if sign_in.status == SignInStatus::Complete {
+            return Ok(None);
+        }
+        let user = existing_user(state, &sign_in.user_id).await?;
+        return Ok(Some(AnySignInJson::Factor(SignInJson::new(
+            &sign_in, &user,
+        ))));
+    }
+    Ok(state
+        .store
+        .oauth_sign_in(id)
+        .await?
+        .filter(|s| s.status != OAuthStatus::Complete)
+        .map(|s| AnySignInJson::External(OAuthSignInJson::new(&s, None))))
+}
+
+/// Fill in the sessions' users' linked provider accounts. Read only when providers are configured (one more read
+/// per client answer); without any, a server shows no accounts of providers it no longer offers.
+async fn add_external_accounts(state: &AppState, sessions: &mut [SessionJson]) -> ApiResult<()> {
+    if state.providers.all().is_empty() || sessions.is_empty() {
+        return Ok(());
+    }
+    let user_ids: Vec<String> = sessions.iter().map(|s| s.user_id.clone()).collect();
+    let accounts = state.store.external_accounts(&user_ids).await?;
+    for session in sessions.iter_mut() {
+        if let Some(user) = session.user.as_mut() {
+            user.external_accounts = accounts
+                .iter()
+                .filter(|a| a.user_id == user.id)
+                .map(ExternalAccountJson::from)
+                .collect();
+        }
+    }
+    Ok(())
 }

@@ -30,6 +30,12 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     form: Form,
 ) -> ApiResult<Response> {
+    if form
+        .get("strategy")
+        .is_some_and(|s| s.starts_with("oauth_"))
+    {
+        return super::oauth::start(&state, &token, &ip, &form).await;
+    }
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let now = ctx.now;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.

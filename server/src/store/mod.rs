@@ -3,6 +3,7 @@
 //! Reads are individual methods; every write goes through [`Store::apply`], which runs a [`WriteBatch`]
 //! in one transaction, so a multi-step change (user + session + sign-up + client) is all or nothing.
 
+mod oauth_rows;
 pub mod pg;
 pub mod pg_counters;
 mod rows;
@@ -10,7 +11,9 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
-use crate::model::{Client, InstanceSettings, Session, SignIn, SignUp, User};
+use crate::model::{
+    Client, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SignIn, SignUp, User,
+};
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +47,10 @@ pub enum Write {
     SignIn(SignIn),
     /// Upsert a sign-up.
     SignUp(SignUp),
+    /// Upsert a sign-in through an OpenID Connect provider.
+    OAuthSignIn(OAuthSignIn),
+    /// Upsert an external account, keyed by provider and subject (another user's → [`StoreError::Conflict`]).
+    ExternalAccount(ExternalAccount),
 }
 
 /// Writes applied in order, in one transaction.
@@ -97,6 +104,18 @@ pub trait Store: Send + Sync {
     async fn sign_in(&self, id: &str) -> StoreResult<Option<SignIn>>;
     /// A sign-up by id.
     async fn sign_up(&self, id: &str) -> StoreResult<Option<SignUp>>;
+    /// A sign-in through an OpenID Connect provider by id.
+    async fn oauth_sign_in(&self, id: &str) -> StoreResult<Option<OAuthSignIn>>;
+    /// A sign-in through an OpenID Connect provider by the hash of its `state`.
+    async fn oauth_sign_in_by_state(&self, state_hash: &str) -> StoreResult<Option<OAuthSignIn>>;
+    /// The external account of `provider` with this `subject`.
+    async fn external_account(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<ExternalAccount>>;
+    /// The external accounts of these users, oldest first.
+    async fn external_accounts(&self, user_ids: &[String]) -> StoreResult<Vec<ExternalAccount>>;
     /// Delete the clients that have no session (of any status) and no sign-in or sign-up touched at or after
     /// `idle_before_ms`, themselves untouched since before it, with their old sign-ins and sign-ups; returns how
     /// many clients went.

@@ -14,13 +14,23 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use super::oauth_rows::{
+    bind_external_account, bind_oauth_sign_in, ExternalAccountRow, OAuthSignInRow, OAuthSql,
+};
 use super::pg_counters::PgCounters;
 use super::rows::{
     session_user_columns, ClientRow, ClientSessionRow, SessionRow, SessionUserRow, SignInRow,
     SignUpRow, UserRow, VerificationCols,
 };
 use super::{HeldLock, SessionAndUser, Store, StoreError, StoreResult, Write, WriteBatch};
-use crate::model::{Client, InstanceSettings, Session, SessionStatus, SignIn, SignUp, User};
+use crate::model::{
+    Client, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus, SignIn, SignUp,
+    User,
+};
+
+/// The OpenID Connect tables' statements with PostgreSQL placeholders.
+static OAUTH_SQL: std::sync::LazyLock<OAuthSql> =
+    std::sync::LazyLock::new(|| OAuthSql::new(|n| format!("${n}")));
 
 /// Connections for queries per instance.
 const QUERY_CONNECTIONS: u32 = 16;
@@ -207,6 +217,16 @@ async fn apply_one(tx: &mut Transaction<'_, Postgres>, write: &Write) -> Result<
             .bind(s.updated_at)
             .execute(&mut **tx)
             .await?;
+        }
+        Write::OAuthSignIn(o) => {
+            bind_oauth_sign_in!(sqlx::query(&OAUTH_SQL.upsert_sign_in), o)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Write::ExternalAccount(a) => {
+            bind_external_account!(sqlx::query(&OAUTH_SQL.upsert_account), a)
+                .execute(&mut **tx)
+                .await?;
         }
     }
     Ok(())
@@ -399,6 +419,51 @@ impl Store for PgStore {
         row.map(SignUp::try_from).transpose()
     }
 
+    async fn oauth_sign_in(&self, id: &str) -> StoreResult<Option<OAuthSignIn>> {
+        let row: Option<OAuthSignInRow> =
+            sqlx::query_as("SELECT * FROM oauth_sign_ins WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(OAuthSignIn::try_from).transpose()
+    }
+
+    async fn oauth_sign_in_by_state(&self, state_hash: &str) -> StoreResult<Option<OAuthSignIn>> {
+        let row: Option<OAuthSignInRow> =
+            sqlx::query_as("SELECT * FROM oauth_sign_ins WHERE state_hash = $1")
+                .bind(state_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(OAuthSignIn::try_from).transpose()
+    }
+
+    async fn external_account(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<ExternalAccount>> {
+        let row: Option<ExternalAccountRow> =
+            sqlx::query_as("SELECT * FROM external_accounts WHERE provider = $1 AND subject = $2")
+                .bind(provider)
+                .bind(subject)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(ExternalAccount::from))
+    }
+
+    async fn external_accounts(&self, user_ids: &[String]) -> StoreResult<Vec<ExternalAccount>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<ExternalAccountRow> = sqlx::query_as(
+            "SELECT * FROM external_accounts WHERE user_id = ANY($1) ORDER BY created_at, id",
+        )
+        .bind(user_ids)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(ExternalAccount::from).collect())
+    }
+
     async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64> {
         // One statement: the sign-ins, sign-ups and clients go together (foreign keys are checked at its end). A
         // client that a request revives meanwhile on another instance makes the statement fail on its new session's
@@ -409,7 +474,9 @@ impl Store for PgStore {
                  AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = c.id)
                  AND NOT EXISTS (SELECT 1 FROM sign_ins i WHERE i.client_id = c.id AND i.updated_at >= $1)
                  AND NOT EXISTS (SELECT 1 FROM sign_ups u WHERE u.client_id = c.id AND u.updated_at >= $1)
+                 AND NOT EXISTS (SELECT 1 FROM oauth_sign_ins o WHERE o.client_id = c.id AND o.updated_at >= $1)
              ),
+             old_oauth_sign_ins AS (DELETE FROM oauth_sign_ins WHERE client_id IN (SELECT id FROM doomed)),
              old_sign_ins AS (DELETE FROM sign_ins WHERE client_id IN (SELECT id FROM doomed)),
              old_sign_ups AS (DELETE FROM sign_ups WHERE client_id IN (SELECT id FROM doomed))
              DELETE FROM clients WHERE id IN (SELECT id FROM doomed)",

@@ -10,12 +10,22 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
+use super::oauth_rows::{
+    bind_external_account, bind_oauth_sign_in, ExternalAccountRow, OAuthSignInRow, OAuthSql,
+};
 use super::rows::{
     session_user_columns, ClientRow, ClientSessionRow, SessionRow, SessionUserRow, SignInRow,
     SignUpRow, UserRow, VerificationCols,
 };
 use super::{SessionAndUser, Store, StoreError, StoreResult, Write, WriteBatch};
-use crate::model::{Client, InstanceSettings, Session, SessionStatus, SignIn, SignUp, User};
+use crate::model::{
+    Client, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus, SignIn, SignUp,
+    User,
+};
+
+/// The OpenID Connect tables' statements with SQLite placeholders.
+static OAUTH_SQL: std::sync::LazyLock<OAuthSql> =
+    std::sync::LazyLock::new(|| OAuthSql::new(|n| format!("?{n}")));
 
 /// How long a connection waits on a lock held by another connection before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -238,6 +248,16 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
             .execute(&mut **tx)
             .await?;
         }
+        Write::OAuthSignIn(o) => {
+            bind_oauth_sign_in!(sqlx::query(&OAUTH_SQL.upsert_sign_in), o)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Write::ExternalAccount(a) => {
+            bind_external_account!(sqlx::query(&OAUTH_SQL.upsert_account), a)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -387,6 +407,54 @@ impl Store for SqliteStore {
         row.map(SignUp::try_from).transpose()
     }
 
+    async fn oauth_sign_in(&self, id: &str) -> StoreResult<Option<OAuthSignIn>> {
+        let row: Option<OAuthSignInRow> =
+            sqlx::query_as("SELECT * FROM oauth_sign_ins WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?;
+        row.map(OAuthSignIn::try_from).transpose()
+    }
+
+    async fn oauth_sign_in_by_state(&self, state_hash: &str) -> StoreResult<Option<OAuthSignIn>> {
+        let row: Option<OAuthSignInRow> =
+            sqlx::query_as("SELECT * FROM oauth_sign_ins WHERE state_hash = ?")
+                .bind(state_hash)
+                .fetch_optional(&self.reader)
+                .await?;
+        row.map(OAuthSignIn::try_from).transpose()
+    }
+
+    async fn external_account(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<ExternalAccount>> {
+        let row: Option<ExternalAccountRow> =
+            sqlx::query_as("SELECT * FROM external_accounts WHERE provider = ? AND subject = ?")
+                .bind(provider)
+                .bind(subject)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(ExternalAccount::from))
+    }
+
+    async fn external_accounts(&self, user_ids: &[String]) -> StoreResult<Vec<ExternalAccount>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; user_ids.len()].join(", ");
+        let sql = format!(
+            "SELECT * FROM external_accounts WHERE user_id IN ({placeholders}) ORDER BY created_at, id"
+        );
+        let mut query = sqlx::query_as::<_, ExternalAccountRow>(&sql);
+        for id in user_ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.reader).await?;
+        Ok(rows.into_iter().map(ExternalAccount::from).collect())
+    }
+
     async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64> {
         let mut tx = self.writer.begin().await?;
         sqlx::query("CREATE TEMP TABLE IF NOT EXISTS purge_clients (id TEXT PRIMARY KEY NOT NULL)")
@@ -399,12 +467,13 @@ impl Store for SqliteStore {
             "INSERT INTO purge_clients (id) SELECT c.id FROM clients c WHERE c.updated_at < ?1
              AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = c.id)
              AND NOT EXISTS (SELECT 1 FROM sign_ins i WHERE i.client_id = c.id AND i.updated_at >= ?1)
-             AND NOT EXISTS (SELECT 1 FROM sign_ups u WHERE u.client_id = c.id AND u.updated_at >= ?1)",
+             AND NOT EXISTS (SELECT 1 FROM sign_ups u WHERE u.client_id = c.id AND u.updated_at >= ?1)
+             AND NOT EXISTS (SELECT 1 FROM oauth_sign_ins o WHERE o.client_id = c.id AND o.updated_at >= ?1)",
         )
         .bind(idle_before_ms)
         .execute(&mut *tx)
         .await?;
-        for table in ["sign_ins", "sign_ups"] {
+        for table in ["sign_ins", "sign_ups", "oauth_sign_ins"] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE client_id IN (SELECT id FROM purge_clients)"
             ))
