@@ -105,7 +105,8 @@ type OidcClient = oauth2::Client<
 /// All configured providers and the HTTP client that talks to them.
 pub struct Providers {
     list: Vec<Arc<Provider>>,
-    http: reqwest::Client,
+    /// Built only when a provider is configured (it loads the system's root certificates).
+    http: Option<reqwest::Client>,
 }
 
 /// The discovery document's fields used here.
@@ -125,12 +126,17 @@ impl Providers {
                 return Err(format!("--oauth-provider key {} is given twice", spec.key));
             }
         }
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(HTTP_TIMEOUT)
-            .connect_timeout(HTTP_TIMEOUT)
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
+        let http = if specs.is_empty() {
+            None
+        } else {
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(HTTP_TIMEOUT)
+                .connect_timeout(HTTP_TIMEOUT)
+                .build()
+                .map_err(|e| format!("HTTP client for the OpenID providers: {e}"))?;
+            Some(client)
+        };
         Ok(Self {
             list: specs
                 .into_iter()
@@ -161,11 +167,21 @@ impl Providers {
         self.list.iter().find(|p| p.spec.key == key)
     }
 
+    /// The HTTP client (present whenever a provider is).
+    fn http(&self) -> Result<&reqwest::Client, ProviderError> {
+        self.http
+            .as_ref()
+            .ok_or_else(|| ProviderError::Request("no HTTP client".into()))
+    }
+
     /// Discover every provider once, together; returns one line per provider saying how it went.
     pub async fn discover_all(&self) -> Vec<String> {
+        let Ok(http) = self.http() else {
+            return Vec::new();
+        };
         let mut tasks = tokio::task::JoinSet::new();
         for provider in &self.list {
-            let (provider, http) = (provider.clone(), self.http.clone());
+            let (provider, http) = (provider.clone(), http.clone());
             tasks.spawn(async move {
                 let result = provider.discover(&http).await;
                 (provider, result)
@@ -194,6 +210,7 @@ impl Providers {
 
     /// Keep discovering the providers that are not yet, with growing pauses, until all are (for ever).
     pub async fn retry_discovery(self: Arc<Self>) {
+        let Ok(http) = self.http() else { return };
         let mut pause = RETRY_FIRST;
         loop {
             let pending: Vec<_> = self
@@ -207,7 +224,7 @@ impl Providers {
             }
             tokio::time::sleep(pause).await;
             for provider in pending {
-                match provider.discover(&self.http).await {
+                match provider.discover(http).await {
                     Ok(()) => tracing::info!(provider = %provider.spec.key, "provider discovered"),
                     Err(e) => {
                         tracing::debug!(provider = %provider.spec.key, "discovery failed: {e}")
@@ -257,7 +274,7 @@ impl Providers {
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_string()))
-            .request_async(&self.http)
+            .request_async(self.http()?)
             .await
             .map_err(|e| ProviderError::Request(format!("code exchange: {}", describe(&e))))?;
         let token = response
@@ -268,7 +285,7 @@ impl Providers {
         let spec = &provider.spec;
         match id_token::verify(&token, &found.keys, &spec.issuer, &spec.client_id, nonce) {
             Err(e) if e.is_unknown_key() && found.keys_fetched.elapsed() >= JWKS_REFETCH_MIN => {
-                let keys = fetch_json::<JwkSet>(&self.http, &found.jwks_uri).await?;
+                let keys = fetch_json::<JwkSet>(self.http()?, &found.jwks_uri).await?;
                 let claims = id_token::verify(&token, &keys, &spec.issuer, &spec.client_id, nonce);
                 provider.set_discovered(Discovered {
                     authorization_endpoint: found.authorization_endpoint.clone(),
