@@ -8,13 +8,11 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{self, Form};
 use crate::ids;
 use crate::model::{InstanceSettings, SessionStatus};
 use crate::state::AppState;
-use crate::store::{Write, WriteBatch};
 use crate::wire::{SessionJson, UserJson};
 
 /// Proof that the request carried the secret key.
@@ -91,27 +89,11 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let clock = state.clock(ids::now_ms());
-    let found = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    let _guard = state.lock_client(&found.client_id).await?;
-    let session = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    let client = state.store.client(&session.client_id).await?;
-    let active = clock.active(state.store.client_sessions(&session.client_id).await?);
-    let stored_last_active = client
-        .as_ref()
-        .and_then(|c| c.last_active_session_id.clone());
-    let revoked = rules::revoke(session, stored_last_active.as_deref(), &active, clock);
-    let mut batch = WriteBatch::new();
-    if let Some(mut client) = client {
-        if client.last_active_session_id != revoked.last_active {
-            client.last_active_session_id = revoked.last_active.clone();
-            client.updated_at = clock.now;
-            batch.push(Write::Client(client));
-        }
-    }
-    batch.push(Write::Session(revoked.session.clone()));
-    state.store.apply(batch).await?;
+    let revoked = super::sessions::revoke_session(&state, &id, clock)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(SessionJson::backend(
-        &revoked.session,
+        &revoked,
         SessionStatus::Revoked,
         clock.inactivity_ms,
     ))

@@ -184,3 +184,36 @@ async fn respond_session(
     let json = SessionJson::frontend(session, clock.status(session), &user, clock.inactivity_ms);
     ctx.respond(state, json).await
 }
+
+/// Revoke session `id` whatever its status (backend revocation, `/v1/me` revocations), under its client's lock,
+/// moving that client's last-active session on when it was this one. `None` when there is no such session.
+pub async fn revoke_session(
+    state: &AppState,
+    id: &str,
+    clock: rules::Clock,
+) -> ApiResult<Option<Session>> {
+    let Some(found) = state.store.session(id).await? else {
+        return Ok(None);
+    };
+    let _guard = state.lock_client(&found.client_id).await?;
+    let Some(session) = state.store.session(id).await? else {
+        return Ok(None);
+    };
+    let client = state.store.client(&session.client_id).await?;
+    let active = clock.active(state.store.client_sessions(&session.client_id).await?);
+    let stored_last_active = client
+        .as_ref()
+        .and_then(|c| c.last_active_session_id.clone());
+    let revoked = rules::revoke(session, stored_last_active.as_deref(), &active, clock);
+    let mut batch = WriteBatch::new();
+    if let Some(mut client) = client {
+        if client.last_active_session_id != revoked.last_active {
+            client.last_active_session_id = revoked.last_active.clone();
+            client.updated_at = clock.now;
+            batch.push(Write::Client(client));
+        }
+    }
+    batch.push(Write::Session(revoked.session.clone()));
+    state.store.apply(batch).await?;
+    Ok(Some(revoked.session))
+}

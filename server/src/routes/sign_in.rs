@@ -220,7 +220,7 @@ pub async fn attempt_first_factor(
 
 /// Check a password under its reserved `attempt`: released when correct or refused by a full hashing queue, kept
 /// when wrong (or when the check itself fails: an attempt that was not evaluated to the end still counts).
-async fn verify_password(
+pub(crate) async fn verify_password(
     state: &AppState,
     user: &User,
     password: &str,
