@@ -108,6 +108,10 @@ pub struct Session {
     pub status: SessionStatus,
     /// Unix ms of the last touch.
     pub last_active_at: i64,
+    /// `User-Agent` of the request that created or last touched the session.
+    pub user_agent: Option<String>,
+    /// Peer address of that request.
+    pub ip_address: Option<String>,
     /// Unix ms after which the session is expired.
     pub expire_at: i64,
     /// Unix ms.
@@ -309,6 +313,8 @@ mod tests {
             user_id: "user_1".into(),
             status,
             last_active_at: 1_000,
+            user_agent: None,
+            ip_address: None,
             expire_at: 10_000,
             created_at: 1_000,
             updated_at: 1_000,

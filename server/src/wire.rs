@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::domain::activity::parse_user_agent;
 use crate::model::{
     InstanceSettings, Session, SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification,
 };
@@ -136,6 +137,9 @@ pub struct SessionJson {
     /// `client_…` (backend listings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// The device of the request that created or last touched the session (`GET /v1/me/sessions/active` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_activity: Option<SessionActivityJson>,
     /// Unix ms.
     pub created_at: i64,
     /// Unix ms.
@@ -172,8 +176,44 @@ impl SessionJson {
             user: None,
             public_user_data: None,
             client_id: Some(s.client_id.clone()),
+            latest_activity: None,
             created_at: s.created_at,
             updated_at: s.updated_at,
+        }
+    }
+}
+
+/// `latest_activity` of a session: what its latest request's `User-Agent` and address say about the device.
+#[derive(Debug, Serialize)]
+pub struct SessionActivityJson {
+    /// Always `session_activity`.
+    pub object: &'static str,
+    /// `sact_…`, derived from the session id (one activity per session).
+    pub id: String,
+    /// `Chrome`, `Firefox`, `Safari`, `Edge`, `Opera`, or empty when unknown.
+    pub browser_name: String,
+    /// The browser's version, or empty.
+    pub browser_version: String,
+    /// `desktop`, `mobile` or `tablet`.
+    pub device_type: &'static str,
+    /// Whether the device is a phone or tablet.
+    pub is_mobile: bool,
+    /// The peer address, null for sessions older than activity recording.
+    pub ip_address: Option<String>,
+}
+
+impl SessionActivityJson {
+    /// The latest activity of `s`.
+    pub fn of(s: &Session) -> Self {
+        let device = parse_user_agent(s.user_agent.as_deref().unwrap_or(""));
+        Self {
+            object: "session_activity",
+            id: format!("sact_{}", s.id.strip_prefix("sess_").unwrap_or(&s.id)),
+            is_mobile: device.is_mobile(),
+            browser_name: device.browser_name,
+            browser_version: device.browser_version,
+            device_type: device.device_type,
+            ip_address: s.ip_address.clone(),
         }
     }
 }

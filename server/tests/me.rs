@@ -338,3 +338,86 @@ async fn active_sessions_lists_every_client_and_revoke_ends_another_clients_sess
     // B, on the same client as A, is untouched.
     assert!(find_session(&c1.client().await, &b1).is_some());
 }
+
+const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+const LINUX_FIREFOX: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
+fn activity_of<'a>(list: &'a Value, sid: &str) -> &'a Value {
+    &list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == sid)
+        .unwrap_or_else(|| panic!("{sid} not listed: {list}"))["latest_activity"]
+}
+
+#[tokio::test]
+async fn active_sessions_show_the_device_of_the_latest_request() {
+    let s = Server::start();
+    let ea = email("me-activity");
+    s.client().sign_up(&ea, PASSWORD).await;
+    let (c1, c2) = (s.client(), Client::from_source(&s, "127.0.0.2"));
+    let s1 = c1.sign_in(&ea).await;
+    // Signed in from a phone: the creating request is the latest activity.
+    let r = c2
+        .send(
+            Method::POST,
+            "/v1/client/sign_ins",
+            Body::Form(&[("identifier", &ea), ("password", PASSWORD)]),
+            &[("user-agent", ANDROID_CHROME)],
+        )
+        .await;
+    let s2 = r.response()["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = c1
+        .get(&me("/sessions/active", &s1))
+        .await
+        .response()
+        .clone();
+    let phone = activity_of(&list, &s2);
+    assert_eq!(phone["object"], "session_activity");
+    assert_eq!(phone["browser_name"], "Chrome");
+    assert_eq!(phone["browser_version"], "131.0.0.0");
+    assert_eq!(phone["device_type"], "mobile");
+    assert_eq!(phone["is_mobile"], true);
+    assert_eq!(phone["ip_address"], "127.0.0.2");
+    // No User-Agent: unknown browser, the address still recorded.
+    let plain = activity_of(&list, &s1);
+    assert_eq!(
+        (plain["browser_name"].as_str(), plain["is_mobile"].as_bool()),
+        (Some(""), Some(false))
+    );
+    assert_eq!(plain["ip_address"], "127.0.0.1");
+    // A touch from another browser replaces it.
+    c2.send(
+        Method::POST,
+        &format!("/v1/client/sessions/{s2}/touch"),
+        Body::Form(&[]),
+        &[("user-agent", LINUX_FIREFOX)],
+    )
+    .await
+    .response();
+    let list = c2
+        .get(&me("/sessions/active", &s2))
+        .await
+        .response()
+        .clone();
+    let desktop = activity_of(&list, &s2);
+    assert_eq!(
+        (
+            desktop["browser_name"].as_str(),
+            desktop["browser_version"].as_str(),
+            desktop["device_type"].as_str(),
+            desktop["is_mobile"].as_bool()
+        ),
+        (Some("Firefox"), Some("128.0"), Some("desktop"), Some(false))
+    );
+    // Client listings do not carry it.
+    assert!(find_session(&c2.client().await, &s2)
+        .unwrap()
+        .get("latest_activity")
+        .is_none());
+}

@@ -20,7 +20,7 @@ use crate::ids;
 use crate::model::{Session, User};
 use crate::state::AppState;
 use crate::store::{Write, WriteBatch};
-use crate::wire::{SessionJson, UserJson, PASSWORD_MIN_LENGTH};
+use crate::wire::{SessionActivityJson, SessionJson, UserJson, PASSWORD_MIN_LENGTH};
 
 /// Longest accepted first / last name (as at sign-up).
 const NAME_MAX_LENGTH: usize = 256;
@@ -191,8 +191,8 @@ async fn revoke_others(
     Ok(())
 }
 
-/// `GET /v1/me/sessions/active`: this user's active sessions on all clients, newest first, as `{response, client}`
-/// (ClerkJS reads `response`).
+/// `GET /v1/me/sessions/active`: this user's active sessions on all clients, newest first, each with its
+/// `latest_activity`, as `{response, client}` (ClerkJS reads `response`).
 pub async fn active_sessions(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
@@ -206,7 +206,10 @@ pub async fn active_sessions(
         .await?
         .iter()
         .filter(|s| clock.is_active(s))
-        .map(|s| SessionJson::frontend(s, clock.status(s), &user, clock.inactivity_ms))
+        .map(|s| SessionJson {
+            latest_activity: Some(SessionActivityJson::of(s)),
+            ..SessionJson::frontend(s, clock.status(s), &user, clock.inactivity_ms)
+        })
         .collect();
     ctx.respond(&state, sessions).await
 }

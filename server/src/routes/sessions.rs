@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::context::{active_sessions, ClientCtx};
-use super::extract::TokenHeader;
+use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::sessions as rules;
@@ -19,11 +19,13 @@ use crate::state::AppState;
 use crate::store::{Write, WriteBatch};
 use crate::wire::SessionJson;
 
-/// Mark the session active now and make it the client's last-active session. The client, its sessions and their
+/// Mark the session active now (recording this request as its latest activity) and make it the client's last-active
+/// session. The client, its sessions and their
 /// users are read once; the answer renders them with this touch applied instead of reading them again.
 pub async fn touch(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
+    activity: Activity,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
@@ -36,6 +38,7 @@ pub async fn touch(
         .find(|(s, _)| s.id == id && clock.is_active(s))
         .ok_or(ApiError::NotFound)?;
     rules::touch(session, clock);
+    activity.record(session);
     let session = session.clone();
     let user = user
         .clone()

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::context::{own_open, ClientCtx};
-use super::extract::{ClientIp, TokenHeader};
+use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
 use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
 use crate::attempts::{Attempt, Kind};
@@ -27,14 +27,15 @@ const MAX_PASSWORD_LEN: usize = 1024;
 pub async fn create(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
-    ClientIp(ip): ClientIp,
+    activity: Activity,
     form: Form,
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
+    let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
-    rules::check_creation_limits(&state, &client_id, &ip).await?;
+    rules::check_creation_limits(&state, &client_id, ip).await?;
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
@@ -57,7 +58,7 @@ pub async fn create(
     }
     // Reserved before anything else is known, so it is the same for known and unknown identifiers.
     let attempt = match password {
-        Some(_) => Some(rules::begin_attempt(&state, Kind::Password, &identifier, &ip).await?),
+        Some(_) => Some(rules::begin_attempt(&state, Kind::Password, &identifier, ip).await?),
         None => None,
     };
     let Some(user) = state.store.user_by_email(&identifier).await? else {
@@ -100,6 +101,7 @@ pub async fn create(
         return complete(
             &state,
             &mut ctx,
+            &activity,
             sign_in,
             &user,
             password_verification(),
@@ -157,11 +159,12 @@ pub async fn prepare_first_factor(
 pub async fn attempt_first_factor(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
-    ClientIp(ip): ClientIp,
+    activity: Activity,
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
     let now = ids::now_ms();
+    let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let mut sign_in = own_open(&ctx, state.store.sign_in(&id).await?)?;
     let user = existing_user(&state, &sign_in.user_id).await?;
@@ -172,11 +175,12 @@ pub async fn attempt_first_factor(
             if password.len() > MAX_PASSWORD_LEN {
                 return Err(ApiError::PasswordIncorrect);
             }
-            let attempt = rules::begin_attempt(&state, Kind::Password, &user.email, &ip).await?;
+            let attempt = rules::begin_attempt(&state, Kind::Password, &user.email, ip).await?;
             verify_password(&state, &user, password, attempt).await?;
             complete(
                 &state,
                 &mut ctx,
+                &activity,
                 sign_in,
                 &user,
                 password_verification(),
@@ -194,7 +198,7 @@ pub async fn attempt_first_factor(
                     ApiError::VerificationFailed("No code was sent for this sign-in.".into())
                 })?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
-            let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, &ip).await?;
+            let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, ip).await?;
             let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
             if outcome == CodeOutcome::Incorrect {
                 attempt.failed();
@@ -202,7 +206,16 @@ pub async fn attempt_first_factor(
                 attempt.succeeded(state.counters.as_ref()).await;
             }
             if outcome == CodeOutcome::Verified {
-                return complete(&state, &mut ctx, sign_in, &user, verification, now).await;
+                return complete(
+                    &state,
+                    &mut ctx,
+                    &activity,
+                    sign_in,
+                    &user,
+                    verification,
+                    now,
+                )
+                .await;
             }
             sign_in.verification = Some(verification);
             sign_in.updated_at = now;
@@ -259,13 +272,14 @@ fn password_verification() -> Verification {
 async fn complete(
     state: &AppState,
     ctx: &mut ClientCtx,
+    activity: &Activity,
     mut sign_in: SignIn,
     user: &User,
     verification: Verification,
     now: i64,
 ) -> ApiResult<Response> {
     let client = ctx.ensure(now);
-    let session = rules::new_session(state, client, &user.id, now);
+    let session = rules::new_session(state, client, &user.id, activity, now);
     client.sign_in_id = None;
     sign_in.status = SignInStatus::Complete;
     sign_in.verification = Some(verification);

@@ -129,10 +129,12 @@ async fn apply_one(tx: &mut Transaction<'_, Postgres>, write: &Write) -> Result<
         }
         Write::Session(s) => {
             sqlx::query(
-                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at,
+                 user_agent, ip_address)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_active_at = excluded.last_active_at,
-                 expire_at = excluded.expire_at, updated_at = excluded.updated_at",
+                 expire_at = excluded.expire_at, updated_at = excluded.updated_at, user_agent = excluded.user_agent,
+                 ip_address = excluded.ip_address",
             )
             .bind(&s.id)
             .bind(&s.client_id)
@@ -142,6 +144,8 @@ async fn apply_one(tx: &mut Transaction<'_, Postgres>, write: &Write) -> Result<
             .bind(s.expire_at)
             .bind(s.created_at)
             .bind(s.updated_at)
+            .bind(&s.user_agent)
+            .bind(&s.ip_address)
             .execute(&mut **tx)
             .await?;
         }

@@ -159,10 +159,12 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
         }
         Write::Session(s) => {
             sqlx::query(
-                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at,
+                 user_agent, ip_address)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_active_at = excluded.last_active_at,
-                 expire_at = excluded.expire_at, updated_at = excluded.updated_at",
+                 expire_at = excluded.expire_at, updated_at = excluded.updated_at, user_agent = excluded.user_agent,
+                 ip_address = excluded.ip_address",
             )
             .bind(&s.id)
             .bind(&s.client_id)
@@ -172,6 +174,8 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
             .bind(s.expire_at)
             .bind(s.created_at)
             .bind(s.updated_at)
+            .bind(&s.user_agent)
+            .bind(&s.ip_address)
             .execute(&mut **tx)
             .await?;
         }
@@ -477,6 +481,8 @@ mod tests {
             user_id: user_id.into(),
             status,
             last_active_at: created_at,
+            user_agent: None,
+            ip_address: None,
             expire_at: i64::MAX,
             created_at,
             updated_at: created_at,
