@@ -3,5 +3,6 @@
 //! included), unit-tested on its own.
 
 pub mod activity;
+pub mod emails;
 pub mod flows;
 pub mod sessions;

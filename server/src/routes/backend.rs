@@ -100,7 +100,7 @@ pub async fn revoke(
     .into_response())
 }
 
-/// `PATCH /v1/instance`: `single_session_mode` and/or `email_verification_required`.
+/// `PATCH /v1/instance`: any of `single_session_mode`, `email_verification_required`, `delete_self_enabled`.
 pub async fn instance(
     _: BackendAuth,
     State(state): State<Arc<AppState>>,
@@ -108,18 +108,21 @@ pub async fn instance(
 ) -> ApiResult<Response> {
     let single = form.bool("single_session_mode")?;
     let verification = form.bool("email_verification_required")?;
-    if single.is_none() && verification.is_none() {
+    let delete_self = form.bool("delete_self_enabled")?;
+    if single.is_none() && verification.is_none() && delete_self.is_none() {
         return Err(ApiError::ParamMissing("single_session_mode"));
     }
     let current = state.settings().await?;
     let updated = InstanceSettings {
         single_session_mode: single.unwrap_or(current.single_session_mode),
         email_verification_required: verification.unwrap_or(current.email_verification_required),
+        delete_self_enabled: delete_self.unwrap_or(current.delete_self_enabled),
     };
     state.set_settings(updated).await?;
     Ok(Json(serde_json::json!({
         "single_session_mode": updated.single_session_mode,
         "email_verification_required": updated.email_verification_required,
+        "delete_self_enabled": updated.delete_self_enabled,
     }))
     .into_response())
 }

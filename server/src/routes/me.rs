@@ -6,21 +6,26 @@ use std::sync::Arc;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
-use super::context::ClientCtx;
+use super::context::{self, ClientCtx};
 use super::extract::{ClientIp, TokenHeader};
 use super::render::existing_user;
 use super::rules;
+use super::rules::{CodeOutcome, EMAIL_CODE};
 use super::sessions::revoke_session;
 use super::sign_in::verify_password;
 use crate::attempts::Kind;
 use crate::auth::password;
+use crate::domain::{emails, sessions};
 use crate::error::{ApiError, ApiResult};
 use crate::form::{self, Form};
 use crate::ids;
-use crate::model::{Session, User};
+use crate::mailer::Purpose;
+use crate::model::{EmailAddress, Session, User};
 use crate::state::AppState;
-use crate::store::{Write, WriteBatch};
-use crate::wire::{SessionActivityJson, SessionJson, UserJson, PASSWORD_MIN_LENGTH};
+use crate::store::{StoreError, Write, WriteBatch};
+use crate::wire::{
+    DeletedJson, EmailAddressJson, SessionActivityJson, SessionJson, UserJson, PASSWORD_MIN_LENGTH,
+};
 
 /// Longest accepted first / last name (as at sign-up).
 const NAME_MAX_LENGTH: usize = 256;
@@ -78,15 +83,26 @@ pub async fn update(
     form: Form,
 ) -> ApiResult<Response> {
     let Me { ctx, mut user, .. } = load(&state, &token, query.as_deref()).await?;
+    let now = ids::now_ms();
     let first = name_param(&form, "first_name")?;
     let last = name_param(&form, "last_name")?;
-    if let Some(id) = form.get("primary_email_address_id") {
-        if id != user.email_id || !user.email_verified {
-            return Err(ApiError::invalid(
+    let swap = match form.get("primary_email_address_id") {
+        Some(id) => emails::make_primary(&user, id, now).map_err(|_| {
+            ApiError::invalid(
                 "primary_email_address_id",
                 "primary_email_address_id must be a verified email address of this user.",
-            ));
-        }
+            )
+        })?,
+        None => None,
+    };
+    let mut batch = WriteBatch::new();
+    let mut demoted = None;
+    if let Some(swap) = swap {
+        // The promoted address leaves the other addresses before the user row takes it; the old primary joins them
+        // after the user row let it go (unique indexes hold at every step).
+        batch.push(Write::DeleteEmailAddress(swap.promoted_id));
+        demoted = Some(Write::EmailAddress(swap.demoted));
+        user = swap.user;
     }
     if let Some(first) = first {
         user.first_name = first;
@@ -94,10 +110,10 @@ pub async fn update(
     if let Some(last) = last {
         user.last_name = last;
     }
-    user.updated_at = ids::now_ms();
-    let mut batch = WriteBatch::new();
+    user.updated_at = now;
     batch.push(Write::User(user.clone()));
-    state.store.apply(batch).await?;
+    batch.0.extend(demoted);
+    apply_unique(&state, batch).await?;
     ctx.respond(&state, UserJson::from(&user)).await
 }
 
@@ -246,4 +262,203 @@ pub async fn revoke(
     let ctx = ClientCtx::load(&state, &token).await?;
     let json = SessionJson::frontend(&revoked, clock.status(&revoked), &user, clock.inactivity_ms);
     ctx.respond(&state, json).await
+}
+
+/// Apply `batch`; a unique index refusing it means the address is another account's → `form_identifier_exists`.
+async fn apply_unique(state: &AppState, batch: WriteBatch) -> ApiResult<()> {
+    match state.store.apply(batch).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => Err(ApiError::IdentifierExists),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The error of a refused change to the user's email addresses.
+fn refused(refused: emails::Refused) -> ApiError {
+    match refused {
+        emails::Refused::Taken => ApiError::IdentifierExists,
+        emails::Refused::NotFound => ApiError::NotFound,
+        emails::Refused::TooMany => ApiError::invalid(
+            "email_address",
+            format!(
+                "A user can have at most {} email addresses.",
+                emails::MAX_EMAIL_ADDRESSES
+            ),
+        ),
+        emails::Refused::Primary => ApiError::ParamInvalid {
+            param: None,
+            reason: "The primary email address cannot be verified or removed; make another verified address \
+                     primary first."
+                .into(),
+        },
+        emails::Refused::NotVerified => ApiError::invalid(
+            "primary_email_address_id",
+            "primary_email_address_id must be a verified email address of this user.",
+        ),
+        emails::Refused::AlreadyVerified => {
+            ApiError::VerificationFailed("This email address is already verified.".into())
+        }
+    }
+}
+
+/// `POST /v1/me/email_addresses`: `email_address` (normalised as at sign-up), added unverified. Refused with
+/// `form_identifier_exists` when this user has it already or another user verified it.
+pub async fn add_email(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    RawQuery(query): RawQuery,
+    form: Form,
+) -> ApiResult<Response> {
+    let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
+    let email = rules::normalize_email(form.required("email_address")?)?;
+    let owner = state.store.user_by_email(&email).await?;
+    emails::may_add(&user, &email, owner.as_ref()).map_err(refused)?;
+    let address = emails::new_address(ids::new_id("idn_"), &user.id, email, ids::now_ms());
+    let mut batch = WriteBatch::new();
+    batch.push(Write::EmailAddress(address.clone()));
+    apply_unique(&state, batch).await?;
+    ctx.respond(&state, EmailAddressJson::from(&address)).await
+}
+
+/// `POST /v1/me/email_addresses/{id}/prepare_verification`: `strategy=email_code` (optional): a 6-digit code to the
+/// address, under the same per-recipient limit as sign-in codes.
+pub async fn prepare_email_verification(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    RawQuery(query): RawQuery,
+    Path(id): Path<String>,
+    form: Form,
+) -> ApiResult<Response> {
+    let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
+    check_email_strategy(&form)?;
+    let mut address = emails::other_address(&user, &id).map_err(refused)?.clone();
+    let owner = state.store.user_by_email(&address.email).await?;
+    emails::may_verify(&address, owner.as_ref()).map_err(refused)?;
+    let now = ids::now_ms();
+    address.verification =
+        Some(rules::prepare_code(&state, &address.email, Purpose::EmailAddress, now).await?);
+    address.updated_at = now;
+    let mut batch = WriteBatch::new();
+    batch.push(Write::EmailAddress(address.clone()));
+    state.store.apply(batch).await?;
+    ctx.respond(&state, EmailAddressJson::from(&address)).await
+}
+
+/// `POST /v1/me/email_addresses/{id}/attempt_verification`: `code`. The attempt is reserved (per address and source,
+/// as sign-in codes) before the code is compared; a code works once.
+pub async fn attempt_email_verification(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    ClientIp(ip): ClientIp,
+    RawQuery(query): RawQuery,
+    Path(id): Path<String>,
+    form: Form,
+) -> ApiResult<Response> {
+    let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
+    check_email_strategy(&form)?;
+    let code = form.required("code")?;
+    let address = emails::other_address(&user, &id).map_err(refused)?.clone();
+    let owner = state.store.user_by_email(&address.email).await?;
+    emails::may_verify(&address, owner.as_ref()).map_err(refused)?;
+    let mut verification = address
+        .verification
+        .clone()
+        .filter(|v| v.code_hash.is_some())
+        .ok_or_else(|| {
+            ApiError::VerificationFailed("No code was sent for this email address.".into())
+        })?;
+    let now = ids::now_ms();
+    let attempt = rules::begin_attempt(&state, Kind::Code, &address.email, &ip).await?;
+    let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
+    if outcome == CodeOutcome::Incorrect {
+        attempt.failed();
+    } else {
+        attempt.succeeded(state.counters.as_ref()).await;
+    }
+    let mut batch = WriteBatch::new();
+    if outcome == CodeOutcome::Verified {
+        let address = emails::verified(address, verification, now);
+        batch.push(Write::EmailAddress(address.clone()));
+        apply_unique(&state, batch).await?;
+        return ctx.respond(&state, EmailAddressJson::from(&address)).await;
+    }
+    batch.push(Write::EmailAddress(EmailAddress {
+        verification: Some(verification),
+        updated_at: now,
+        ..address
+    }));
+    state.store.apply(batch).await?;
+    Err(rules::code_error(outcome))
+}
+
+/// `strategy` is optional but must be `email_code` when given.
+fn check_email_strategy(form: &Form) -> ApiResult<()> {
+    match form.get("strategy") {
+        None | Some(EMAIL_CODE) => Ok(()),
+        Some(_) => Err(ApiError::invalid(
+            "strategy",
+            "strategy must be email_code.",
+        )),
+    }
+}
+
+/// `DELETE /v1/me/email_addresses/{id}`: remove one of the user's addresses, never the primary (422
+/// `form_param_format_invalid`); answers `{"object": "email_address", "id", "deleted": true}`.
+pub async fn remove_email(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    RawQuery(query): RawQuery,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
+    emails::may_remove(&user, &id).map_err(refused)?;
+    let mut batch = WriteBatch::new();
+    batch.push(Write::DeleteEmailAddress(id.clone()));
+    state.store.apply(batch).await?;
+    ctx.respond(&state, DeletedJson::new("email_address", id))
+        .await
+}
+
+/// `DELETE /v1/me`: `current_password` (when the user has one; counted like a sign-in attempt, reserved before the
+/// hash is compared). Deletes the user, its addresses and its sessions on every client; 403 `delete_self_disabled`
+/// when the instance sets `delete_self_enabled=false`. Answers `{"object": "user", "id", "deleted": true}` with the
+/// caller's client, whose last-active session moves on as after a sign-out.
+pub async fn delete(
+    State(state): State<Arc<AppState>>,
+    token: TokenHeader,
+    ClientIp(ip): ClientIp,
+    RawQuery(query): RawQuery,
+    form: Form,
+) -> ApiResult<Response> {
+    let Me { ctx, session, user } = load(&state, &token, query.as_deref()).await?;
+    if !state.settings().await?.delete_self_enabled {
+        return Err(ApiError::DeleteSelfDisabled);
+    }
+    if user.password_hash.is_some() {
+        check_current_password(&state, &user, &form, &ip).await?;
+    }
+    let now = ids::now_ms();
+    // The user's sessions on other clients end first, each under its client's lock (as a revocation, so those
+    // clients' last-active sessions move on and no request of theirs can touch them again); then this client's.
+    drop(ctx);
+    revoke_others(&state, &user.id, Some(&session.id), now).await?;
+    let mut ctx = ClientCtx::load(&state, &token).await?;
+    let clock = state.clock(now);
+    let client_id = ctx.require()?.id.clone();
+    let active = context::active_sessions(&state, &client_id, now).await?;
+    let client = ctx.ensure(now);
+    let ended = sessions::revoke(
+        session,
+        client.last_active_session_id.as_deref(),
+        &active,
+        clock,
+    );
+    client.last_active_session_id = ended.last_active;
+    client.updated_at = now;
+    let mut batch = WriteBatch::new();
+    batch
+        .push(ctx.client_write()?)
+        .push(Write::DeleteUser(user.id.clone()));
+    state.store.apply(batch).await?;
+    ctx.respond(&state, DeletedJson::new("user", user.id)).await
 }

@@ -111,7 +111,7 @@ pub async fn create(
     }
     if strategy == Some(EMAIL_CODE) {
         sign_in.verification =
-            Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?);
+            Some(rules::prepare_code(&state, &sign_in.identifier, Purpose::SignIn, now).await?);
     }
     let client = ctx.ensure(now);
     client.sign_in_id = Some(sign_in.id.clone());
@@ -138,7 +138,7 @@ pub async fn prepare_first_factor(
     match form.required("strategy")? {
         EMAIL_CODE => {
             sign_in.verification =
-                Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?)
+                Some(rules::prepare_code(&state, &sign_in.identifier, Purpose::SignIn, now).await?)
         }
         PASSWORD => sign_in.verification = None,
         _ => {

@@ -181,6 +181,7 @@ async fn complete(
         email_id: ids::new_id("idn_"),
         email: sign_up.email.clone(),
         email_verified,
+        other_emails: Vec::new(),
         first_name: sign_up.first_name.clone(),
         last_name: sign_up.last_name.clone(),
         password_hash: sign_up.password_hash.take(),

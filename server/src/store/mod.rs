@@ -10,7 +10,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
-use crate::model::{Client, InstanceSettings, Session, SignIn, SignUp, User};
+use crate::model::{Client, EmailAddress, InstanceSettings, Session, SignIn, SignUp, User};
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -36,8 +36,16 @@ pub enum Write {
     Settings(InstanceSettings),
     /// Upsert a client.
     Client(Client),
-    /// Upsert a user (a different user with the same email → [`StoreError::Conflict`]).
+    /// Upsert a user (a different user with the same email → [`StoreError::Conflict`]); its
+    /// [`other_emails`](User::other_emails) are not written.
     User(User),
+    /// Upsert one of a user's other email addresses (one the user has already, or verified by another user among
+    /// the other addresses → [`StoreError::Conflict`]).
+    EmailAddress(EmailAddress),
+    /// Delete one of a user's other email addresses by id.
+    DeleteEmailAddress(String),
+    /// Delete a user with its other email addresses, its sessions on every client and its sign-ins.
+    DeleteUser(String),
     /// Upsert a session.
     Session(Session),
     /// Upsert a sign-in.
@@ -74,9 +82,10 @@ pub trait Store: Send + Sync {
     async fn client(&self, id: &str) -> StoreResult<Option<Client>>;
     /// A user by id.
     async fn user(&self, id: &str) -> StoreResult<Option<User>>;
-    /// A user by (already lowercase) email address.
+    /// The account a (normalised) email address identifies: the user who verified it (as primary or other address),
+    /// else the user whose unverified primary it is (see [`crate::domain::emails::pick_owner`]).
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
-    /// All users, oldest first.
+    /// All users, oldest first (every user read through this trait comes with its other email addresses).
     async fn users(&self) -> StoreResult<Vec<User>>;
     /// A session by id.
     async fn session(&self, id: &str) -> StoreResult<Option<Session>>;

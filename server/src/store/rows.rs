@@ -5,8 +5,8 @@ use sqlx::FromRow;
 
 use super::{SessionAndUser, StoreError, StoreResult};
 use crate::model::{
-    Client, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User, Verification,
-    VerificationStatus,
+    Client, EmailAddress, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User,
+    Verification, VerificationStatus,
 };
 
 /// The verification columns shared by sign-ins and sign-ups.
@@ -106,12 +106,63 @@ impl From<UserRow> for User {
             email_id: r.email_id,
             email: r.email,
             email_verified: r.email_verified,
+            other_emails: Vec::new(),
             first_name: r.first_name,
             last_name: r.last_name,
             password_hash: r.password_hash,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct EmailAddressRow {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) email: String,
+    pub(crate) verified: bool,
+    pub(crate) verification_status: Option<String>,
+    pub(crate) verification_strategy: Option<String>,
+    pub(crate) verification_attempts: Option<i64>,
+    pub(crate) verification_expire_at: Option<i64>,
+    pub(crate) verification_code_hash: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+impl TryFrom<EmailAddressRow> for EmailAddress {
+    type Error = StoreError;
+    fn try_from(r: EmailAddressRow) -> StoreResult<Self> {
+        Ok(EmailAddress {
+            verification: verification(
+                r.verification_status,
+                r.verification_strategy,
+                r.verification_attempts,
+                r.verification_expire_at,
+                r.verification_code_hash,
+            )?,
+            id: r.id,
+            user_id: r.user_id,
+            email: r.email,
+            verified: r.verified,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// Put each user's other email addresses (`addresses`, any users', oldest first) on it.
+pub(crate) fn attach_emails<'a>(
+    users: impl IntoIterator<Item = &'a mut User>,
+    addresses: &[EmailAddress],
+) {
+    for user in users {
+        user.other_emails = addresses
+            .iter()
+            .filter(|a| a.user_id == user.id)
+            .cloned()
+            .collect();
     }
 }
 
@@ -224,6 +275,7 @@ impl SessionUserRow {
             email_verified: self
                 .u_email_verified
                 .ok_or_else(|| missing("users.email_verified"))?,
+            other_emails: Vec::new(),
             first_name: self.u_first_name,
             last_name: self.u_last_name,
             password_hash: self.u_password_hash,
