@@ -211,7 +211,7 @@ async fn patch_instance() {
         .await;
     assert_eq!(
         r.ok(),
-        &json!({"single_session_mode": true, "email_verification_required": true}),
+        &json!({"single_session_mode": true, "email_verification_required": true, "delete_self_enabled": true}),
         "{}",
         r.text
     );
@@ -225,7 +225,7 @@ async fn patch_instance() {
     let r = s.patch_instance(&[("single_session_mode", "false")]).await;
     assert_eq!(
         r.ok(),
-        &json!({"single_session_mode": false, "email_verification_required": true}),
+        &json!({"single_session_mode": false, "email_verification_required": true, "delete_self_enabled": true}),
         "{}",
         r.text
     );
@@ -234,7 +234,7 @@ async fn patch_instance() {
         .await;
     assert_eq!(
         r.ok(),
-        &json!({"single_session_mode": false, "email_verification_required": false}),
+        &json!({"single_session_mode": false, "email_verification_required": false, "delete_self_enabled": true}),
         "{}",
         r.text
     );

@@ -92,10 +92,11 @@ pub trait Store: Send + Sync {
     /// All sessions of a client, oldest first.
     async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>>;
     /// The client's sessions stored as `active` (some may have expired or been abandoned since), oldest first, each
-    /// with its user — in one read, so rendering a client is one round trip.
+    /// with its user — in one read, plus one for the users' other email addresses (none without sessions).
     async fn active_sessions_with_users(&self, client_id: &str)
         -> StoreResult<Vec<SessionAndUser>>;
-    /// A client by id together with [`active_sessions_with_users`](Store::active_sessions_with_users), in one read.
+    /// A client by id together with [`active_sessions_with_users`](Store::active_sessions_with_users), in one read
+    /// (plus the one for the users' other email addresses).
     async fn client_with_active_sessions(
         &self,
         id: &str,
