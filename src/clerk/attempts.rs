@@ -49,106 +49,87 @@ fn attempt_path(kind: &str, id: &str, action: &str) -> String {
     format!("/client/{kind}/{}/{action}", encode_segment(id))
 }
 
-/// The request of each attempt method: the `Controller` methods below send them for the components, and the JS
-/// classes send them through their one runner (`js::run`), so each is built in one place.
-pub mod request {
-    use super::{attempt_path, FactorParams, Request, SignInParams, SignUpParams};
-
+/// A step of a sign-in attempt: what the JS `SignIn` methods and the SignIn component ask the controller for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInCall {
     /// Starts a sign-in (and finishes it when a right password is given).
-    pub fn create_sign_in(params: SignInParams) -> Request {
-        Request::post("/client/sign_ins")
-            .optional_field("identifier", params.identifier)
-            .optional_field("password", params.password)
-            .optional_field("strategy", params.strategy)
-    }
+    Create(SignInParams),
+    /// Sends a one-time code for the sign-in of this id.
+    PrepareFirstFactor(String, FactorParams),
+    /// Tries a password or code for the sign-in of this id.
+    AttemptFirstFactor(String, FactorParams),
+}
 
-    /// Sends a one-time code for the sign-in `id`.
-    pub fn prepare_first_factor(id: &str, params: FactorParams) -> Request {
-        Request::post(attempt_path("sign_ins", id, "prepare_first_factor"))
-            .optional_field("strategy", params.strategy)
-            .optional_field("email_address_id", params.email_address_id)
+impl SignInCall {
+    /// The request that makes the step.
+    fn request(self) -> Request {
+        match self {
+            SignInCall::Create(params) => Request::post("/client/sign_ins")
+                .optional_field("identifier", params.identifier)
+                .optional_field("password", params.password)
+                .optional_field("strategy", params.strategy),
+            SignInCall::PrepareFirstFactor(id, params) => {
+                Request::post(attempt_path("sign_ins", &id, "prepare_first_factor"))
+                    .optional_field("strategy", params.strategy)
+                    .optional_field("email_address_id", params.email_address_id)
+            }
+            SignInCall::AttemptFirstFactor(id, params) => {
+                Request::post(attempt_path("sign_ins", &id, "attempt_first_factor"))
+                    .optional_field("strategy", params.strategy)
+                    .optional_field("password", params.password)
+                    .optional_field("code", params.code)
+            }
+        }
     }
+}
 
-    /// Tries a password or code for the sign-in `id`.
-    pub fn attempt_first_factor(id: &str, params: FactorParams) -> Request {
-        Request::post(attempt_path("sign_ins", id, "attempt_first_factor"))
-            .optional_field("strategy", params.strategy)
-            .optional_field("password", params.password)
-            .optional_field("code", params.code)
-    }
-
+/// A step of a sign-up attempt: what the JS `SignUp` methods and the SignUp component ask the controller for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignUpCall {
     /// Starts a sign-up (complete at once unless the instance requires email verification).
-    pub fn create_sign_up(params: SignUpParams) -> Request {
-        Request::post("/client/sign_ups")
-            .optional_field("email_address", params.email_address)
-            .optional_field("password", params.password)
-            .optional_field("first_name", params.first_name)
-            .optional_field("last_name", params.last_name)
-    }
+    Create(SignUpParams),
+    /// Sends the email verification code of the sign-up of this id.
+    PrepareEmailVerification(String),
+    /// Verifies the email of the sign-up of this id with the code.
+    AttemptEmailVerification(String, Option<String>),
+}
 
-    /// Sends the email verification code of the sign-up `id`.
-    pub fn prepare_email_verification(id: &str) -> Request {
-        Request::post(attempt_path("sign_ups", id, "prepare_verification"))
-            .field("strategy", "email_code")
-    }
-
-    /// Verifies the sign-up `id`'s email with `code`.
-    pub fn attempt_email_verification(id: &str, code: Option<String>) -> Request {
-        Request::post(attempt_path("sign_ups", id, "attempt_verification"))
-            .field("strategy", "email_code")
-            .optional_field("code", code)
+impl SignUpCall {
+    /// The request that makes the step.
+    fn request(self) -> Request {
+        match self {
+            SignUpCall::Create(params) => Request::post("/client/sign_ups")
+                .optional_field("email_address", params.email_address)
+                .optional_field("password", params.password)
+                .optional_field("first_name", params.first_name)
+                .optional_field("last_name", params.last_name),
+            SignUpCall::PrepareEmailVerification(id) => {
+                Request::post(attempt_path("sign_ups", &id, "prepare_verification"))
+                    .field("strategy", "email_code")
+            }
+            SignUpCall::AttemptEmailVerification(id, code) => {
+                Request::post(attempt_path("sign_ups", &id, "attempt_verification"))
+                    .field("strategy", "email_code")
+                    .optional_field("code", code)
+            }
+        }
     }
 }
 
 impl Controller {
-    /// Starts a sign-in (and finishes it when a right password is given).
-    pub fn create_sign_in(
+    /// Makes a sign-in step; the answer's client replaces ours.
+    pub fn sign_in(
         &self,
-        params: SignInParams,
+        call: SignInCall,
     ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
-        self.mutate(request::create_sign_in(params))
+        self.mutate(call.request())
     }
 
-    /// Sends a one-time code for the sign-in `id`.
-    pub fn prepare_first_factor(
+    /// Makes a sign-up step; the answer's client replaces ours.
+    pub fn sign_up(
         &self,
-        id: &str,
-        params: FactorParams,
-    ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
-        self.mutate(request::prepare_first_factor(id, params))
-    }
-
-    /// Tries a password or code for the sign-in `id`.
-    pub fn attempt_first_factor(
-        &self,
-        id: &str,
-        params: FactorParams,
-    ) -> impl Future<Output = Result<SignIn, ClerkError>> + '_ {
-        self.mutate(request::attempt_first_factor(id, params))
-    }
-
-    /// Starts a sign-up (complete at once unless the instance requires email verification).
-    pub fn create_sign_up(
-        &self,
-        params: SignUpParams,
+        call: SignUpCall,
     ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
-        self.mutate(request::create_sign_up(params))
-    }
-
-    /// Sends the email verification code of the sign-up `id`.
-    pub fn prepare_email_verification(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
-        self.mutate(request::prepare_email_verification(id))
-    }
-
-    /// Verifies the sign-up `id`'s email with `code`.
-    pub fn attempt_email_verification(
-        &self,
-        id: &str,
-        code: Option<String>,
-    ) -> impl Future<Output = Result<SignUp, ClerkError>> + '_ {
-        self.mutate(request::attempt_email_verification(id, code))
+        self.mutate(call.request())
     }
 }

@@ -3,7 +3,7 @@
 //! unless it was signed out), a new environment updates the mode. Nothing is written back, so tabs never echo each
 //! other's writes. (A tab writes its token before the client it came with, so the token event arrives first.)
 
-use super::Controller;
+use super::{Controller, Source};
 use crate::adapters::cross_tab::{StorageChange, StorageEvents};
 use crate::adapters::json::BrowserJson;
 use crate::core::storage::{decode_client_snapshot, decode_client_token, decode_snapshot, KeyKind};
@@ -51,7 +51,7 @@ impl Controller {
                     None => None,
                 };
                 let change = self.update(|m| m.sessions.apply_client(client));
-                self.after_change(&change, false);
+                self.commit(&change, Source::OtherTab);
             }
             KeyKind::Environment => {
                 if let Some(Ok(decoded)) =

@@ -3,11 +3,11 @@
 //! in the background; without one, it waits for the network.
 
 use super::futures::{join, Shared};
-use super::Controller;
+use super::{Controller, Source};
 use crate::adapters::http::Request;
 use crate::adapters::page;
 use crate::core::wire::{parse_client, parse_environment, Environment};
-use crate::core::{ClerkError, Mode, SessionState, Status};
+use crate::core::{Change, ClerkError, Mode, SessionState, Status};
 use std::rc::Rc;
 
 impl Controller {
@@ -48,9 +48,9 @@ impl Controller {
             m.client_token = token;
             m.loaded = from_cache;
         });
-        // The stored choice may have been resolved to another account (it was signed out meanwhile).
-        self.save_tab_choice();
-        self.inner.listeners.emit(self);
+        // The stored choice may have been resolved to another account (it was signed out meanwhile): `Restore`
+        // stores it back, and tells the listeners.
+        self.commit(&Change::default(), Source::Restore);
         from_cache
     }
 

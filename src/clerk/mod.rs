@@ -2,8 +2,8 @@
 //! what a sign-out leaves, when a token is valid) and the browser adapters (fetch, storage, timers, storage events).
 //!
 //! State lives in `Rc<Inner>` behind `RefCell`s. A borrow is never held across an `.await` or while listeners run:
-//! every mutation goes through [`Controller::update`] (a short borrow) and then [`Controller::after_change`]
-//! (persist, then emit with no borrow held), so a listener may call back into the SDK.
+//! every mutation goes through [`Controller::update`] (a short borrow) and then [`Controller::commit`]
+//! (persist once per storage area, then emit once with no borrow held), so a listener may call back into the SDK.
 
 mod attempts;
 mod cross_tab;
@@ -26,7 +26,7 @@ use persist::Persistence;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-pub use attempts::{request as attempt_request, FactorParams, SignInParams, SignUpParams};
+pub use attempts::{FactorParams, SignInCall, SignInParams, SignUpCall, SignUpParams};
 pub use futures::Shared;
 pub use listeners::ListenerId;
 pub use sessions::{SignOutKind, SignOutTarget};
@@ -42,6 +42,21 @@ pub struct Redirects {
 
 /// The shared answer of one in-flight token request (`Ok(None)`: the session is signed out).
 type TokenResult = Result<Option<String>, ClerkError>;
+
+/// Where a committed change came from, which decides what [`Controller::commit`] persists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// An answer of the server (or what one implies, such as a session it no longer knows): the client is stored.
+    Server,
+    /// Another tab's write to storage: nothing but this tab's own choice is written back.
+    OtherTab,
+    /// This tab's choice of an account (a switch): the choice is stored even when the active id stays the same
+    /// (choosing no account twice).
+    Tab,
+    /// The state restored from storage by `load()`: the choice (possibly resolved to another account) is stored,
+    /// and listeners hear of it even when nothing differs from the empty state.
+    Restore,
+}
 
 /// Mutable state of one instance.
 struct Model {
@@ -124,38 +139,32 @@ impl Controller {
         f(&mut self.inner.model.borrow_mut())
     }
 
-    /// After a state change: drop tokens of signed-out sessions, persist (`write_client`: the client snapshot too,
-    /// which is skipped for snapshots that came from storage), then tell the listeners. Storage takes the client's
-    /// state only while it holds this instance's client token (see `persist`).
-    fn after_change(&self, change: &Change, write_client: bool) {
+    /// The one way a change reaches storage and listeners: drops tokens of signed-out sessions, persists what
+    /// `source` calls for (each storage area at most once, the stored token read at most once) and tells the
+    /// listeners once.
+    fn commit(&self, change: &Change, source: Source) {
         if change.client_changed {
             self.update(|m| {
                 let sessions = &m.sessions;
                 m.tokens
                     .retain_sessions(|id| sessions.is_session_signed_in(id));
             });
-            if write_client {
-                self.read(|m| {
-                    let token = m.client_token.as_deref();
-                    self.inner.persist.save_client(m.sessions.client(), token)
-                });
-            }
         }
-        if change.active_changed() {
-            self.save_tab_choice();
+        // A client that came from storage is there already; this tab's choice is stored whenever it may differ.
+        let write_client = change.client_changed && source == Source::Server;
+        let write_choice =
+            change.active_changed() || matches!(source, Source::Tab | Source::Restore);
+        if write_client || write_choice {
+            self.read(|m| {
+                let persist = &self.inner.persist;
+                let client = write_client.then(|| m.sessions.client());
+                let choice = write_choice.then(|| m.sessions.tab_choice());
+                persist.save_state(client, choice, m.client_token.as_deref())
+            });
         }
-        if change.needs_emit() {
+        if change.needs_emit() || source == Source::Restore {
             self.inner.listeners.emit(self);
         }
-    }
-
-    /// Stores this tab's account (storage takes it only while it holds this instance's client token).
-    fn save_tab_choice(&self) {
-        self.read(|m| {
-            let token = m.client_token.as_deref();
-            let persist = &self.inner.persist;
-            persist.save_tab_choice(m.sessions.tab_choice(), token)
-        });
     }
 
     /// Applies a client from the server (`None`: the server has no client for our token), which it answered for the
@@ -166,7 +175,7 @@ impl Controller {
                 .then(|| m.sessions.apply_client(client))
         });
         if let Some(change) = change {
-            self.after_change(&change, true);
+            self.commit(&change, Source::Server);
         }
     }
 

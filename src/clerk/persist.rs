@@ -124,16 +124,29 @@ impl Persistence {
         let _ = self.local.set(&self.keys.client_token, token);
     }
 
-    /// Whether an instance holding `own_token` may write the client's state: only while it is the stored token.
-    fn holds_stored_token(&self, own_token: Option<&str>) -> bool {
-        may_write_client_state(self.client_token().as_deref(), own_token)
-    }
-
-    /// Stores the client snapshot of the client of `own_token` (`None`: removes it); nothing when another client's
-    /// token is stored.
-    pub fn save_client(&self, client: Option<&Client>, own_token: Option<&str>) {
-        if self.holds_stored_token(own_token) {
+    /// Stores the client's state for an instance holding `own_token`, in one pass: `client` (`Some(None)`: remove
+    /// the snapshot) in localStorage and this tab's `choice` (`Some(None)`: remove it) in sessionStorage; `None`
+    /// leaves that area alone. Nothing is written unless `own_token` is the stored token, which is read once here:
+    /// the `storage` event that would tell us of a change never fires in the document that made it, so another
+    /// instance on this page, or a page script clearing storage, is seen only by reading.
+    pub fn save_state(
+        &self,
+        client: Option<Option<&Client>>,
+        choice: Option<Option<TabChoice>>,
+        own_token: Option<&str>,
+    ) {
+        if !may_write_client_state(self.client_token().as_deref(), own_token) {
+            return;
+        }
+        if let Some(client) = client {
             self.write_client(client, own_token);
+        }
+        if let Some(choice) = choice {
+            let key = &self.keys.active_session;
+            let _ = match choice {
+                Some(choice) => self.tab.set(key, &encode_tab_choice(&choice)),
+                None => self.tab.remove(key),
+            };
         }
     }
 
@@ -148,19 +161,6 @@ impl Persistence {
     pub fn save_environment(&self, environment: &Environment) {
         let encoded = encode_snapshot(&BrowserJson, environment, now_ms());
         self.store_encoded(&self.keys.environment, Some(encoded), "environment");
-    }
-
-    /// Stores this tab's choice of an account of the client of `own_token` (`None`: removes it); nothing when
-    /// another client's token is stored.
-    pub fn save_tab_choice(&self, choice: Option<TabChoice>, own_token: Option<&str>) {
-        if !self.holds_stored_token(own_token) {
-            return;
-        }
-        let key = &self.keys.active_session;
-        let _ = match choice {
-            Some(choice) => self.tab.set(key, &encode_tab_choice(&choice)),
-            None => self.tab.remove(key),
-        };
     }
 
     /// Stores an encoded snapshot, or removes the key when there is none or it was too large to encode.

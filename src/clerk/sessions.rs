@@ -1,7 +1,7 @@
 //! Switching, touching and signing out: switches are synchronous (state, storage, listeners) with the touch in the
 //! background; sign-outs go to the server first, then the core's rules decide who is active.
 
-use super::Controller;
+use super::{Controller, Source};
 use crate::adapters::http::{encode_segment, Request};
 use crate::adapters::page;
 use crate::core::state::{answer_is_current, redirect_after_sign_out};
@@ -38,8 +38,7 @@ impl Controller {
     /// An id that is not a signed-in session of this client is rejected and nothing changes.
     pub fn switch_to(&self, id: Option<&str>) -> Result<(), ClerkError> {
         let change = self.update(|m| m.sessions.switch_to(id))?;
-        self.save_tab_choice();
-        self.after_change(&change, false);
+        self.commit(&change, Source::Tab);
         if let Some(id) = id {
             let (this, id) = (self.clone(), id.to_string());
             crate::adapters::spawn(Box::pin(async move {
@@ -70,7 +69,7 @@ impl Controller {
             m.tokens.remove_session(id);
             m.sessions.drop_session(id)
         });
-        self.after_change(&change, true);
+        self.commit(&change, Source::Server);
     }
 
     /// Signs out of `target`, the one way every sign-out goes. Of one session: it must be a signed-in session of
@@ -141,7 +140,7 @@ impl Controller {
         let Some((change, remaining)) = signed_out else {
             return Ok(());
         };
-        self.after_change(&change, true);
+        self.commit(&change, Source::Server);
         self.navigate_after_sign_out(&change, one.is_some(), remaining);
         Ok(())
     }

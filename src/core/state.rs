@@ -166,8 +166,8 @@ pub fn redirect_after_sign_out<'a>(
     )
 }
 
-/// What a mutation did, so the adapter knows whether to persist, emit to listeners or navigate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a mutation did, so the adapter knows whether to persist, emit to listeners or navigate (the default: nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Change {
     /// The tab's active session before.
     pub active_before: Option<String>,

@@ -3,16 +3,16 @@
 
 use super::attempt::Attempt;
 use super::error::to_js;
-use super::session::Session;
-use super::sign_in::SignIn;
-use super::sign_up::SignUp;
-use crate::adapters::http::Request;
 use crate::adapters::spawn;
-use crate::clerk::{Controller, Shared, SignOutTarget};
+use crate::clerk::{Controller, Shared, SignInCall, SignOutTarget, SignUpCall};
 use crate::core::{wire, ClerkError};
 use js_sys::{Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
+
+/// Makes the JS object a method resolves with: the class modules hand in their constructor, so this runner depends
+/// on none of them.
+pub(super) type Wrap<T> = fn(Controller, T) -> JsValue;
 
 /// What an async method does.
 pub(super) enum Op {
@@ -21,13 +21,21 @@ pub(super) enum Op {
     /// `session.getToken()`: session id, skip the cache → the JWT or `null`.
     GetToken(String, bool),
     /// `session.touch()` → the updated `Session`.
-    Touch(String),
+    Touch(String, Wrap<Rc<wire::Session>>),
     /// A sign-out, then the `signOut(callback)` callback, if any → `undefined`.
     SignOut(SignOutTarget, Option<Function>),
-    /// A sign-in request (or why there is none) → the updated, shared `SignIn`.
-    SignIn(Attempt<wire::SignIn>, Result<Request, ClerkError>),
-    /// A sign-up request (or why there is none) → the updated, shared `SignUp`.
-    SignUp(Attempt<wire::SignUp>, Result<Request, ClerkError>),
+    /// A sign-in step (or why there is none) → the updated, shared `SignIn`.
+    SignIn(
+        Attempt<wire::SignIn>,
+        Result<SignInCall, ClerkError>,
+        Wrap<Attempt<wire::SignIn>>,
+    ),
+    /// A sign-up step (or why there is none) → the updated, shared `SignUp`.
+    SignUp(
+        Attempt<wire::SignUp>,
+        Result<SignUpCall, ClerkError>,
+        Wrap<Attempt<wire::SignUp>>,
+    ),
 }
 
 /// A Promise for `op` on `controller`; `op` runs as a background task (`adapters::spawn`) that settles it.
@@ -59,9 +67,9 @@ async fn run(controller: Controller, op: Op) -> Result<JsValue, ClerkError> {
             .get_token(&id, skip_cache)
             .await?
             .map_or(JsValue::NULL, |t| JsValue::from_str(&t)),
-        Op::Touch(id) => {
+        Op::Touch(id, wrap) => {
             let data = controller.touch(&id).await?;
-            Session::new(&controller, Rc::new(data)).into()
+            wrap(controller, Rc::new(data))
         }
         Op::SignOut(target, callback) => {
             controller.sign_out(target).await?;
@@ -70,13 +78,13 @@ async fn run(controller: Controller, op: Op) -> Result<JsValue, ClerkError> {
             }
             JsValue::UNDEFINED
         }
-        Op::SignIn(attempt, request) => {
-            attempt.set(controller.mutate(request?).await?);
-            SignIn::shared(controller, attempt).into()
+        Op::SignIn(attempt, call, wrap) => {
+            attempt.set(controller.sign_in(call?).await?);
+            wrap(controller, attempt)
         }
-        Op::SignUp(attempt, request) => {
-            attempt.set(controller.mutate(request?).await?);
-            SignUp::shared(controller, attempt).into()
+        Op::SignUp(attempt, call, wrap) => {
+            attempt.set(controller.sign_up(call?).await?);
+            wrap(controller, attempt)
         }
     })
 }

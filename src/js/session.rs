@@ -100,7 +100,8 @@ impl Session {
     /// Marks this session active on the server → the updated `Session`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn touch(&self) -> Promise {
-        promise(&self.controller, Op::Touch(self.data.id.clone()))
+        let wrap = |controller, data| Session::new(&controller, data).into();
+        promise(&self.controller, Op::Touch(self.data.id.clone(), wrap))
     }
 
     /// Ends this session (status `ended`).

@@ -3,8 +3,7 @@
 use super::attempt::Attempt;
 use super::object::{array, date, get_string, object, string_or_null};
 use super::run::{promise, Op};
-use crate::adapters::http::Request;
-use crate::clerk::{attempt_request, Controller, FactorParams, SignInParams};
+use crate::clerk::{Controller, FactorParams, SignInCall, SignInParams};
 use crate::core::wire;
 use crate::core::ClerkError;
 use js_sys::Promise;
@@ -47,10 +46,14 @@ impl SignIn {
         }
     }
 
-    /// Sends `request` (or rejects with why there is none), stores the attempt it answers and resolves with this
-    /// object's twin.
-    fn run(&self, request: Result<Request, ClerkError>) -> Promise {
-        promise(&self.controller, Op::SignIn(self.attempt.clone(), request))
+    /// Asks the controller for `call` (or rejects with why there is none), stores the attempt it answers and
+    /// resolves with this object's twin.
+    fn run(&self, call: Result<SignInCall, ClerkError>) -> Promise {
+        let wrap = |controller, attempt| SignIn::shared(controller, attempt).into();
+        promise(
+            &self.controller,
+            Op::SignIn(self.attempt.clone(), call, wrap),
+        )
     }
 }
 
@@ -143,7 +146,7 @@ impl SignIn {
             password: get_string(&params, "password"),
             strategy: get_string(&params, "strategy"),
         };
-        self.run(Ok(attempt_request::create_sign_in(params)))
+        self.run(Ok(SignInCall::Create(params)))
     }
 
     /// `prepareFirstFactor({ strategy: "email_code", emailAddressId? })` → this `SignIn`, updated (a code is sent).
@@ -156,7 +159,7 @@ impl SignIn {
         let params = factor_params(&params);
         self.run(
             self.attempt_id()
-                .map(|id| attempt_request::prepare_first_factor(&id, params)),
+                .map(|id| SignInCall::PrepareFirstFactor(id, params)),
         )
     }
 
@@ -172,7 +175,7 @@ impl SignIn {
         let params = factor_params(&params);
         self.run(
             self.attempt_id()
-                .map(|id| attempt_request::attempt_first_factor(&id, params)),
+                .map(|id| SignInCall::AttemptFirstFactor(id, params)),
         )
     }
 }

@@ -4,8 +4,7 @@ use super::attempt::Attempt;
 use super::object::{array, get_string, object, string_or_null};
 use super::run::{promise, Op};
 use super::sign_in::verification_to_js;
-use crate::adapters::http::Request;
-use crate::clerk::{attempt_request, Controller, SignUpParams};
+use crate::clerk::{Controller, SignUpCall, SignUpParams};
 use crate::core::wire;
 use crate::core::ClerkError;
 use js_sys::Promise;
@@ -47,10 +46,14 @@ impl SignUp {
         }
     }
 
-    /// Sends `request` (or rejects with why there is none), stores the attempt it answers and resolves with this
-    /// object's twin.
-    fn run(&self, request: Result<Request, ClerkError>) -> Promise {
-        promise(&self.controller, Op::SignUp(self.attempt.clone(), request))
+    /// Asks the controller for `call` (or rejects with why there is none), stores the attempt it answers and
+    /// resolves with this object's twin.
+    fn run(&self, call: Result<SignUpCall, ClerkError>) -> Promise {
+        let wrap = |controller, attempt| SignUp::shared(controller, attempt).into();
+        promise(
+            &self.controller,
+            Op::SignUp(self.attempt.clone(), call, wrap),
+        )
     }
 }
 
@@ -128,16 +131,13 @@ impl SignUp {
             first_name: get_string(&params, "firstName"),
             last_name: get_string(&params, "lastName"),
         };
-        self.run(Ok(attempt_request::create_sign_up(params)))
+        self.run(Ok(SignUpCall::Create(params)))
     }
 
     /// `prepareEmailAddressVerification()` → this `SignUp`, updated (a code is emailed).
     #[wasm_bindgen(js_name = prepareEmailAddressVerification, unchecked_return_type = "Promise<SignUp>")]
     pub fn prepare_email_address_verification(&self) -> Promise {
-        self.run(
-            self.attempt_id()
-                .map(|id| attempt_request::prepare_email_verification(&id)),
-        )
+        self.run(self.attempt_id().map(SignUpCall::PrepareEmailVerification))
     }
 
     /// `attemptEmailAddressVerification({ code })` → this `SignUp`, updated (`complete` on success).
@@ -149,7 +149,7 @@ impl SignUp {
         let code = get_string(&params, "code");
         self.run(
             self.attempt_id()
-                .map(|id| attempt_request::attempt_email_verification(&id, code)),
+                .map(|id| SignUpCall::AttemptEmailVerification(id, code)),
         )
     }
 }

@@ -2,9 +2,9 @@
 //! (the component remembers failed URLs; image `error` events reach it through a capturing listener).
 
 use super::dom::{Dom, El};
+use super::env::Env;
 use super::events::Action;
 use super::localization::Text;
-use super::runtime::Env;
 use crate::core::wire::{PublicUserData, Session, User};
 
 /// What the components show of one account (borrowed from its session).

@@ -2,7 +2,7 @@
 //! `data-cw-arg`), so one delegated listener per event type serves the whole component. Event fields are read with
 //! `Reflect`, so a synthetic or unusual event can never make a typed getter throw.
 
-use super::Part;
+use super::part::Part;
 use crate::adapters::reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, Node};

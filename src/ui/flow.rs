@@ -1,42 +1,22 @@
 //! The SignIn / SignUp component: one state machine for both (SignIn's "Sign up" and SignUp's "Sign in" switch
 //! screens in place), mounted in the page or inside a modal. Screens are drawn by `sign_in.rs` and `sign_up.rs`.
 
+use super::env::Env;
 use super::events::{Action, EventKind, Key, UiEvent};
-use super::focus::{Focus, Origin};
+use super::flow_state::Flow;
+use super::focus::Focus;
 use super::localization::Text;
 use super::props::FlowProps;
-use super::runtime::{Component, Effect, Env, Runtime, Step};
+use super::runtime::{Component, Effect, Runtime, Step};
 use super::screens::{Field, FormError, Screen, Start};
-use super::{dom::El, sign_in, sign_up, Part};
-use crate::clerk::{Controller, FactorParams, SignInParams, SignUpParams};
+use super::{card, dom::El, part::Part, sign_in, sign_up};
+use crate::clerk::{Controller, FactorParams, SignInCall, SignInParams, SignUpCall, SignUpParams};
 use crate::core::error::codes;
 use crate::core::wire::{SignIn, SignInStatus, SignUp, SignUpStatus, Verification};
 use crate::core::ClerkError;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
-
-/// The flow's state.
-pub(crate) struct Flow {
-    /// The props.
-    pub(crate) props: FlowProps,
-    /// Where it started (and returns to after a success).
-    pub(crate) start: Start,
-    /// Inside a modal: the element to give the focus back to when it closes.
-    pub(crate) modal: Option<Option<Origin>>,
-    /// Adding an account: no chooser.
-    pub(crate) add_account: bool,
-    /// The screen.
-    pub(crate) screen: Screen,
-    /// Typed values.
-    pub(crate) values: Vec<(Field, String)>,
-    /// The error shown.
-    pub(crate) error: Option<FormError>,
-    /// A request is in flight (further submits are ignored).
-    pub(crate) busy: bool,
-    /// Avatar image URLs that failed to load.
-    pub(crate) failed_images: Vec<String>,
-}
 
 /// What happens to a flow.
 pub(crate) enum Msg {
@@ -85,47 +65,6 @@ pub(crate) fn mount(env: Rc<Env>, host: &Element, props: &JsValue, start: Start)
 }
 
 impl Flow {
-    /// A flow at its first screen.
-    pub(crate) fn new(
-        props: FlowProps,
-        start: Start,
-        modal: Option<Option<Origin>>,
-        add_account: bool,
-    ) -> Self {
-        let mut flow = Flow {
-            props,
-            start,
-            modal,
-            add_account,
-            screen: Screen::Start,
-            values: Vec::new(),
-            error: None,
-            busy: false,
-            failed_images: Vec::new(),
-        };
-        flow.reset();
-        flow
-    }
-
-    /// Back to the first screen with empty fields.
-    fn reset(&mut self) {
-        self.screen = match self.start {
-            Start::SignIn => Screen::Start,
-            Start::SignUp => Screen::SignUpForm,
-        };
-        self.values.clear();
-        self.error = None;
-        self.busy = false;
-    }
-
-    /// The typed value of `field` ("" when untouched).
-    pub(crate) fn value(&self, field: Field) -> &str {
-        self.values
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
     /// Sets the typed value of `field`.
     fn set(&mut self, field: Field, value: String) {
         match self.values.iter_mut().find(|(f, _)| *f == field) {
@@ -315,40 +254,36 @@ impl Call {
     /// Makes the call; the answer as a message.
     async fn run(self, controller: Controller) -> Msg {
         match self {
-            Call::SignIn(params) => Msg::SignedIn(controller.create_sign_in(params).await),
-            Call::SignInCode { attempt, code } => Msg::SignedIn(
-                controller
-                    .attempt_first_factor(&attempt, code_params(code))
-                    .await,
-            ),
+            Call::SignIn(params) => {
+                Msg::SignedIn(controller.sign_in(SignInCall::Create(params)).await)
+            }
+            Call::SignInCode { attempt, code } => {
+                let call = SignInCall::AttemptFirstFactor(attempt, code_params(code));
+                Msg::SignedIn(controller.sign_in(call).await)
+            }
             Call::ResendSignInCode(attempt) => {
-                let params = code_params(None);
-                Msg::Resent(
-                    controller
-                        .prepare_first_factor(&attempt, params)
-                        .await
-                        .map(|_| ()),
-                )
+                let call = SignInCall::PrepareFirstFactor(attempt, code_params(None));
+                Msg::Resent(controller.sign_in(call).await.map(|_| ()))
             }
             Call::SignUp(params) => {
-                let created = controller.create_sign_up(params).await;
+                let created = controller.sign_up(SignUpCall::Create(params)).await;
                 // Verification required: send the code right away.
                 Msg::SignedUp(match created {
                     Ok(s) if s.status == SignUpStatus::MissingRequirements => {
-                        controller.prepare_email_verification(&s.id).await
+                        let call = SignUpCall::PrepareEmailVerification(s.id);
+                        controller.sign_up(call).await
                     }
                     other => other,
                 })
             }
             Call::SignUpCode { attempt, code } => {
-                Msg::SignedUp(controller.attempt_email_verification(&attempt, code).await)
+                let call = SignUpCall::AttemptEmailVerification(attempt, code);
+                Msg::SignedUp(controller.sign_up(call).await)
             }
-            Call::ResendSignUpCode(attempt) => Msg::Resent(
-                controller
-                    .prepare_email_verification(&attempt)
-                    .await
-                    .map(|_| ()),
-            ),
+            Call::ResendSignUpCode(attempt) => {
+                let call = SignUpCall::PrepareEmailVerification(attempt);
+                Msg::Resent(controller.sign_up(call).await.map(|_| ()))
+            }
         }
     }
 }
@@ -475,7 +410,7 @@ impl Component for Flow {
     }
 
     fn view(&self, env: &Env, root: &El) {
-        super::modal::frame(self, env, root, |card| {
+        card::frame(self, env, root, |card| {
             if self.screen.is_sign_up() {
                 sign_up::view(self, env, card)
             } else {

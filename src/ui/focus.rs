@@ -1,7 +1,7 @@
 //! Focus: keeping it on "the same" control across re-renders (controls carry a stable `data-cw-key`), moving it
 //! into a panel or dialog, cycling Tab / Shift+Tab inside one, and restoring it when a dialog closes.
 
-use super::Part;
+use super::part::Part;
 use crate::adapters::reflect;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,10 +1,10 @@
 //! Form pieces shared by SignIn and SignUp: headings, labelled inputs, the `role="alert"` error, the footer link.
 
 use super::dom::El;
+use super::env::Env;
 use super::events::Action;
-use super::flow::Flow;
+use super::flow_state::Flow;
 use super::localization::Text;
-use super::runtime::Env;
 use super::screens::Field;
 
 /// The screen's heading.

@@ -6,13 +6,18 @@
 
 mod appearance;
 mod avatar;
+mod card;
 mod dom;
+mod env;
 mod events;
 mod flow;
+mod flow_state;
 mod focus;
 mod form;
 mod localization;
 mod modal;
+mod mounts;
+mod part;
 mod position;
 mod props;
 mod runtime;
@@ -25,40 +30,18 @@ mod user_button;
 use crate::adapters::{page, reflect};
 use crate::clerk::Controller;
 use appearance::Appearance;
+use env::Env;
 use localization::Strings;
 use props::Props;
-use runtime::{Env, Runtime};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};
 
+pub(crate) use mounts::Kind;
 pub(crate) use screens::Start;
 
-/// Which component a host holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    /// `mountUserButton`.
-    UserButton,
-    /// `mountSignIn` / `mountSignUp`.
-    Flow(Start),
-    /// `openSignIn` / `openSignUp`.
-    Modal(Start),
-}
-
-/// One mounted component.
-struct Entry {
-    /// Where it is mounted.
-    host: Element,
-    /// What it is.
-    kind: Kind,
-    /// The component.
-    mounted: Rc<Runtime>,
-}
-
 thread_local! {
-    /// Every mounted component of this page.
-    static MOUNTS: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
     /// The last id prefix handed out.
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
@@ -75,43 +58,8 @@ pub struct UiStats {
 /// How many components and listeners are live right now (tests check that unmounting leaves none behind).
 pub fn stats() -> UiStats {
     UiStats {
-        mounted: MOUNTS.with(|m| m.borrow().len()),
+        mounted: mounts::count(),
         listeners: dom::live_listeners(),
-    }
-}
-
-/// An element of a component marked `data-cw-part`, which focus handling, hit tests and layout look for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Part {
-    /// The SignIn/SignUp card (the dialog in a modal).
-    Dialog,
-    /// The UserButton's panel.
-    Panel,
-    /// The UserButton's trigger.
-    Trigger,
-}
-
-impl Part {
-    /// Every part.
-    #[cfg(test)]
-    const ALL: [Part; 3] = [Part::Dialog, Part::Panel, Part::Trigger];
-
-    /// The `data-cw-part` value.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Part::Dialog => "dialog",
-            Part::Panel => "panel",
-            Part::Trigger => "trigger",
-        }
-    }
-
-    /// The selector of the element marked with this part (a literal: no string building at run time).
-    pub(crate) fn selector(self) -> &'static str {
-        match self {
-            Part::Dialog => "[data-cw-part=\"dialog\"]",
-            Part::Panel => "[data-cw-part=\"panel\"]",
-            Part::Trigger => "[data-cw-part=\"trigger\"]",
-        }
     }
 }
 
@@ -149,52 +97,22 @@ fn env(
         dom,
         strings,
         appearance,
+        add_account: |env| modal::open(env, props::FlowProps::default(), Start::SignIn, true),
         id: format!("cw{id}"),
     }))
-}
-
-/// Records a new mount, replacing whatever `host` held.
-fn register(host: Element, kind: Kind, mounted: Rc<Runtime>) {
-    unmount_host(&host);
-    MOUNTS.with(|m| {
-        m.borrow_mut().push(Entry {
-            host,
-            kind,
-            mounted,
-        })
-    });
-}
-
-/// Unmounts entries chosen by `pick` (outside the registry borrow: unmounting runs component code). `&dyn`: one
-/// copy of this code in the binary rather than one per caller.
-fn unmount_where(pick: &dyn Fn(&Entry) -> bool) {
-    let removed: Vec<Entry> = MOUNTS.with(|m| {
-        let mut all = m.borrow_mut();
-        let (removed, kept) = std::mem::take(&mut *all).into_iter().partition(|e| pick(e));
-        *all = kept;
-        removed
-    });
-    for entry in removed {
-        entry.mounted.unmount();
-    }
-}
-
-/// Unmounts whatever is mounted in `host`.
-pub(crate) fn unmount_host(host: &Element) {
-    unmount_where(&|e| e.host == *host);
 }
 
 /// Unmounts the `kind` component mounted in `host` (nothing when `host` holds another kind or nothing).
 pub(crate) fn unmount(kind: Kind, host: &JsValue) {
     match as_element(host) {
-        Some(host) => unmount_where(&|e| e.host == host && e.kind == kind),
+        Some(host) => mounts::unmount_where(&|e| e.host == host && e.kind == kind),
         None => page::warn("unmount: the argument is not an element"),
     }
 }
 
 /// Unmounts every modal opened as `kind`.
 pub(crate) fn close_modal(kind: Kind) {
-    unmount_where(&|e| e.kind == kind);
+    mounts::unmount_where(&|e| e.kind == kind);
 }
 
 /// Mounts a component of `kind` into the element `host` (a warning, and nothing else, when it is not one).
@@ -217,7 +135,7 @@ pub(crate) fn mount(
         Kind::Flow(start) => flow::mount(env, &host, props, start),
         Kind::Modal(start) => return open(controller, options, props, start),
     };
-    register(host, kind, mounted);
+    mounts::register(host, kind, mounted);
 }
 
 /// Opens the SignIn or SignUp modal on the current page (replacing an open one).
@@ -231,19 +149,4 @@ pub(crate) fn open(controller: &Controller, options: &JsValue, props: &JsValue, 
     };
     let flow_props = props::FlowProps::read(props, "modal props");
     modal::open(env, flow_props, start, false);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Part;
-
-    #[test]
-    fn part_selectors_select_the_marked_element() {
-        for part in Part::ALL {
-            assert_eq!(
-                part.selector(),
-                ["[data-cw-part=\"", part.name(), "\"]"].concat()
-            );
-        }
-    }
 }

@@ -3,12 +3,11 @@
 //! the whole state into a fresh subtree. One delegated listener per event type sits on the component's root; the
 //! component follows the controller through one `addListener` subscription. Unmounting drops all of them.
 
-use super::appearance::Appearance;
-use super::dom::{self, Dom, El, Listener};
-use super::events::{Action, EventKind, UiEvent};
+use super::dom::{self, El, Listener};
+use super::env::Env;
+use super::events::{EventKind, UiEvent};
 use super::focus::{self, Focus};
-use super::localization::{Strings, Text};
-use super::props::FlowProps;
+use super::mounts::{self, Mounted};
 use crate::adapters::{page, spawn};
 use crate::clerk::{Controller, ListenerId};
 use std::cell::{Cell, RefCell};
@@ -17,40 +16,6 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget};
-
-/// What a component works with: the instance, its document, its strings and look, and a unique id prefix. Shared
-/// (`Rc`) by a mount and the modals it opens.
-pub(crate) struct Env {
-    /// The instance.
-    pub(crate) controller: Controller,
-    /// The host's document.
-    pub(crate) dom: Dom,
-    /// The strings in effect.
-    pub(crate) strings: Strings,
-    /// The look in effect.
-    pub(crate) appearance: Appearance,
-    /// Prefix of this mount's element ids (`cw7`), so labels and descriptions never collide.
-    pub(crate) id: String,
-}
-
-impl Env {
-    /// A unique element id for this mount.
-    pub(crate) fn id(&self, suffix: &str) -> String {
-        [self.id.as_str(), "-", suffix].concat()
-    }
-
-    /// A `<button type="button">` of `class` sending `action`, keyed (`data-cw-key`) by the action's name.
-    pub(crate) fn button(&self, action: Action, class: &str) -> El {
-        self.dom
-            .button(action, class)
-            .attr("data-cw-key", action.name())
-    }
-
-    /// [`Env::button`] reading `text`.
-    pub(crate) fn text_button(&self, action: Action, class: &str, text: Text) -> El {
-        self.button(action, class).text(self.strings.get(text))
-    }
-}
 
 /// Something an update asks for; run by the runtime after the render, in order. Plain data rather than closures:
 /// the code that carries each one out then exists once, in the runtime.
@@ -74,6 +39,25 @@ pub(crate) enum Effect {
     },
     /// Opens the SignIn modal to add an account.
     AddAccount,
+}
+
+impl Effect {
+    /// Whether the effect changes the instance, so it runs before the render (which then shows its outcome).
+    fn acts_on_instance(&self) -> bool {
+        matches!(self, Effect::Activate { .. })
+    }
+}
+
+/// What an update left for the runtime while the instance actions of an outer update run (see
+/// [`Runtime::updated`]).
+#[derive(Default)]
+struct Pending {
+    /// An outer update is running its instance actions.
+    nested: bool,
+    /// Render once they are done.
+    render: bool,
+    /// Effects to run after that render.
+    effects: Vec<Effect>,
 }
 
 /// An asynchronous call whose answer comes back as a message (dropped if the component is gone by then).
@@ -277,6 +261,8 @@ pub(crate) struct Runtime {
     subscription: RefCell<Option<Subscription>>,
     /// Unmounted: ignore late messages.
     closed: Cell<bool>,
+    /// The render and effects queued while an update's instance actions run.
+    pending: RefCell<Pending>,
 }
 
 /// Events delegated to the root (`true`: capture phase, for `error`, which does not bubble).
@@ -335,6 +321,7 @@ impl Runtime {
             outside: RefCell::new(Vec::new()),
             subscription: RefCell::new(None),
             closed: Cell::new(false),
+            pending: RefCell::new(Pending::default()),
         });
         let listeners = runtime.listen_all(runtime.root.unchecked_ref(), &INSIDE_EVENTS, false);
         *runtime.inside.borrow_mut() = listeners;
@@ -386,9 +373,33 @@ impl Runtime {
         })
     }
 
-    /// After an update: the render (when asked for), the document listeners the component now wants, then the
-    /// effects in order (until one closes the component).
+    /// After an update: first the effects that act on the instance (a switch), whose state change comes back at
+    /// once as a nested update; then one render for both (when either asked for one), the document listeners the
+    /// component now wants, and the other effects in order (until one closes the component). A nested update only
+    /// queues its render and effects for the outer one, so a click that changes the instance renders once.
     fn updated(self: &Rc<Self>, render: bool, effects: Vec<Effect>) {
+        let (actions, effects): (Vec<Effect>, Vec<Effect>) =
+            effects.into_iter().partition(Effect::acts_on_instance);
+        {
+            let mut pending = self.pending.borrow_mut();
+            pending.render |= render;
+            pending.effects.extend(effects);
+            if pending.nested {
+                // Inside an outer update's actions: it renders and runs these effects after them.
+                pending.effects.extend(actions);
+                return;
+            }
+            pending.nested = true;
+        }
+        for action in actions {
+            self.run(action);
+        }
+        let Pending {
+            render, effects, ..
+        } = self.pending.take();
+        if self.closed.get() {
+            return;
+        }
         if render {
             self.render();
         }
@@ -406,7 +417,7 @@ impl Runtime {
         match effect {
             Effect::Focus(target) => self.focus(target),
             Effect::Layout => self.layout(),
-            Effect::Close => super::unmount_host(&self.host),
+            Effect::Close => mounts::unmount_host(&self.host),
             Effect::Navigate(url) => page::navigate(&url),
             Effect::Activate {
                 session,
@@ -416,12 +427,7 @@ impl Runtime {
                 Ok(()) => after.iter().for_each(|url| page::navigate(url)),
                 Err(e) => page::warn_parts(&[failure, e.code(), ": ", e.message()]),
             },
-            Effect::AddAccount => super::modal::open(
-                self.env.clone(),
-                FlowProps::default(),
-                super::Start::SignIn,
-                true,
-            ),
+            Effect::AddAccount => (self.env.add_account)(self.env.clone()),
         }
     }
 
@@ -465,9 +471,11 @@ impl Runtime {
         }
         *self.outside.borrow_mut() = listeners;
     }
+}
 
+impl Mounted for Runtime {
     /// Removes every node and listener of the component.
-    pub(crate) fn unmount(&self) {
+    fn unmount(&self) {
         if self.closed.replace(true) {
             return;
         }

@@ -3,11 +3,11 @@
 
 use super::avatar::{self, Account};
 use super::dom::El;
+use super::env::Env;
 use super::events::Action;
-use super::flow::Flow;
+use super::flow_state::Flow;
 use super::form::{self, Input};
 use super::localization::Text;
-use super::runtime::Env;
 use super::screens::{shows_chooser, Field, Screen};
 use crate::core::wire::Session;
 use std::rc::Rc;

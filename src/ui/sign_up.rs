@@ -2,11 +2,11 @@
 //! verification) the emailed-code step.
 
 use super::dom::El;
+use super::env::Env;
 use super::events::Action;
-use super::flow::Flow;
+use super::flow_state::Flow;
 use super::form::{self, Input};
 use super::localization::Text;
-use super::runtime::Env;
 use super::screens::{Field, Screen};
 
 /// Appends the current SignUp screen to `into`.

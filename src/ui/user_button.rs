@@ -4,12 +4,13 @@
 
 use super::avatar::{self, Account};
 use super::dom::El;
+use super::env::Env;
 use super::events::{Action, EventKind, Key, UiEvent};
 use super::focus::Focus;
 use super::localization::Text;
+use super::part::Part;
 use super::props::UserButtonProps;
-use super::runtime::{Component, Effect, Env, Runtime, Step};
-use super::Part;
+use super::runtime::{Component, Effect, Runtime, Step};
 use crate::adapters::page;
 use crate::clerk::SignOutTarget;
 use crate::core::state::sign_out_redirect;

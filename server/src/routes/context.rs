@@ -24,6 +24,10 @@ pub struct ClientCtx {
     pub client: Option<Client>,
     /// Set when a new client was created: its token goes into the `Authorization` response header.
     new_token: Option<String>,
+    /// The request's time, read once the client's lock is held. Requests of one client are serialised by that lock,
+    /// so their timestamps follow the order their writes are applied in: the latest touch is the latest
+    /// `last_active_at`, however the requests raced to the lock.
+    pub now: i64,
     /// Serialises requests of the same client.
     _guard: Option<ClientLock>,
 }
@@ -43,6 +47,7 @@ impl ClientCtx {
         Ok(Self {
             client,
             new_token: None,
+            now: ids::now_ms(),
             _guard: Some(guard),
         })
     }
@@ -69,6 +74,7 @@ impl ClientCtx {
             Self {
                 client,
                 new_token: None,
+                now: ids::now_ms(),
                 _guard: Some(guard),
             },
             sessions,
@@ -100,6 +106,7 @@ impl ClientCtx {
                     Self {
                         client: Some(client),
                         new_token: None,
+                        now: ids::now_ms(),
                         _guard: None,
                     },
                     sessions,
@@ -114,6 +121,7 @@ impl ClientCtx {
         Self {
             client: None,
             new_token: None,
+            now: ids::now_ms(),
             _guard: None,
         }
     }

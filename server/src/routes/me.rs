@@ -53,7 +53,7 @@ async fn load(state: &AppState, token: &TokenHeader, query: Option<&str>) -> Api
         .ok_or(ApiError::ParamMissing("_clerk_session_id"))?;
     let ctx = ClientCtx::load(state, token).await?;
     let client_id = ctx.require()?.id.clone();
-    let clock = state.clock(ids::now_ms());
+    let clock = state.clock(ctx.now);
     let session = state
         .store
         .session(&session_id)
@@ -83,7 +83,7 @@ pub async fn update(
     form: Form,
 ) -> ApiResult<Response> {
     let Me { ctx, mut user, .. } = load(&state, &token, query.as_deref()).await?;
-    let now = ids::now_ms();
+    let now = ctx.now;
     let first = name_param(&form, "first_name")?;
     let last = name_param(&form, "last_name")?;
     let swap = match form.get("primary_email_address_id") {
@@ -160,7 +160,7 @@ pub async fn change_password(
         check_current_password(&state, &user, &form, &ip).await?;
     }
     user.password_hash = Some(password::hash(new_password.to_string()).await?);
-    let now = ids::now_ms();
+    let now = ctx.now;
     user.updated_at = now;
     let mut batch = WriteBatch::new();
     batch.push(Write::User(user.clone()));
@@ -215,7 +215,7 @@ pub async fn active_sessions(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
-    let clock = state.clock(ids::now_ms());
+    let clock = state.clock(ctx.now);
     let sessions: Vec<SessionJson> = state
         .store
         .user_sessions(&user.id)
@@ -241,7 +241,7 @@ pub async fn revoke(
     let Me {
         ctx, session, user, ..
     } = load(&state, &token, query.as_deref()).await?;
-    let now = ids::now_ms();
+    let now = ctx.now;
     let clock = state.clock(now);
     if id == session.id {
         return Err(ApiError::invalid(
@@ -313,7 +313,7 @@ pub async fn add_email(
     let email = rules::normalize_email(form.required("email_address")?)?;
     let owner = state.store.user_by_email(&email).await?;
     emails::may_add(&user, &email, owner.as_ref()).map_err(refused)?;
-    let address = emails::new_address(ids::new_id("idn_"), &user.id, email, ids::now_ms());
+    let address = emails::new_address(ids::new_id("idn_"), &user.id, email, ctx.now);
     let mut batch = WriteBatch::new();
     batch.push(Write::EmailAddress(address.clone()));
     apply_unique(&state, batch).await?;
@@ -334,7 +334,7 @@ pub async fn prepare_email_verification(
     let mut address = emails::other_address(&user, &id).map_err(refused)?.clone();
     let owner = state.store.user_by_email(&address.email).await?;
     emails::may_verify(&address, owner.as_ref()).map_err(refused)?;
-    let now = ids::now_ms();
+    let now = ctx.now;
     address.verification =
         Some(rules::prepare_code(&state, &address.email, Purpose::EmailAddress, now).await?);
     address.updated_at = now;
@@ -367,7 +367,7 @@ pub async fn attempt_email_verification(
         .ok_or_else(|| {
             ApiError::VerificationFailed("No code was sent for this email address.".into())
         })?;
-    let now = ids::now_ms();
+    let now = ctx.now;
     let attempt = rules::begin_attempt(&state, Kind::Code, &address.email, &ip).await?;
     let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
     if outcome == CodeOutcome::Incorrect {
@@ -437,12 +437,13 @@ pub async fn delete(
     if user.password_hash.is_some() {
         check_current_password(&state, &user, &form, &ip).await?;
     }
-    let now = ids::now_ms();
+    let now = ctx.now;
     // The user's sessions on other clients end first, each under its client's lock (as a revocation, so those
     // clients' last-active sessions move on and no request of theirs can touch them again); then this client's.
     drop(ctx);
     revoke_others(&state, &user.id, Some(&session.id), now).await?;
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let clock = state.clock(now);
     let client_id = ctx.require()?.id.clone();
     let active = context::active_sessions(&state, &client_id, now).await?;

@@ -13,24 +13,23 @@ use super::render::existing_user;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};
-use crate::ids;
 use crate::model::{Session, SessionStatus};
 use crate::state::AppState;
 use crate::store::{Write, WriteBatch};
 use crate::wire::SessionJson;
 
 /// Mark the session active now (recording this request as its latest activity) and make it the client's last-active
-/// session. The client, its sessions and their
-/// users are read once; the answer renders them with this touch applied instead of reading them again.
+/// session. The client, its sessions and their users are read once; the answer renders them with this touch applied
+/// instead of reading them again.
 pub async fn touch(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
     activity: Activity,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
-    let clock = state.clock(now);
     let (mut ctx, mut stored) = ClientCtx::load_for_render(&state, &token).await?;
+    let now = ctx.now;
+    let clock = state.clock(now);
     ctx.require()?;
     // Only the client's active sessions were read: an unknown, foreign or inactive id is 404 alike.
     let (session, user) = stored
@@ -80,8 +79,8 @@ pub async fn tokens(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let session = own_active_session(&state, &ctx, &id, now).await?;
     let azp = headers
         .get(header::ORIGIN)
@@ -104,8 +103,8 @@ pub async fn end_all(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let client_id = ctx.ensure(now).id.clone();
     let mut batch = WriteBatch::new();
     let active = active_sessions(&state, &client_id, now).await?;
@@ -127,8 +126,8 @@ async fn sign_out(
     Path(id): Path<String>,
     status: SessionStatus,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let client_id = ctx.require()?.id.clone();
     let session = state
         .store

@@ -30,9 +30,9 @@ pub async fn create(
     activity: Activity,
     form: Form,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
     rules::check_creation_limits(&state, &client_id, ip).await?;
@@ -131,8 +131,8 @@ pub async fn prepare_first_factor(
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let mut sign_in = own_open(&ctx, state.store.sign_in(&id).await?)?;
     let user = existing_user(&state, &sign_in.user_id).await?;
     match form.required("strategy")? {
@@ -163,9 +163,9 @@ pub async fn attempt_first_factor(
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let mut sign_in = own_open(&ctx, state.store.sign_in(&id).await?)?;
     let user = existing_user(&state, &sign_in.user_id).await?;
     match form.required("strategy")? {

@@ -31,9 +31,9 @@ pub async fn create(
     activity: Activity,
     form: Form,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
     rules::check_creation_limits(&state, &client_id, ip).await?;
@@ -105,8 +105,8 @@ pub async fn prepare_verification(
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let mut sign_up = own_open(&ctx, state.store.sign_up(&id).await?)?;
     check_strategy(&form)?;
     sign_up.verification =
@@ -126,9 +126,9 @@ pub async fn attempt_verification(
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
-    let now = ids::now_ms();
     let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
+    let now = ctx.now;
     let mut sign_up = own_open(&ctx, state.store.sign_up(&id).await?)?;
     check_strategy(&form)?;
     let code = form.required("code")?;
