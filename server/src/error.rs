@@ -58,6 +58,9 @@ pub enum ApiError {
         /// The session the caller should switch to.
         session_id: String,
     },
+    /// The instance does not let users delete their own account (`delete_self_disabled`, 403).
+    #[error("delete self disabled")]
+    DeleteSelfDisabled,
     /// Unknown, foreign or inactive resource (`resource_not_found`, 404).
     #[error("resource not found")]
     NotFound,
@@ -114,6 +117,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::DeleteSelfDisabled => StatusCode::FORBIDDEN,
             Self::AuthenticationInvalid => StatusCode::UNAUTHORIZED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -139,6 +143,7 @@ impl ApiError {
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::SessionExists => "session_exists",
             Self::IdentifierAlreadySignedIn { .. } => "identifier_already_signed_in",
+            Self::DeleteSelfDisabled => "delete_self_disabled",
             Self::NotFound => "resource_not_found",
             Self::AuthenticationInvalid => "authentication_invalid",
             Self::BodyTooLarge => "request_body_too_large",
@@ -184,6 +189,10 @@ impl ApiError {
             Self::IdentifierAlreadySignedIn { .. } => (
                 "Identifier already signed in",
                 "This account is already signed in on this client.".into(),
+            ),
+            Self::DeleteSelfDisabled => (
+                "Account deletion is disabled",
+                "This instance does not allow users to delete their own account.".into(),
             ),
             Self::NotFound => ("not found", "The requested resource was not found.".into()),
             Self::AuthenticationInvalid => (

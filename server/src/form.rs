@@ -123,6 +123,11 @@ impl Form {
             .filter(|v| !v.is_empty())
     }
 
+    /// Whether the parameter was sent at all (possibly empty).
+    pub fn has(&self, name: &str) -> bool {
+        self.params.contains_key(name)
+    }
+
     /// A required non-empty parameter, else `form_param_missing`.
     pub fn required(&self, name: &'static str) -> ApiResult<&str> {
         self.get(name).ok_or(ApiError::ParamMissing(name))

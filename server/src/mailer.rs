@@ -18,6 +18,8 @@ pub enum Purpose {
     SignIn,
     /// Sign-up email verification.
     SignUp,
+    /// Verification of an email address added to an account (`/v1/me/email_addresses`).
+    EmailAddress,
 }
 
 /// One sent message.

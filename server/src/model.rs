@@ -1,12 +1,25 @@
 //! Domain types: what the store keeps and the rules reason about. No wire or SQL concerns here.
 
 /// Instance-wide settings, changeable at run time through the backend API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InstanceSettings {
     /// One session per client (`true`) or many (`false`).
     pub single_session_mode: bool,
     /// Whether sign-ups must verify their email address with a code.
     pub email_verification_required: bool,
+    /// Whether users may delete their own account (`DELETE /v1/me`).
+    pub delete_self_enabled: bool,
+}
+
+impl Default for InstanceSettings {
+    /// Multi-session, no verification at sign-up, self-deletion allowed.
+    fn default() -> Self {
+        Self {
+            single_session_mode: false,
+            email_verification_required: false,
+            delete_self_enabled: true,
+        }
+    }
 }
 
 /// A client: one browser (one token) and its sessions and in-flight sign-in / sign-up.
@@ -28,23 +41,46 @@ pub struct Client {
     pub updated_at: i64,
 }
 
-/// A user with exactly one email address.
+/// A user: its primary email address on the user itself, any others in [`User::other_emails`].
 #[derive(Debug, Clone)]
 pub struct User {
     /// `user_…`
     pub id: String,
-    /// `idn_…`, the id of the email address.
+    /// `idn_…`, the id of the primary email address.
     pub email_id: String,
-    /// Lowercase email address.
+    /// The primary email address (lowercase, NFC).
     pub email: String,
-    /// Whether the email address was verified.
+    /// Whether the primary email address was verified.
     pub email_verified: bool,
+    /// The other email addresses, oldest first: read with the user, written one by one
+    /// ([`Write::EmailAddress`](crate::store::Write::EmailAddress); [`Write::User`](crate::store::Write::User) ignores
+    /// this field).
+    pub other_emails: Vec<EmailAddress>,
     /// Optional first name.
     pub first_name: Option<String>,
     /// Optional last name.
     pub last_name: Option<String>,
     /// PHC-format argon2id hash.
     pub password_hash: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// An email address of a user other than its primary one.
+#[derive(Debug, Clone)]
+pub struct EmailAddress {
+    /// `idn_…`
+    pub id: String,
+    /// The owner.
+    pub user_id: String,
+    /// Lowercase, NFC.
+    pub email: String,
+    /// Whether the owner proved it receives mail there.
+    pub verified: bool,
+    /// The latest code verification, once one was prepared.
+    pub verification: Option<Verification>,
     /// Unix ms.
     pub created_at: i64,
     /// Unix ms.
@@ -108,6 +144,10 @@ pub struct Session {
     pub status: SessionStatus,
     /// Unix ms of the last touch.
     pub last_active_at: i64,
+    /// `User-Agent` of the request that created or last touched the session.
+    pub user_agent: Option<String>,
+    /// Peer address of that request.
+    pub ip_address: Option<String>,
     /// Unix ms after which the session is expired.
     pub expire_at: i64,
     /// Unix ms.
@@ -413,6 +453,8 @@ mod tests {
             user_id: "user_1".into(),
             status,
             last_active_at: 1_000,
+            user_agent: None,
+            ip_address: None,
             expire_at: 10_000,
             created_at: 1_000,
             updated_at: 1_000,

@@ -34,6 +34,7 @@ pub async fn seed_demo_users(store: &dyn Store) -> Result<Vec<&'static str>, Str
             email_id: ids::new_id("idn_"),
             email: email.to_string(),
             email_verified: true,
+            other_emails: Vec::new(),
             first_name: Some(first.to_string()),
             last_name: Some(last.to_string()),
             password_hash: Some(hash),

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use crate::domain::activity::parse_user_agent;
 use crate::model::{
-    ExternalAccount, InstanceSettings, OAuthSignIn, OAuthStatus, Session, SessionStatus, SignIn,
-    SignUp, SignUpStatus, User, Verification,
+    EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, OAuthStatus, Session,
+    SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification, VerificationStatus,
 };
 
 /// Minimum password length, published in the environment and enforced at sign-up.
@@ -15,15 +16,19 @@ pub const APPLICATION_NAME: &str = "clerk-wasm demo";
 /// `verification` of an email address.
 #[derive(Debug, Serialize)]
 pub struct EmailVerificationState {
-    /// `verified` or `unverified`.
+    /// `verified`, `unverified`, `failed` or `expired`.
     pub status: &'static str,
     /// How it was (or will be) verified.
     pub strategy: &'static str,
+    /// Code attempts so far (0 when no code was sent).
+    pub attempts: i64,
+    /// When the code sent last expires (Unix ms), null when none is pending.
+    pub expire_at: Option<i64>,
 }
 
 /// An email address of a user.
 #[derive(Debug, Serialize)]
-pub struct EmailAddress {
+pub struct EmailAddressJson {
     /// Always `email_address`.
     pub object: &'static str,
     /// `idn_…`
@@ -32,6 +37,51 @@ pub struct EmailAddress {
     pub email_address: String,
     /// Verification state.
     pub verification: EmailVerificationState,
+}
+
+impl EmailAddressJson {
+    /// The primary address of `u` (verified at sign-up or not; no code pending).
+    pub fn primary(u: &User) -> Self {
+        Self {
+            object: "email_address",
+            id: u.email_id.clone(),
+            email_address: u.email.clone(),
+            verification: EmailVerificationState {
+                status: if u.email_verified {
+                    "verified"
+                } else {
+                    "unverified"
+                },
+                strategy: "email_code",
+                attempts: 0,
+                expire_at: None,
+            },
+        }
+    }
+}
+
+impl From<&EmailAddress> for EmailAddressJson {
+    fn from(e: &EmailAddress) -> Self {
+        let v = e.verification.as_ref();
+        let status = match v {
+            _ if e.verified => "verified",
+            Some(v) => v.status.as_str(),
+            None => "unverified",
+        };
+        Self {
+            object: "email_address",
+            id: e.id.clone(),
+            email_address: e.email.clone(),
+            verification: EmailVerificationState {
+                status,
+                strategy: "email_code",
+                attempts: v.map_or(0, |v| v.attempts),
+                expire_at: v
+                    .filter(|v| v.status == VerificationStatus::Unverified)
+                    .and_then(|v| v.expire_at),
+            },
+        }
+    }
 }
 
 /// A user.
@@ -51,10 +101,10 @@ pub struct UserJson {
     pub image_url: String,
     /// Always false here.
     pub has_image: bool,
-    /// The id of the only email address.
+    /// The id of the primary email address.
     pub primary_email_address_id: String,
-    /// The user's email addresses.
-    pub email_addresses: Vec<EmailAddress>,
+    /// The user's email addresses, the primary one first.
+    pub email_addresses: Vec<EmailAddressJson>,
     /// Linked provider accounts (filled in by the renderer that read them; empty otherwise).
     pub external_accounts: Vec<ExternalAccountJson>,
     /// Whether a password is set.
@@ -76,19 +126,9 @@ impl From<&User> for UserJson {
             image_url: String::new(),
             has_image: false,
             primary_email_address_id: u.email_id.clone(),
-            email_addresses: vec![EmailAddress {
-                object: "email_address",
-                id: u.email_id.clone(),
-                email_address: u.email.clone(),
-                verification: EmailVerificationState {
-                    status: if u.email_verified {
-                        "verified"
-                    } else {
-                        "unverified"
-                    },
-                    strategy: "email_code",
-                },
-            }],
+            email_addresses: std::iter::once(EmailAddressJson::primary(u))
+                .chain(u.other_emails.iter().map(EmailAddressJson::from))
+                .collect(),
             external_accounts: Vec::new(),
             password_enabled: u.password_hash.is_some(),
             created_at: u.created_at,
@@ -140,6 +180,9 @@ pub struct SessionJson {
     /// `client_…` (backend listings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// The device of the request that created or last touched the session (`GET /v1/me/sessions/active` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_activity: Option<SessionActivityJson>,
     /// Unix ms.
     pub created_at: i64,
     /// Unix ms.
@@ -176,8 +219,44 @@ impl SessionJson {
             user: None,
             public_user_data: None,
             client_id: Some(s.client_id.clone()),
+            latest_activity: None,
             created_at: s.created_at,
             updated_at: s.updated_at,
+        }
+    }
+}
+
+/// `latest_activity` of a session: what its latest request's `User-Agent` and address say about the device.
+#[derive(Debug, Serialize)]
+pub struct SessionActivityJson {
+    /// Always `session_activity`.
+    pub object: &'static str,
+    /// `sact_…`, derived from the session id (one activity per session).
+    pub id: String,
+    /// `Chrome`, `Firefox`, `Safari`, `Edge`, `Opera`, or empty when unknown.
+    pub browser_name: String,
+    /// The browser's version, or empty.
+    pub browser_version: String,
+    /// `desktop`, `mobile` or `tablet`.
+    pub device_type: &'static str,
+    /// Whether the device is a phone or tablet.
+    pub is_mobile: bool,
+    /// The peer address, null for sessions older than activity recording.
+    pub ip_address: Option<String>,
+}
+
+impl SessionActivityJson {
+    /// The latest activity of `s`.
+    pub fn of(s: &Session) -> Self {
+        let device = parse_user_agent(s.user_agent.as_deref().unwrap_or(""));
+        Self {
+            object: "session_activity",
+            id: format!("sact_{}", s.id.strip_prefix("sess_").unwrap_or(&s.id)),
+            is_mobile: device.is_mobile(),
+            browser_name: device.browser_name,
+            browser_version: device.browser_version,
+            device_type: device.device_type,
+            ip_address: s.ip_address.clone(),
         }
     }
 }
@@ -259,10 +338,16 @@ impl SignInJson {
                 email_address_id: None,
             });
         }
+        // Codes go to the address signed in with: the primary or another verified address.
+        let address_id = user
+            .other_emails
+            .iter()
+            .find(|e| e.email == s.identifier)
+            .map_or(&user.email_id, |e| &e.id);
         factors.push(FirstFactor {
             strategy: "email_code",
-            safe_identifier: Some(user.email.clone()),
-            email_address_id: Some(user.email_id.clone()),
+            safe_identifier: Some(s.identifier.clone()),
+            email_address_id: Some(address_id.clone()),
         });
         Self {
             object: "sign_in_attempt",
@@ -320,6 +405,8 @@ impl From<&ExternalAccount> for ExternalAccountJson {
             verification: EmailVerificationState {
                 status: "verified",
                 strategy: "oauth_custom",
+                attempts: 0,
+                expire_at: None,
             },
             created_at: a.created_at,
             updated_at: a.updated_at,
@@ -515,6 +602,28 @@ pub struct ClientJson {
     pub updated_at: i64,
 }
 
+/// A deleted resource: `{"object", "id", "deleted": true}`.
+#[derive(Debug, Serialize)]
+pub struct DeletedJson {
+    /// What was deleted (`email_address`, `user`).
+    pub object: &'static str,
+    /// Its id.
+    pub id: String,
+    /// Always true.
+    pub deleted: bool,
+}
+
+impl DeletedJson {
+    /// `object` `id`, deleted.
+    pub fn new(object: &'static str, id: String) -> Self {
+        Self {
+            object,
+            id,
+            deleted: true,
+        }
+    }
+}
+
 /// The `{"response", "client"}` envelope.
 #[derive(Debug, Serialize)]
 pub struct Envelope<T: Serialize> {
@@ -542,6 +651,9 @@ pub fn environment(settings: InstanceSettings) -> serde_json::Value {
         "user_settings": {
             "password": { "min_length": PASSWORD_MIN_LENGTH },
             "sign_up": { "email_verification_required": settings.email_verification_required },
+            // The name, and Clerk's (`actions.delete_self`) for its own clients.
+            "delete_self_enabled": settings.delete_self_enabled,
+            "actions": { "delete_self": settings.delete_self_enabled },
         },
     })
 }

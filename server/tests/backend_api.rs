@@ -6,6 +6,9 @@ use common::*;
 use reqwest::Method;
 use serde_json::json;
 
+/// A backend endpoint: method, path and form body (if any).
+type Endpoint = (Method, String, Option<Vec<(&'static str, &'static str)>>);
+
 #[tokio::test]
 async fn backend_requires_the_secret_key() {
     let s = Server::start();
@@ -27,7 +30,7 @@ async fn backend_requires_the_secret_key() {
         Some(format!("Bearer {client_token}")),
         Some(client_token.clone()),
     ];
-    let endpoints: Vec<(Method, String, Option<Vec<(&str, &str)>>)> = vec![
+    let endpoints: Vec<Endpoint> = vec![
         (Method::GET, "/v1/users".into(), None),
         (Method::GET, format!("/v1/sessions?user_id={uid}"), None),
         (Method::POST, format!("/v1/sessions/{sid}/revoke"), None),
@@ -211,7 +214,7 @@ async fn patch_instance() {
         .await;
     assert_eq!(
         r.ok(),
-        &json!({"single_session_mode": true, "email_verification_required": true}),
+        &json!({"single_session_mode": true, "email_verification_required": true, "delete_self_enabled": true}),
         "{}",
         r.text
     );
@@ -225,7 +228,7 @@ async fn patch_instance() {
     let r = s.patch_instance(&[("single_session_mode", "false")]).await;
     assert_eq!(
         r.ok(),
-        &json!({"single_session_mode": false, "email_verification_required": true}),
+        &json!({"single_session_mode": false, "email_verification_required": true, "delete_self_enabled": true}),
         "{}",
         r.text
     );
@@ -234,7 +237,7 @@ async fn patch_instance() {
         .await;
     assert_eq!(
         r.ok(),
-        &json!({"single_session_mode": false, "email_verification_required": false}),
+        &json!({"single_session_mode": false, "email_verification_required": false, "delete_self_enabled": true}),
         "{}",
         r.text
     );

@@ -105,7 +105,7 @@ async fn failed_password_attempts_lock_the_identifier() {
     assert!(
         c.client().await["sessions"]
             .as_array()
-            .map_or(true, |a| a.is_empty()),
+            .is_none_or(|a| a.is_empty()),
         "a locked identifier got a session"
     );
 

@@ -352,11 +352,12 @@ async fn whoami_rejects_bad_tokens() {
         r.text
     );
 
-    let mut cases: Vec<(&str, Option<String>)> = Vec::new();
-    cases.push(("no Authorization header", None));
-    cases.push(("not a JWT", Some("Bearer not-a-jwt".into())));
-    cases.push(("no Bearer scheme", Some(jwt.clone())));
-    cases.push(("empty bearer", Some("Bearer ".into())));
+    let mut cases: Vec<(&str, Option<String>)> = vec![
+        ("no Authorization header", None),
+        ("not a JWT", Some("Bearer not-a-jwt".into())),
+        ("no Bearer scheme", Some(jwt.clone())),
+        ("empty bearer", Some("Bearer ".into())),
+    ];
 
     // Expired (well past any leeway).
     let mut expired = good.clone();

@@ -138,6 +138,7 @@ mod tests {
             email_id: "idn_1".into(),
             email: "ada@example.com".into(),
             email_verified: true,
+            other_emails: Vec::new(),
             first_name: None,
             last_name: None,
             password_hash: None,

@@ -112,6 +112,8 @@ mod tests {
             user_id: user_id.into(),
             status: SessionStatus::Active,
             last_active_at: 0,
+            user_agent: None,
+            ip_address: None,
             expire_at: i64::MAX,
             created_at: 0,
             updated_at: 0,

@@ -2,6 +2,8 @@
 //! persist what the decision says, and respond. Each rule is a pure function of the values it is given (the clock
 //! included), unit-tested on its own.
 
+pub mod activity;
+pub mod emails;
 pub mod external;
 pub mod flows;
 pub mod sessions;

@@ -142,6 +142,8 @@ mod tests {
             user_id: format!("user_{id}"),
             status: SessionStatus::Active,
             last_active_at,
+            user_agent: None,
+            ip_address: None,
             expire_at: 100 * HOUR,
             created_at,
             updated_at: created_at,

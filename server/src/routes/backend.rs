@@ -8,13 +8,11 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{self, Form};
 use crate::ids;
 use crate::model::{InstanceSettings, SessionStatus};
 use crate::state::AppState;
-use crate::store::{Write, WriteBatch};
 use crate::wire::{SessionJson, UserJson};
 
 /// Proof that the request carried the secret key.
@@ -91,34 +89,18 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let clock = state.clock(ids::now_ms());
-    let found = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    let _guard = state.lock_client(&found.client_id).await?;
-    let session = state.store.session(&id).await?.ok_or(ApiError::NotFound)?;
-    let client = state.store.client(&session.client_id).await?;
-    let active = clock.active(state.store.client_sessions(&session.client_id).await?);
-    let stored_last_active = client
-        .as_ref()
-        .and_then(|c| c.last_active_session_id.clone());
-    let revoked = rules::revoke(session, stored_last_active.as_deref(), &active, clock);
-    let mut batch = WriteBatch::new();
-    if let Some(mut client) = client {
-        if client.last_active_session_id != revoked.last_active {
-            client.last_active_session_id = revoked.last_active.clone();
-            client.updated_at = clock.now;
-            batch.push(Write::Client(client));
-        }
-    }
-    batch.push(Write::Session(revoked.session.clone()));
-    state.store.apply(batch).await?;
+    let revoked = super::sessions::revoke_session(&state, &id, clock)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(SessionJson::backend(
-        &revoked.session,
+        &revoked,
         SessionStatus::Revoked,
         clock.inactivity_ms,
     ))
     .into_response())
 }
 
-/// `PATCH /v1/instance`: `single_session_mode` and/or `email_verification_required`.
+/// `PATCH /v1/instance`: any of `single_session_mode`, `email_verification_required`, `delete_self_enabled`.
 pub async fn instance(
     _: BackendAuth,
     State(state): State<Arc<AppState>>,
@@ -126,18 +108,21 @@ pub async fn instance(
 ) -> ApiResult<Response> {
     let single = form.bool("single_session_mode")?;
     let verification = form.bool("email_verification_required")?;
-    if single.is_none() && verification.is_none() {
+    let delete_self = form.bool("delete_self_enabled")?;
+    if single.is_none() && verification.is_none() && delete_self.is_none() {
         return Err(ApiError::ParamMissing("single_session_mode"));
     }
     let current = state.settings().await?;
     let updated = InstanceSettings {
         single_session_mode: single.unwrap_or(current.single_session_mode),
         email_verification_required: verification.unwrap_or(current.email_verification_required),
+        delete_self_enabled: delete_self.unwrap_or(current.delete_self_enabled),
     };
     state.set_settings(updated).await?;
     Ok(Json(serde_json::json!({
         "single_session_mode": updated.single_session_mode,
         "email_verification_required": updated.email_verification_required,
+        "delete_self_enabled": updated.delete_self_enabled,
     }))
     .into_response())
 }

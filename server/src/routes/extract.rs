@@ -41,3 +41,38 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
     }
 }
+
+/// Longest `User-Agent` kept for a session.
+const MAX_USER_AGENT_LEN: usize = 512;
+
+/// The request's `User-Agent` (cut to a bounded length) and peer address: what a session records as its latest
+/// activity when a request creates or touches it.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    /// The `User-Agent` header, when sent as text.
+    pub user_agent: Option<String>,
+    /// As [`ClientIp`].
+    pub ip: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Activity {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(MAX_USER_AGENT_LEN).collect());
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+        Ok(Self { user_agent, ip })
+    }
+}
+
+impl Activity {
+    /// Record this request on `session`.
+    pub fn record(&self, session: &mut crate::model::Session) {
+        session.user_agent = self.user_agent.clone();
+        session.ip_address = Some(self.ip.clone());
+    }
+}

@@ -6,6 +6,7 @@ pub mod context;
 pub mod dev;
 pub mod environment;
 pub mod extract;
+pub mod me;
 pub mod oauth;
 pub mod render;
 pub mod rules;
@@ -62,6 +63,23 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
             "/v1/client/sign_ups/{id}/attempt_verification",
             post(sign_up::attempt_verification),
         )
+        .route("/v1/me", get(me::get).patch(me::update).delete(me::delete))
+        .route("/v1/me/email_addresses", post(me::add_email))
+        .route(
+            "/v1/me/email_addresses/{id}",
+            axum::routing::delete(me::remove_email),
+        )
+        .route(
+            "/v1/me/email_addresses/{id}/prepare_verification",
+            post(me::prepare_email_verification),
+        )
+        .route(
+            "/v1/me/email_addresses/{id}/attempt_verification",
+            post(me::attempt_email_verification),
+        )
+        .route("/v1/me/change_password", post(me::change_password))
+        .route("/v1/me/sessions/active", get(me::active_sessions))
+        .route("/v1/me/sessions/{id}/revoke", post(me::revoke))
         .route("/v1/users", get(backend::users))
         .route("/v1/sessions", get(backend::sessions))
         .route("/v1/sessions/{id}/revoke", post(backend::revoke))

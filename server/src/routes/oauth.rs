@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::context::ClientCtx;
-use super::extract::TokenHeader;
+use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
 use super::rules;
 use crate::domain::external::{self, Account, AccountRefused, ClaimRefused, StateRefused};
@@ -345,6 +345,7 @@ async fn verify_callback(
 pub async fn get(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
+    activity: Activity,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
@@ -354,7 +355,7 @@ pub async fn get(
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let client_id = ctx.require()?.id.clone();
     if let Some(nonce) = nonce {
-        return claim(&state, &mut ctx, &id, &nonce).await;
+        return claim(&state, &mut ctx, &activity, &id, &nonce).await;
     }
     if let Some(sign_in) = state
         .store
@@ -380,6 +381,7 @@ pub async fn get(
 async fn claim(
     state: &AppState,
     ctx: &mut ClientCtx,
+    activity: &Activity,
     id: &str,
     nonce: &str,
 ) -> ApiResult<Response> {
@@ -447,7 +449,7 @@ async fn claim(
         },
     };
     let client = ctx.ensure(now);
-    let session = rules::new_session(state, client, &user.id, now);
+    let session = rules::new_session(state, client, &user.id, activity, now);
     if client.sign_in_id.as_deref() == Some(id) {
         client.sign_in_id = None;
     }
@@ -484,6 +486,7 @@ fn new_user(identity: &ProviderIdentity, now: i64) -> ApiResult<User> {
         email_id: ids::new_id("idn_"),
         email,
         email_verified: identity.email_verified,
+        other_emails: Vec::new(),
         first_name: identity.first_name.clone(),
         last_name: identity.last_name.clone(),
         password_hash: None,

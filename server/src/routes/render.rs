@@ -22,7 +22,8 @@ pub async fn existing_user(state: &AppState, user_id: &str) -> ApiResult<User> {
 }
 
 /// Render a client: active sessions with their users, the in-flight sign-in / sign-up, the last-active session.
-/// Sessions and users come from one read (this runs on every client answer).
+/// Sessions and users come from one read, their other email addresses from a second (this runs on every client
+/// answer; an address changed between the two reads shows as it is now, which no client state depends on).
 pub async fn render_client(state: &AppState, client: &Client, now: i64) -> ApiResult<ClientJson> {
     let stored = state.store.active_sessions_with_users(&client.id).await?;
     render_client_with(state, client, stored, now).await

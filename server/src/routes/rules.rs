@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
 use super::context::active_sessions;
+use super::extract::Activity;
 use crate::attempts::{Attempt, Kind};
 use crate::domain::flows;
 use crate::error::{ApiError, ApiResult};
@@ -155,18 +156,28 @@ pub async fn check_can_add_session(
     Ok(flows::may_add_session(single, &active, user_id)?)
 }
 
-/// A new active session of `user_id` on `client`, made the client's last-active session.
-pub fn new_session(state: &AppState, client: &mut Client, user_id: &str, now: i64) -> Session {
-    let session = Session {
+/// A new active session of `user_id` on `client`, made the client's last-active session, recording the request
+/// that created it as its latest activity.
+pub fn new_session(
+    state: &AppState,
+    client: &mut Client,
+    user_id: &str,
+    activity: &Activity,
+    now: i64,
+) -> Session {
+    let mut session = Session {
         id: ids::new_id("sess_"),
         client_id: client.id.clone(),
         user_id: user_id.to_string(),
         status: SessionStatus::Active,
         last_active_at: now,
+        user_agent: None,
+        ip_address: None,
         expire_at: now.saturating_add(state.lifetimes.session_ms),
         created_at: now,
         updated_at: now,
     };
+    activity.record(&mut session);
     client.last_active_session_id = Some(session.id.clone());
     client.updated_at = now;
     session

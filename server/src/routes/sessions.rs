@@ -8,22 +8,23 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::context::{active_sessions, ClientCtx};
-use super::extract::TokenHeader;
+use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::sessions as rules;
 use crate::error::{ApiError, ApiResult};
-use crate::ids;
 use crate::model::{Session, SessionStatus};
 use crate::state::AppState;
 use crate::store::{Write, WriteBatch};
 use crate::wire::SessionJson;
 
-/// Mark the session active now and make it the client's last-active session. The client, its sessions and their
-/// users are read once; the answer renders them with this touch applied instead of reading them again.
+/// Mark the session active now (recording this request as its latest activity) and make it the client's last-active
+/// session. The client, its sessions and their users are read once; the answer renders them with this touch applied
+/// instead of reading them again.
 pub async fn touch(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
+    activity: Activity,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (mut ctx, mut stored) = ClientCtx::load_for_render(&state, &token).await?;
@@ -36,6 +37,7 @@ pub async fn touch(
         .find(|(s, _)| s.id == id && clock.is_active(s))
         .ok_or(ApiError::NotFound)?;
     rules::touch(session, clock);
+    activity.record(session);
     let session = session.clone();
     let user = user
         .clone()
@@ -183,4 +185,37 @@ async fn respond_session(
     let user = existing_user(state, &session.user_id).await?;
     let json = SessionJson::frontend(session, clock.status(session), &user, clock.inactivity_ms);
     ctx.respond(state, json).await
+}
+
+/// Revoke session `id` whatever its status (backend revocation, `/v1/me` revocations), under its client's lock,
+/// moving that client's last-active session on when it was this one. `None` when there is no such session.
+pub async fn revoke_session(
+    state: &AppState,
+    id: &str,
+    clock: rules::Clock,
+) -> ApiResult<Option<Session>> {
+    let Some(found) = state.store.session(id).await? else {
+        return Ok(None);
+    };
+    let _guard = state.lock_client(&found.client_id).await?;
+    let Some(session) = state.store.session(id).await? else {
+        return Ok(None);
+    };
+    let client = state.store.client(&session.client_id).await?;
+    let active = clock.active(state.store.client_sessions(&session.client_id).await?);
+    let stored_last_active = client
+        .as_ref()
+        .and_then(|c| c.last_active_session_id.clone());
+    let revoked = rules::revoke(session, stored_last_active.as_deref(), &active, clock);
+    let mut batch = WriteBatch::new();
+    if let Some(mut client) = client {
+        if client.last_active_session_id != revoked.last_active {
+            client.last_active_session_id = revoked.last_active.clone();
+            client.updated_at = clock.now;
+            batch.push(Write::Client(client));
+        }
+    }
+    batch.push(Write::Session(revoked.session.clone()));
+    state.store.apply(batch).await?;
+    Ok(Some(revoked.session))
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::context::{own_open, ClientCtx};
-use super::extract::{ClientIp, TokenHeader};
+use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
 use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
 use crate::attempts::{Attempt, Kind};
@@ -27,20 +27,21 @@ const MAX_PASSWORD_LEN: usize = 1024;
 pub async fn create(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
-    ClientIp(ip): ClientIp,
+    activity: Activity,
     form: Form,
 ) -> ApiResult<Response> {
+    let ip = activity.ip.as_str();
     if form
         .get("strategy")
         .is_some_and(|s| s.starts_with("oauth_"))
     {
-        return super::oauth::start(&state, &token, &ip, &form).await;
+        return super::oauth::start(&state, &token, ip, &form).await;
     }
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let now = ctx.now;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
-    rules::check_creation_limits(&state, &client_id, &ip).await?;
+    rules::check_creation_limits(&state, &client_id, ip).await?;
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
@@ -63,7 +64,7 @@ pub async fn create(
     }
     // Reserved before anything else is known, so it is the same for known and unknown identifiers.
     let attempt = match password {
-        Some(_) => Some(rules::begin_attempt(&state, Kind::Password, &identifier, &ip).await?),
+        Some(_) => Some(rules::begin_attempt(&state, Kind::Password, &identifier, ip).await?),
         None => None,
     };
     let Some(user) = state.store.user_by_email(&identifier).await? else {
@@ -106,6 +107,7 @@ pub async fn create(
         return complete(
             &state,
             &mut ctx,
+            &activity,
             sign_in,
             &user,
             password_verification(),
@@ -115,7 +117,7 @@ pub async fn create(
     }
     if strategy == Some(EMAIL_CODE) {
         sign_in.verification =
-            Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?);
+            Some(rules::prepare_code(&state, &sign_in.identifier, Purpose::SignIn, now).await?);
     }
     let client = ctx.ensure(now);
     client.sign_in_id = Some(sign_in.id.clone());
@@ -142,7 +144,7 @@ pub async fn prepare_first_factor(
     match form.required("strategy")? {
         EMAIL_CODE => {
             sign_in.verification =
-                Some(rules::prepare_code(&state, &user.email, Purpose::SignIn, now).await?)
+                Some(rules::prepare_code(&state, &sign_in.identifier, Purpose::SignIn, now).await?)
         }
         PASSWORD => sign_in.verification = None,
         _ => {
@@ -163,10 +165,11 @@ pub async fn prepare_first_factor(
 pub async fn attempt_first_factor(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
-    ClientIp(ip): ClientIp,
+    activity: Activity,
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
+    let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let now = ctx.now;
     let mut sign_in = own_open(&ctx, state.store.sign_in(&id).await?)?;
@@ -178,11 +181,12 @@ pub async fn attempt_first_factor(
             if password.len() > MAX_PASSWORD_LEN {
                 return Err(ApiError::PasswordIncorrect);
             }
-            let attempt = rules::begin_attempt(&state, Kind::Password, &user.email, &ip).await?;
+            let attempt = rules::begin_attempt(&state, Kind::Password, &user.email, ip).await?;
             verify_password(&state, &user, password, attempt).await?;
             complete(
                 &state,
                 &mut ctx,
+                &activity,
                 sign_in,
                 &user,
                 password_verification(),
@@ -200,7 +204,7 @@ pub async fn attempt_first_factor(
                     ApiError::VerificationFailed("No code was sent for this sign-in.".into())
                 })?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
-            let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, &ip).await?;
+            let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, ip).await?;
             let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
             if outcome == CodeOutcome::Incorrect {
                 attempt.failed();
@@ -208,7 +212,16 @@ pub async fn attempt_first_factor(
                 attempt.succeeded(state.counters.as_ref()).await;
             }
             if outcome == CodeOutcome::Verified {
-                return complete(&state, &mut ctx, sign_in, &user, verification, now).await;
+                return complete(
+                    &state,
+                    &mut ctx,
+                    &activity,
+                    sign_in,
+                    &user,
+                    verification,
+                    now,
+                )
+                .await;
             }
             sign_in.verification = Some(verification);
             sign_in.updated_at = now;
@@ -226,7 +239,7 @@ pub async fn attempt_first_factor(
 
 /// Check a password under its reserved `attempt`: released when correct or refused by a full hashing queue, kept
 /// when wrong (or when the check itself fails: an attempt that was not evaluated to the end still counts).
-async fn verify_password(
+pub(crate) async fn verify_password(
     state: &AppState,
     user: &User,
     password: &str,
@@ -265,13 +278,14 @@ fn password_verification() -> Verification {
 async fn complete(
     state: &AppState,
     ctx: &mut ClientCtx,
+    activity: &Activity,
     mut sign_in: SignIn,
     user: &User,
     verification: Verification,
     now: i64,
 ) -> ApiResult<Response> {
     let client = ctx.ensure(now);
-    let session = rules::new_session(state, client, &user.id, now);
+    let session = rules::new_session(state, client, &user.id, activity, now);
     client.sign_in_id = None;
     sign_in.status = SignInStatus::Complete;
     sign_in.verification = Some(verification);

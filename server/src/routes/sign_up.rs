@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::context::{own_open, ClientCtx};
-use super::extract::{ClientIp, TokenHeader};
+use super::extract::{Activity, TokenHeader};
 use super::rules::{self, CodeOutcome, EMAIL_CODE};
 use crate::attempts::Kind;
 use crate::auth::password;
@@ -28,14 +28,15 @@ const NAME_MAX_LENGTH: usize = 256;
 pub async fn create(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
-    ClientIp(ip): ClientIp,
+    activity: Activity,
     form: Form,
 ) -> ApiResult<Response> {
+    let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let now = ctx.now;
     // A caller without a client gets one now (persisted only on success), so its creations count from the first.
     let client_id = ctx.ensure(now).id.clone();
-    rules::check_creation_limits(&state, &client_id, &ip).await?;
+    rules::check_creation_limits(&state, &client_id, ip).await?;
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
@@ -74,7 +75,7 @@ pub async fn create(
         updated_at: now,
     };
     if !state.settings().await?.email_verification_required {
-        return complete(&state, &mut ctx, sign_up, false, now).await;
+        return complete(&state, &mut ctx, &activity, sign_up, false, now).await;
     }
     let sign_up = SignUp {
         verification: Some(Verification {
@@ -121,10 +122,11 @@ pub async fn prepare_verification(
 pub async fn attempt_verification(
     State(state): State<Arc<AppState>>,
     token: TokenHeader,
-    ClientIp(ip): ClientIp,
+    activity: Activity,
     Path(id): Path<String>,
     form: Form,
 ) -> ApiResult<Response> {
+    let ip = activity.ip.as_str();
     let mut ctx = ClientCtx::load(&state, &token).await?;
     let now = ctx.now;
     let mut sign_up = own_open(&ctx, state.store.sign_up(&id).await?)?;
@@ -136,7 +138,7 @@ pub async fn attempt_verification(
         .filter(|v| v.code_hash.is_some())
         .ok_or_else(|| ApiError::VerificationFailed("No code was sent for this sign-up.".into()))?;
     rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
-    let attempt = rules::begin_attempt(&state, Kind::Code, &sign_up.email, &ip).await?;
+    let attempt = rules::begin_attempt(&state, Kind::Code, &sign_up.email, ip).await?;
     let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
     if outcome == CodeOutcome::Incorrect {
         attempt.failed();
@@ -146,7 +148,7 @@ pub async fn attempt_verification(
     sign_up.verification = Some(verification);
     sign_up.updated_at = now;
     if outcome == CodeOutcome::Verified {
-        return complete(&state, &mut ctx, sign_up, true, now).await;
+        return complete(&state, &mut ctx, &activity, sign_up, true, now).await;
     }
     let mut batch = WriteBatch::new();
     batch.push(Write::SignUp(sign_up));
@@ -169,6 +171,7 @@ fn check_strategy(form: &Form) -> ApiResult<()> {
 async fn complete(
     state: &AppState,
     ctx: &mut ClientCtx,
+    activity: &Activity,
     mut sign_up: SignUp,
     email_verified: bool,
     now: i64,
@@ -178,6 +181,7 @@ async fn complete(
         email_id: ids::new_id("idn_"),
         email: sign_up.email.clone(),
         email_verified,
+        other_emails: Vec::new(),
         first_name: sign_up.first_name.clone(),
         last_name: sign_up.last_name.clone(),
         password_hash: sign_up.password_hash.take(),
@@ -185,7 +189,7 @@ async fn complete(
         updated_at: now,
     };
     let client = ctx.ensure(now);
-    let session = rules::new_session(state, client, &user.id, now);
+    let session = rules::new_session(state, client, &user.id, activity, now);
     client.sign_up_id = None;
     sign_up.status = SignUpStatus::Complete;
     sign_up.created_user_id = Some(user.id.clone());

@@ -12,7 +12,8 @@ pub mod sqlite;
 use async_trait::async_trait;
 
 use crate::model::{
-    Client, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SignIn, SignUp, User,
+    Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SignIn, SignUp,
+    User,
 };
 
 /// A storage failure.
@@ -39,8 +40,16 @@ pub enum Write {
     Settings(InstanceSettings),
     /// Upsert a client.
     Client(Client),
-    /// Upsert a user (a different user with the same email → [`StoreError::Conflict`]).
+    /// Upsert a user (a different user with the same email → [`StoreError::Conflict`]); its
+    /// [`other_emails`](User::other_emails) are not written.
     User(User),
+    /// Upsert one of a user's other email addresses (one the user has already, or verified by another user among
+    /// the other addresses → [`StoreError::Conflict`]).
+    EmailAddress(EmailAddress),
+    /// Delete one of a user's other email addresses by id.
+    DeleteEmailAddress(String),
+    /// Delete a user with its other email addresses, its sessions on every client and its sign-ins.
+    DeleteUser(String),
     /// Upsert a session.
     Session(Session),
     /// Upsert a sign-in.
@@ -81,19 +90,21 @@ pub trait Store: Send + Sync {
     async fn client(&self, id: &str) -> StoreResult<Option<Client>>;
     /// A user by id.
     async fn user(&self, id: &str) -> StoreResult<Option<User>>;
-    /// A user by (already lowercase) email address.
+    /// The account a (normalised) email address identifies: the user who verified it (as primary or other address),
+    /// else the user whose unverified primary it is (see [`crate::domain::emails::pick_owner`]).
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
-    /// All users, oldest first.
+    /// All users, oldest first (every user read through this trait comes with its other email addresses).
     async fn users(&self) -> StoreResult<Vec<User>>;
     /// A session by id.
     async fn session(&self, id: &str) -> StoreResult<Option<Session>>;
     /// All sessions of a client, oldest first.
     async fn client_sessions(&self, client_id: &str) -> StoreResult<Vec<Session>>;
     /// The client's sessions stored as `active` (some may have expired or been abandoned since), oldest first, each
-    /// with its user — in one read, so rendering a client is one round trip.
+    /// with its user — in one read, plus one for the users' other email addresses (none without sessions).
     async fn active_sessions_with_users(&self, client_id: &str)
         -> StoreResult<Vec<SessionAndUser>>;
-    /// A client by id together with [`active_sessions_with_users`](Store::active_sessions_with_users), in one read.
+    /// A client by id together with [`active_sessions_with_users`](Store::active_sessions_with_users), in one read
+    /// (plus the one for the users' other email addresses).
     async fn client_with_active_sessions(
         &self,
         id: &str,

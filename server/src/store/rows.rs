@@ -5,8 +5,8 @@ use sqlx::FromRow;
 
 use super::{SessionAndUser, StoreError, StoreResult};
 use crate::model::{
-    Client, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User, Verification,
-    VerificationStatus,
+    Client, EmailAddress, Session, SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User,
+    Verification, VerificationStatus,
 };
 
 /// The verification columns shared by sign-ins and sign-ups.
@@ -106,12 +106,63 @@ impl From<UserRow> for User {
             email_id: r.email_id,
             email: r.email,
             email_verified: r.email_verified,
+            other_emails: Vec::new(),
             first_name: r.first_name,
             last_name: r.last_name,
             password_hash: r.password_hash,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
+    }
+}
+
+#[derive(FromRow)]
+pub(crate) struct EmailAddressRow {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) email: String,
+    pub(crate) verified: bool,
+    pub(crate) verification_status: Option<String>,
+    pub(crate) verification_strategy: Option<String>,
+    pub(crate) verification_attempts: Option<i64>,
+    pub(crate) verification_expire_at: Option<i64>,
+    pub(crate) verification_code_hash: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+impl TryFrom<EmailAddressRow> for EmailAddress {
+    type Error = StoreError;
+    fn try_from(r: EmailAddressRow) -> StoreResult<Self> {
+        Ok(EmailAddress {
+            verification: verification(
+                r.verification_status,
+                r.verification_strategy,
+                r.verification_attempts,
+                r.verification_expire_at,
+                r.verification_code_hash,
+            )?,
+            id: r.id,
+            user_id: r.user_id,
+            email: r.email,
+            verified: r.verified,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// Put each user's other email addresses (`addresses`, any users', oldest first) on it.
+pub(crate) fn attach_emails<'a>(
+    users: impl IntoIterator<Item = &'a mut User>,
+    addresses: &[EmailAddress],
+) {
+    for user in users {
+        user.other_emails = addresses
+            .iter()
+            .filter(|a| a.user_id == user.id)
+            .cloned()
+            .collect();
     }
 }
 
@@ -125,6 +176,8 @@ pub(crate) struct SessionRow {
     pub(crate) expire_at: i64,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) ip_address: Option<String>,
 }
 
 impl TryFrom<SessionRow> for Session {
@@ -137,6 +190,8 @@ impl TryFrom<SessionRow> for Session {
             client_id: r.client_id,
             user_id: r.user_id,
             last_active_at: r.last_active_at,
+            user_agent: r.user_agent,
+            ip_address: r.ip_address,
             expire_at: r.expire_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -149,7 +204,7 @@ macro_rules! session_user_columns {
     () => {
         "s.id AS s_id, s.client_id AS s_client_id, s.user_id AS s_user_id, s.status AS s_status,
          s.last_active_at AS s_last_active_at, s.expire_at AS s_expire_at, s.created_at AS s_created_at,
-         s.updated_at AS s_updated_at, u.id AS u_id, u.email_id AS u_email_id, u.email AS u_email,
+         s.updated_at AS s_updated_at, s.user_agent AS s_user_agent, s.ip_address AS s_ip_address, u.id AS u_id, u.email_id AS u_email_id, u.email AS u_email,
          u.email_verified AS u_email_verified, u.first_name AS u_first_name, u.last_name AS u_last_name,
          u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.updated_at AS u_updated_at"
     };
@@ -168,6 +223,8 @@ pub(crate) struct SessionUserRow {
     pub(crate) s_expire_at: Option<i64>,
     pub(crate) s_created_at: Option<i64>,
     pub(crate) s_updated_at: Option<i64>,
+    pub(crate) s_user_agent: Option<String>,
+    pub(crate) s_ip_address: Option<String>,
     pub(crate) u_id: Option<String>,
     pub(crate) u_email_id: Option<String>,
     pub(crate) u_email: Option<String>,
@@ -205,6 +262,8 @@ impl SessionUserRow {
             updated_at: self
                 .s_updated_at
                 .ok_or_else(|| missing("sessions.updated_at"))?,
+            user_agent: self.s_user_agent,
+            ip_address: self.s_ip_address,
             id,
         };
         let Some(user_id) = self.u_id else {
@@ -216,6 +275,7 @@ impl SessionUserRow {
             email_verified: self
                 .u_email_verified
                 .ok_or_else(|| missing("users.email_verified"))?,
+            other_emails: Vec::new(),
             first_name: self.u_first_name,
             last_name: self.u_last_name,
             password_hash: self.u_password_hash,

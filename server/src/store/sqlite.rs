@@ -14,13 +14,13 @@ use super::oauth_rows::{
     bind_external_account, bind_oauth_sign_in, ExternalAccountRow, OAuthSignInRow, OAuthSql,
 };
 use super::rows::{
-    session_user_columns, ClientRow, ClientSessionRow, SessionRow, SessionUserRow, SignInRow,
-    SignUpRow, UserRow, VerificationCols,
+    attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow, SessionRow,
+    SessionUserRow, SignInRow, SignUpRow, UserRow, VerificationCols,
 };
 use super::{SessionAndUser, Store, StoreError, StoreResult, Write, WriteBatch};
 use crate::model::{
-    Client, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus, SignIn, SignUp,
-    User,
+    Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus,
+    SignIn, SignUp, User,
 };
 
 /// The OpenID Connect tables' statements with SQLite placeholders.
@@ -48,6 +48,52 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl SqliteStore {
+    /// The other email addresses of the users `user_ids`, oldest first, in one read (none without users).
+    async fn other_emails<'a>(
+        &self,
+        user_ids: impl IntoIterator<Item = &'a str>,
+    ) -> StoreResult<Vec<EmailAddress>> {
+        let mut ids: Vec<&str> = user_ids.into_iter().collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let rows: Vec<EmailAddressRow> = sqlx::query_as(
+            "SELECT * FROM email_addresses WHERE user_id IN (SELECT value FROM json_each(?))
+             ORDER BY created_at, id",
+        )
+        .bind(serde_json::to_string(&ids).map_err(|e| StoreError::Database(e.to_string()))?)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(EmailAddress::try_from).collect()
+    }
+
+    /// `user` with its other email addresses.
+    async fn with_emails(&self, user: Option<User>) -> StoreResult<Option<User>> {
+        let Some(mut user) = user else {
+            return Ok(None);
+        };
+        let emails = self.other_emails([user.id.as_str()]).await?;
+        attach_emails([&mut user], &emails);
+        Ok(Some(user))
+    }
+
+    /// The users of `sessions` with their other email addresses.
+    async fn session_users_with_emails(
+        &self,
+        mut sessions: Vec<SessionAndUser>,
+    ) -> StoreResult<Vec<SessionAndUser>> {
+        let emails = self
+            .other_emails(
+                sessions
+                    .iter()
+                    .filter_map(|(_, u)| u.as_ref().map(|u| u.id.as_str())),
+            )
+            .await?;
+        attach_emails(sessions.iter_mut().filter_map(|(_, u)| u.as_mut()), &emails);
+        Ok(sessions)
+    }
     /// Open (creating the file and its folder if needed) and migrate the database at `url` (`sqlite://path`).
     pub async fn open(url: &str) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?
@@ -121,12 +167,15 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
     match write {
         Write::Settings(s) => {
             sqlx::query(
-                "INSERT INTO instance_settings (id, single_session_mode, email_verification_required) VALUES (1, ?, ?)
+                "INSERT INTO instance_settings (id, single_session_mode, email_verification_required, delete_self_enabled)
+                 VALUES (1, ?, ?, ?)
                  ON CONFLICT (id) DO UPDATE SET single_session_mode = excluded.single_session_mode,
-                 email_verification_required = excluded.email_verification_required",
+                 email_verification_required = excluded.email_verification_required,
+                 delete_self_enabled = excluded.delete_self_enabled",
             )
             .bind(s.single_session_mode)
             .bind(s.email_verification_required)
+            .bind(s.delete_self_enabled)
             .execute(&mut **tx)
             .await?;
         }
@@ -151,7 +200,7 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
             sqlx::query(
                 "INSERT INTO users (id, email_id, email, email_verified, first_name, last_name, password_hash, created_at, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (id) DO UPDATE SET email = excluded.email, email_verified = excluded.email_verified,
+                 ON CONFLICT (id) DO UPDATE SET email_id = excluded.email_id, email = excluded.email, email_verified = excluded.email_verified,
                  first_name = excluded.first_name, last_name = excluded.last_name,
                  password_hash = excluded.password_hash, updated_at = excluded.updated_at",
             )
@@ -167,12 +216,58 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
             .execute(&mut **tx)
             .await?;
         }
+        Write::EmailAddress(e) => {
+            let v = VerificationCols::from(e.verification.as_ref());
+            sqlx::query(
+                "INSERT INTO email_addresses (id, user_id, email, verified, verification_status, verification_strategy,
+                 verification_attempts, verification_expire_at, verification_code_hash, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET verified = excluded.verified,
+                 verification_status = excluded.verification_status, verification_strategy = excluded.verification_strategy,
+                 verification_attempts = excluded.verification_attempts,
+                 verification_expire_at = excluded.verification_expire_at,
+                 verification_code_hash = excluded.verification_code_hash, updated_at = excluded.updated_at",
+            )
+            .bind(&e.id)
+            .bind(&e.user_id)
+            .bind(&e.email)
+            .bind(e.verified)
+            .bind(v.status)
+            .bind(v.strategy)
+            .bind(v.attempts)
+            .bind(v.expire_at)
+            .bind(v.code_hash)
+            .bind(e.created_at)
+            .bind(e.updated_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Write::DeleteEmailAddress(id) => {
+            sqlx::query("DELETE FROM email_addresses WHERE id = ?")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Write::DeleteUser(id) => {
+            // Rows referencing the user first (foreign keys).
+            for sql in [
+                "DELETE FROM email_addresses WHERE user_id = ?",
+                "DELETE FROM external_accounts WHERE user_id = ?",
+                "DELETE FROM sessions WHERE user_id = ?",
+                "DELETE FROM sign_ins WHERE user_id = ?",
+                "DELETE FROM users WHERE id = ?",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+            }
+        }
         Write::Session(s) => {
             sqlx::query(
-                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                "INSERT INTO sessions (id, client_id, user_id, status, last_active_at, expire_at, created_at, updated_at,
+                 user_agent, ip_address)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_active_at = excluded.last_active_at,
-                 expire_at = excluded.expire_at, updated_at = excluded.updated_at",
+                 expire_at = excluded.expire_at, updated_at = excluded.updated_at, user_agent = excluded.user_agent,
+                 ip_address = excluded.ip_address",
             )
             .bind(&s.id)
             .bind(&s.client_id)
@@ -182,6 +277,8 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
             .bind(s.expire_at)
             .bind(s.created_at)
             .bind(s.updated_at)
+            .bind(&s.user_agent)
+            .bind(&s.ip_address)
             .execute(&mut **tx)
             .await?;
         }
@@ -274,14 +371,19 @@ impl Store for SqliteStore {
     }
 
     async fn settings(&self) -> StoreResult<Option<InstanceSettings>> {
-        let row: Option<(bool, bool)> =
-            sqlx::query_as("SELECT single_session_mode, email_verification_required FROM instance_settings WHERE id = 1")
-                .fetch_optional(&self.reader)
-                .await?;
+        let row: Option<(bool, bool, bool)> = sqlx::query_as(
+            "SELECT single_session_mode, email_verification_required, delete_self_enabled
+             FROM instance_settings WHERE id = 1",
+        )
+        .fetch_optional(&self.reader)
+        .await?;
         Ok(row.map(
-            |(single_session_mode, email_verification_required)| InstanceSettings {
-                single_session_mode,
-                email_verification_required,
+            |(single_session_mode, email_verification_required, delete_self_enabled)| {
+                InstanceSettings {
+                    single_session_mode,
+                    email_verification_required,
+                    delete_self_enabled,
+                }
             },
         ))
     }
@@ -299,22 +401,39 @@ impl Store for SqliteStore {
             .bind(id)
             .fetch_optional(&self.reader)
             .await?;
-        Ok(row.map(User::from))
+        self.with_emails(row.map(User::from)).await
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE email = ?")
+        let primary: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE email = ?")
             .bind(email)
             .fetch_optional(&self.reader)
             .await?;
-        Ok(row.map(User::from))
+        let verified_other: Option<UserRow> = sqlx::query_as(
+            "SELECT u.* FROM users u JOIN email_addresses e ON e.user_id = u.id
+             WHERE e.email = ? AND e.verified = ?",
+        )
+        .bind(email)
+        .bind(true)
+        .fetch_optional(&self.reader)
+        .await?;
+        let owner = crate::domain::emails::pick_owner(
+            primary.map(User::from),
+            verified_other.map(User::from),
+        );
+        self.with_emails(owner).await
     }
 
     async fn users(&self) -> StoreResult<Vec<User>> {
         let rows: Vec<UserRow> = sqlx::query_as("SELECT * FROM users ORDER BY created_at, rowid")
             .fetch_all(&self.reader)
             .await?;
-        Ok(rows.into_iter().map(User::from).collect())
+        let mut users: Vec<User> = rows.into_iter().map(User::from).collect();
+        let emails = self
+            .other_emails(users.iter().map(|u| u.id.as_str()))
+            .await?;
+        attach_emails(users.iter_mut(), &emails);
+        Ok(users)
     }
 
     async fn session(&self, id: &str) -> StoreResult<Option<Session>> {
@@ -348,9 +467,11 @@ impl Store for SqliteStore {
         .bind(SessionStatus::Active.as_str())
         .fetch_all(&self.reader)
         .await?;
-        rows.into_iter()
+        let sessions = rows
+            .into_iter()
             .filter_map(|row| row.split().transpose())
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.session_users_with_emails(sessions).await
     }
 
     async fn client_with_active_sessions(
@@ -378,7 +499,10 @@ impl Store for SqliteStore {
             .chain(rows.map(|row| row.session))
             .filter_map(|row| row.split().transpose())
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Some((client, sessions)))
+        Ok(Some((
+            client,
+            self.session_users_with_emails(sessions).await?,
+        )))
     }
 
     async fn user_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
@@ -525,6 +649,7 @@ mod tests {
             email_id: format!("idn_{id}"),
             email: email.into(),
             email_verified: true,
+            other_emails: Vec::new(),
             first_name: Some("Ada".into()),
             last_name: None,
             password_hash: None,
@@ -546,6 +671,8 @@ mod tests {
             user_id: user_id.into(),
             status,
             last_active_at: created_at,
+            user_agent: None,
+            ip_address: None,
             expire_at: i64::MAX,
             created_at,
             updated_at: created_at,

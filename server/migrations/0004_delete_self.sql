@@ -1,0 +1,2 @@
+-- Whether users may delete their own account (`DELETE /v1/me`); on unless `PATCH /v1/instance` turns it off.
+ALTER TABLE instance_settings ADD COLUMN delete_self_enabled INTEGER NOT NULL DEFAULT 1;
