@@ -738,7 +738,7 @@ impl Drop for FakeProvider {
 }
 
 /// The id_token claims of a case, given the sign-in's nonce.
-type ClaimsFor = Box<dyn Fn(&str) -> Value>;
+type ClaimsFor<'a> = Box<dyn Fn(&str) -> Value + 'a>;
 
 // Multi-threaded: the fake provider must answer the server's discovery while the test waits for the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -754,7 +754,7 @@ async fn tokens_for_another_audience_expired_or_with_another_nonce_are_refused()
     };
     // Each case: start a sign-in, take its state and nonce from the authorization URL (the fake has no login
     // step), have the token endpoint answer the case's id_token, and call the callback with a made-up code.
-    let cases: Vec<(&str, ClaimsFor, Option<&str>)> = vec![
+    let cases: Vec<(&str, ClaimsFor<'_>, Option<&str>)> = vec![
         (
             "good token (the fake is honest)",
             Box::new(|n| good(n)),
