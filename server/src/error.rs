@@ -310,7 +310,11 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        Self::Internal(err.to_string())
+        match err {
+            // What the request acted on was deleted meanwhile.
+            StoreError::Gone => Self::NotFound,
+            err => Self::Internal(err.to_string()),
+        }
     }
 }
 

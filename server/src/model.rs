@@ -53,8 +53,8 @@ pub struct User {
     /// Whether the primary email address was verified.
     pub email_verified: bool,
     /// The other email addresses, oldest first: read with the user, written one by one
-    /// ([`Write::EmailAddress`](crate::store::Write::EmailAddress); [`Write::User`](crate::store::Write::User) ignores
-    /// this field).
+    /// ([`Write::EmailAddress`](crate::store::Write::EmailAddress); [`Write::User`](crate::store::Write::User) and
+    /// [`Write::UpdateUser`](crate::store::Write::UpdateUser) ignore this field).
     pub other_emails: Vec<EmailAddress>,
     /// Optional first name.
     pub first_name: Option<String>,

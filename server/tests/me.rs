@@ -662,7 +662,8 @@ async fn addresses_of_other_users_and_bad_inputs_are_refused() {
         .await
         .expect_error(422, "form_identifier_exists");
 
-    // Both may add the same unverified address; once B verified it, A can neither add, prepare nor verify it.
+    // Both may add the same unverified address; once B verified it, A can neither prepare nor verify it, and nobody
+    // else can add it.
     let shared = email("me-addr-shared");
     let a_shared = ca
         .post(&path, &[("email_address", &shared)])
@@ -700,9 +701,16 @@ async fn addresses_of_other_users_and_bad_inputs_are_refused() {
     )
     .await
     .expect_error(422, "form_identifier_exists");
-    ca.post(&path, &[("email_address", &shared.to_uppercase())])
-        .await
-        .expect_error(422, "form_identifier_exists");
+    let ec = email("me-addr-c");
+    s.client().sign_up(&ec, PASSWORD).await;
+    let cc = s.client();
+    let sc = cc.sign_in(&ec).await;
+    cc.post(
+        &me("/email_addresses", &sc),
+        &[("email_address", &shared.to_uppercase())],
+    )
+    .await
+    .expect_error(422, "form_identifier_exists");
     // A sign-up with B's other verified address is refused too.
     s.client()
         .post(
@@ -940,4 +948,31 @@ async fn find_user_gone(s: &Server, email: &str) -> bool {
         .await
         .iter()
         .all(|u| u["email_addresses"][0]["email_address"] != email)
+}
+
+#[tokio::test]
+async fn account_b_is_managed_while_a_is_active_on_the_same_client() {
+    let s = Server::start();
+    let (ea, eb) = (email("me-ab-a"), email("me-ab-b"));
+    s.client().sign_up(&ea, PASSWORD).await;
+    s.client().sign_up(&eb, PASSWORD).await;
+    let c = s.client();
+    let b = c.sign_in(&eb).await;
+    let a = c.sign_in(&ea).await;
+    assert_eq!(c.session_ids().await.1.as_deref(), Some(a.as_str()));
+    let extra = email("me-ab-extra");
+    add_verified(&s, &c, &b, &extra).await;
+    let r = patch(&c, &me("", &b), &[("first_name", "Bea")]).await;
+    assert_eq!(r.response()["first_name"], "Bea");
+    let client = &r.json["client"];
+    // B changed, A untouched, and A is still the active account.
+    assert_eq!(client["last_active_session_id"], a.as_str());
+    assert_eq!(user_of(client, &b)["first_name"], "Bea");
+    assert_eq!(addresses(user_of(client, &b)).len(), 2);
+    assert_eq!(user_of(client, &a)["first_name"], "Test");
+    assert_eq!(addresses(user_of(client, &a)).len(), 1);
+    assert_eq!(
+        c.session_ids().await,
+        (vec![b.clone(), a.clone()], Some(a.clone()))
+    );
 }

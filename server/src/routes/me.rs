@@ -10,9 +10,10 @@ use super::context::{self, ClientCtx};
 use super::extract::{ClientIp, TokenHeader};
 use super::render::existing_user;
 use super::rules;
-use super::rules::{CodeOutcome, EMAIL_CODE};
+use super::rules::CodeOutcome;
 use super::sessions::revoke_session;
 use super::sign_in::verify_password;
+use super::sign_up::check_strategy;
 use crate::attempts::Kind;
 use crate::auth::password;
 use crate::domain::{emails, sessions};
@@ -111,7 +112,7 @@ pub async fn update(
         user.last_name = last;
     }
     user.updated_at = now;
-    batch.push(Write::User(user.clone()));
+    batch.push(Write::UpdateUser(user.clone()));
     batch.0.extend(demoted);
     apply_unique(&state, batch).await?;
     ctx.respond(&state, UserJson::from(&user)).await
@@ -163,7 +164,7 @@ pub async fn change_password(
     let now = ctx.now;
     user.updated_at = now;
     let mut batch = WriteBatch::new();
-    batch.push(Write::User(user.clone()));
+    batch.push(Write::UpdateUser(user.clone()));
     state.store.apply(batch).await?;
     if !sign_out_others {
         return ctx.respond(&state, UserJson::from(&user)).await;
@@ -330,7 +331,7 @@ pub async fn prepare_email_verification(
     form: Form,
 ) -> ApiResult<Response> {
     let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
-    check_email_strategy(&form)?;
+    check_strategy(&form)?;
     let mut address = emails::other_address(&user, &id).map_err(refused)?.clone();
     let owner = state.store.user_by_email(&address.email).await?;
     emails::may_verify(&address, owner.as_ref()).map_err(refused)?;
@@ -355,7 +356,7 @@ pub async fn attempt_email_verification(
     form: Form,
 ) -> ApiResult<Response> {
     let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
-    check_email_strategy(&form)?;
+    check_strategy(&form)?;
     let code = form.required("code")?;
     let address = emails::other_address(&user, &id).map_err(refused)?.clone();
     let owner = state.store.user_by_email(&address.email).await?;
@@ -389,17 +390,6 @@ pub async fn attempt_email_verification(
     }));
     state.store.apply(batch).await?;
     Err(rules::code_error(outcome))
-}
-
-/// `strategy` is optional but must be `email_code` when given.
-fn check_email_strategy(form: &Form) -> ApiResult<()> {
-    match form.get("strategy") {
-        None | Some(EMAIL_CODE) => Ok(()),
-        Some(_) => Err(ApiError::invalid(
-            "strategy",
-            "strategy must be email_code.",
-        )),
-    }
 }
 
 /// `DELETE /v1/me/email_addresses/{id}`: remove one of the user's addresses, never the primary (422

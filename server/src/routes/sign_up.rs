@@ -156,8 +156,8 @@ pub async fn attempt_verification(
     Err(rules::code_error(outcome))
 }
 
-/// `strategy` is optional but must be `email_code` when given.
-fn check_strategy(form: &Form) -> ApiResult<()> {
+/// `strategy` is optional but must be `email_code` when given (also for `/v1/me` address verifications).
+pub(super) fn check_strategy(form: &Form) -> ApiResult<()> {
     match form.get("strategy") {
         None | Some(EMAIL_CODE) => Ok(()),
         Some(_) => Err(ApiError::invalid(

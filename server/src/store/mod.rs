@@ -22,6 +22,9 @@ pub enum StoreError {
     /// A unique constraint was violated (e.g. an email address that already exists).
     #[error("unique constraint violated")]
     Conflict,
+    /// A row to update is gone (deleted meanwhile by another request).
+    #[error("row not found")]
+    Gone,
     /// Any other database fault; the text is for the log only.
     #[error("database error: {0}")]
     Database(String),
@@ -43,6 +46,9 @@ pub enum Write {
     /// Upsert a user (a different user with the same email → [`StoreError::Conflict`]); its
     /// [`other_emails`](User::other_emails) are not written.
     User(User),
+    /// Update an existing user (the same columns as [`Write::User`]); the user deleted meanwhile →
+    /// [`StoreError::Gone`], so a late update never brings a deleted account back.
+    UpdateUser(User),
     /// Upsert one of a user's other email addresses (one the user has already, or verified by another user among
     /// the other addresses → [`StoreError::Conflict`]).
     EmailAddress(EmailAddress),

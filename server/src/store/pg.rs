@@ -140,6 +140,25 @@ async fn apply_one(tx: &mut Transaction<'_, Postgres>, write: &Write) -> Result<
             .execute(&mut **tx)
             .await?;
         }
+        Write::UpdateUser(u) => {
+            let updated = sqlx::query(
+                "UPDATE users SET email_id = $1, email = $2, email_verified = $3, first_name = $4, last_name = $5,
+                 password_hash = $6, updated_at = $7 WHERE id = $8",
+            )
+            .bind(&u.email_id)
+            .bind(&u.email)
+            .bind(u.email_verified)
+            .bind(&u.first_name)
+            .bind(&u.last_name)
+            .bind(&u.password_hash)
+            .bind(u.updated_at)
+            .bind(&u.id)
+            .execute(&mut **tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
         Write::EmailAddress(e) => {
             let v = VerificationCols::from(e.verification.as_ref());
             sqlx::query(

@@ -42,6 +42,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            sqlx::Error::RowNotFound => StoreError::Gone,
             _ => StoreError::Database(err.to_string()),
         }
     }
@@ -215,6 +216,25 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
             .bind(u.updated_at)
             .execute(&mut **tx)
             .await?;
+        }
+        Write::UpdateUser(u) => {
+            let updated = sqlx::query(
+                "UPDATE users SET email_id = ?, email = ?, email_verified = ?, first_name = ?, last_name = ?,
+                 password_hash = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(&u.email_id)
+            .bind(&u.email)
+            .bind(u.email_verified)
+            .bind(&u.first_name)
+            .bind(&u.last_name)
+            .bind(&u.password_hash)
+            .bind(u.updated_at)
+            .bind(&u.id)
+            .execute(&mut **tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(sqlx::Error::RowNotFound);
+            }
         }
         Write::EmailAddress(e) => {
             let v = VerificationCols::from(e.verification.as_ref());
@@ -771,6 +791,77 @@ mod tests {
             .await
             .expect("read")
             .is_empty());
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn other_addresses_identify_their_user_and_go_with_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = SqliteStore::open(&url).await.expect("open");
+        let mut other = crate::domain::emails::new_address(
+            "idn_other".into(),
+            "user_1",
+            "other@example.com".into(),
+            5,
+        );
+        other.verified = true;
+        let mut batch = WriteBatch::new();
+        batch
+            .push(Write::Client(client("client_a")))
+            .push(Write::User(user("user_1", "one@example.com")))
+            .push(Write::EmailAddress(other.clone()))
+            .push(Write::Session(session(
+                "sess_1",
+                "client_a",
+                "user_1",
+                SessionStatus::Active,
+                1,
+            )));
+        store.apply(batch).await.expect("writes");
+        let found = store
+            .user_by_email("other@example.com")
+            .await
+            .expect("read")
+            .expect("owner");
+        assert_eq!(found.id, "user_1");
+        let others: Vec<&str> = found.other_emails.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(others, ["idn_other"]);
+        let (_, sessions) = store
+            .client_with_active_sessions("client_a")
+            .await
+            .expect("read")
+            .expect("client");
+        let owner = sessions[0].1.as_ref().expect("user");
+        assert_eq!(owner.other_emails.len(), 1);
+        // The same address verified by a second user is refused.
+        let mut twice = other.clone();
+        twice.id = "idn_twice".into();
+        twice.user_id = "user_2".into();
+        let mut batch = WriteBatch::new();
+        batch
+            .push(Write::User(user("user_2", "two@example.com")))
+            .push(Write::EmailAddress(twice));
+        assert!(matches!(
+            store.apply(batch).await,
+            Err(StoreError::Conflict)
+        ));
+
+        let mut batch = WriteBatch::new();
+        batch.push(Write::DeleteUser("user_1".into()));
+        store.apply(batch).await.expect("delete");
+        assert!(store.user("user_1").await.expect("read").is_none());
+        assert!(store.session("sess_1").await.expect("read").is_none());
+        assert!(store
+            .user_by_email("other@example.com")
+            .await
+            .expect("read")
+            .is_none());
+        // A late update does not bring the user back.
+        let mut batch = WriteBatch::new();
+        batch.push(Write::UpdateUser(user("user_1", "one@example.com")));
+        assert!(matches!(store.apply(batch).await, Err(StoreError::Gone)));
+        assert!(store.user("user_1").await.expect("read").is_none());
         store.close().await;
     }
 }
