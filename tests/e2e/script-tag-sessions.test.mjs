@@ -104,7 +104,8 @@ inEachBrowser((browserName) => {
       assert.equal(await panel.getByRole("group", { name: "Switch account" }).count(), 1);
       await page.keyboard.press("Escape");
 
-      assert.deepEqual(await own.setSingleSessionMode(true), { single_session_mode: true, email_verification_required: false });
+      assert.deepEqual(await own.setSingleSessionMode(true),
+        { single_session_mode: true, email_verification_required: false, delete_self_enabled: true });
       await page.reload();
       await waitForClerk(page);
       await page.waitForFunction(() => window.Clerk.status === "ready");
