@@ -268,6 +268,69 @@ async fn a_token_from_one_instance_verifies_with_another_instances_jwks() {
     assert!(kids.iter().all(|k| *k == kids[0]), "{kids:?}");
 }
 
+/// The `kid`s a JWKS publishes, in its order.
+fn jwks_kids(jwks: &Value) -> Vec<String> {
+    jwks["keys"]
+        .as_array()
+        .unwrap_or_else(|| panic!("jwks.keys: {jwks}"))
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_key_rotated_on_one_instance_reaches_the_others() {
+    // The default reload interval (5 s): the other instance has to pick the rotation up on its own.
+    let s = instances(2, Opts::new());
+    let c = on(&s[0], None);
+    let (uid, sid) = c.sign_up_ids(&email("rotate-multi")).await;
+    let old_jwt = on(&s[1], token(&c)).jwt(&sid).await;
+    let old_kid = jwt_parts(&old_jwt).0["kid"]
+        .as_str()
+        .expect("kid")
+        .to_string();
+
+    let r = s[0]
+        .backend(reqwest::Method::POST, "/v1/instance/signing_keys", None)
+        .await;
+    let new_kid = r.ok()["kid"].as_str().expect("kid").to_string();
+    assert_ne!(new_kid, old_kid);
+
+    // A token of the new key verifies on instance 2 at once (an unknown kid makes it reload the keys).
+    let new_jwt = c.jwt(&sid).await;
+    assert_eq!(jwt_parts(&new_jwt).0["kid"], new_kid.as_str());
+    let auth = format!("Bearer {new_jwt}");
+    let who = s[1]
+        .raw(
+            reqwest::Method::GET,
+            "/api/whoami",
+            &[("authorization", &auth)],
+            None,
+        )
+        .await;
+    assert_eq!(who.ok()["user_id"], uid.as_str());
+
+    // Instance 2 signs with the new key soon after (within its reload interval).
+    let c2 = on(&s[1], token(&c));
+    let deadline = now_ms() + 15_000;
+    loop {
+        let jwt = c2.jwt(&sid).await;
+        if jwt_parts(&jwt).0["kid"] == new_kid.as_str() {
+            break;
+        }
+        assert!(now_ms() < deadline, "instance 2 still signs with {old_kid}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // Both JWKS publish both keys, the new one first; the token signed before the rotation verifies with either.
+    for server in &s {
+        let jwks = server.jwks().await;
+        assert_eq!(jwks_kids(&jwks), vec![new_kid.clone(), old_kid.clone()]);
+        verify_with_jwks(&old_jwt, &jwks, PUBLIC_URL).expect("the old token verifies");
+        verify_with_jwks(&new_jwt, &jwks, PUBLIC_URL).expect("the new token verifies");
+    }
+}
+
 #[tokio::test]
 async fn instances_started_together_on_an_empty_database_agree_on_their_secrets() {
     let admin = postgres_admin_url().expect("CLERK_TEST_POSTGRES_URL");
