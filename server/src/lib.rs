@@ -2,7 +2,6 @@
 //! The wire format is Clerk's Frontend API in native/header mode; see `docs/server.md`.
 #![deny(missing_docs)]
 
-pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod domain;

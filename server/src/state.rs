@@ -24,7 +24,7 @@ pub struct Lifetimes {
     pub code_ms: i64,
 }
 
-/// Limits on creations (counted with [`AppState::counters`]; attempt limits are in [`crate::attempts`]).
+/// Limits on creations (counted with [`AppState::counters`]; attempt limits are in [`crate::domain::attempts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Sign-in + sign-up creations per client per 10 minutes.

@@ -3,6 +3,7 @@
 //! included), unit-tested on its own.
 
 pub mod activity;
+pub mod attempts;
 pub mod emails;
 pub mod external;
 pub mod flows;

@@ -10,7 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::context::active_sessions;
 use super::extract::Activity;
-use crate::attempts::{Attempt, Kind};
+use crate::domain::attempts::{Attempt, Kind};
 use crate::domain::flows;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
@@ -132,7 +132,7 @@ pub async fn check_client_creation_limit(state: &AppState, ip: &str) -> ApiResul
     Ok(())
 }
 
-/// Reserve a password or code attempt at `identifier` from `ip` before evaluating it (see [`crate::attempts`]).
+/// Reserve a password or code attempt at `identifier` from `ip` before evaluating it (see [`crate::domain::attempts`]).
 pub async fn begin_attempt(
     state: &AppState,
     kind: Kind,
