@@ -417,6 +417,164 @@ async fn killing_one_instance_mid_load_loses_nothing_acknowledged() {
     assert_eq!(ids.len(), 1);
 }
 
+/// One request of the rolling-restart client, sent to the instances in `bases` round-robin from `turn`, retried the way
+/// the SDK retries (after 250, 500 and 1000 ms) when the connection is refused: a refused connection reached no
+/// server, so even a write is safe to send again. Any other failure is returned as is.
+async fn send_retrying_refusals(
+    http: &reqwest::Client,
+    bases: &std::sync::RwLock<Vec<String>>,
+    turn: &mut usize,
+    refused: &std::sync::atomic::AtomicUsize,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+) -> Result<(u16, Value), String> {
+    let mut delays = [250u64, 500, 1000].into_iter();
+    loop {
+        let base = {
+            let bases = bases.read().unwrap();
+            *turn += 1;
+            bases[*turn % bases.len()].clone()
+        };
+        let sent = http
+            .request(method.clone(), format!("{base}{path}"))
+            .header("authorization", token)
+            .send()
+            .await;
+        match sent {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let body = r
+                    .json::<Value>()
+                    .await
+                    .map_err(|e| format!("{path}: body: {e}"))?;
+                return Ok((status, body));
+            }
+            Err(e) if e.is_connect() => match delays.next() {
+                Some(ms) => {
+                    refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await
+                }
+                None => return Err(format!("{method} {path}: refused four times: {e}")),
+            },
+            Err(e) => return Err(format!("{method} {path} on {base}: {e}")),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_restart_fails_no_request_and_loses_no_write() {
+    let mut s = instances(3, Opts::new().args(&["--rate-limit-ip", "100000"]));
+    // One client with two sessions; the load alternates reads of the client with touches of either session.
+    let c = on(&s[0], None);
+    let (_, first) = c.sign_up_ids(&email("roll-a")).await;
+    let (_, second) = c.sign_up_ids(&email("roll-b")).await;
+    let token = c.token().expect("client token");
+    let bases = std::sync::Arc::new(std::sync::RwLock::new(
+        s.iter().map(|x| x.base.clone()).collect::<Vec<_>>(),
+    ));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A new connection per request, as through a load balancer that stops routing to a stopped instance: a request
+    // either meets a listening instance or is refused.
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("http client");
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let load = {
+        let (bases, stop, token, refused) =
+            (bases.clone(), stop.clone(), token.clone(), refused.clone());
+        let sessions = [first.clone(), second.clone()];
+        tokio::spawn(async move {
+            let mut turn = 0usize;
+            let (mut reads, mut touches) = (0usize, 0usize);
+            // The session of the last acknowledged touch: every later read must show it as the last active one.
+            let mut acknowledged: Option<String> = None;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let sid = &sessions[touches % 2];
+                let path = format!("/v1/client/sessions/{sid}/touch");
+                let (status, body) = send_retrying_refusals(
+                    &http,
+                    &bases,
+                    &mut turn,
+                    &refused,
+                    reqwest::Method::POST,
+                    &path,
+                    &token,
+                )
+                .await?;
+                if status != 200 {
+                    return Err(format!("touch {sid}: {status} {body}"));
+                }
+                touches += 1;
+                acknowledged = Some(sid.clone());
+                let (status, body) = send_retrying_refusals(
+                    &http,
+                    &bases,
+                    &mut turn,
+                    &refused,
+                    reqwest::Method::GET,
+                    "/v1/client",
+                    &token,
+                )
+                .await?;
+                if status != 200 {
+                    return Err(format!("GET /v1/client: {status} {body}"));
+                }
+                reads += 1;
+                let last = body["response"]["last_active_session_id"].as_str();
+                if last != acknowledged.as_deref() {
+                    return Err(format!(
+                        "read after the touch of {acknowledged:?} shows {last:?}: {body}"
+                    ));
+                }
+                let live = body["response"]["sessions"].as_array().map_or(0, Vec::len);
+                if live != 2 {
+                    return Err(format!("the client lost a session: {body}"));
+                }
+            }
+            Ok::<_, String>((reads, touches, acknowledged))
+        })
+    };
+
+    // Restart each instance in turn: SIGTERM, wait for it to exit, start it again (on a new port, which the client's
+    // list picks up as a load balancer's health check would).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    for (i, server) in s.iter_mut().enumerate() {
+        tokio::task::block_in_place(|| {
+            assert!(
+                server.terminate(),
+                "instance {} did not shut down on SIGTERM",
+                i + 1
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            server.restart(None);
+        });
+        bases.write().unwrap()[i] = server.base.clone();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (reads, touches, acknowledged) = load.await.expect("load task").expect("no failed request");
+    assert!(
+        reads >= 10 && touches >= 10,
+        "too little load: {reads} reads, {touches} touches"
+    );
+    // The client did meet stopped instances (and rode over them by retrying).
+    assert!(
+        refused.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "no request met a stopped instance"
+    );
+
+    // Nothing acknowledged is lost: every restarted instance shows the last acknowledged touch.
+    for server in &s {
+        let (ids, last) = on(server, Some(token.clone())).session_ids().await;
+        assert_eq!(ids.len(), 2);
+        assert_eq!(last, acknowledged);
+    }
+}
+
 #[tokio::test]
 async fn health_check_answers_503_when_the_database_is_gone() {
     let admin = postgres_admin_url().expect("CLERK_TEST_POSTGRES_URL");
