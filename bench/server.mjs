@@ -278,7 +278,7 @@ function withRatio(report, base) {
 /** The readable report. */
 function table(result) {
   const fmt = (x, digits = 2) => (x === null || x === undefined ? "–" : x.toFixed(digits));
-  const times = (x) => (x === null || x === undefined ? "–" : `${x.toFixed(2)}×`);
+  const times = (x) => (x === null || x === undefined ? "–" : `${x.toFixed(x < 0.1 ? 3 : 2)}×`);
   // [heading, width, cell of a load report]; the first column is left-aligned, the others right-aligned.
   const columns = [
     ["endpoint", 46, null],

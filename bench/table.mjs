@@ -23,7 +23,7 @@ export function tableLines(r) {
   const mem = r.browser?.memory;
   const srv = r.server;
   const ms = (x) => (typeof x === "number" ? x.toFixed(2) : "n/a");
-  const ratio = (x) => (typeof x === "number" ? `${x.toFixed(2)}×` : "n/a");
+  const ratio = (x) => (typeof x === "number" ? `${x.toFixed(x < 0.1 ? 3 : 2)}×` : "n/a");
   const load = (x) => (x ? `${n(Math.round(x.rps))} req/s, p50 ${ms(x.p50_ms)} ms, p99 ${ms(x.p99_ms)} ms, ` +
     `${n(x.errors)} errors` + (x.vs_baseline ? ` (${ratio(x.vs_baseline.rps)} the baseline's req/s, p99 ` +
     `${ratio(x.vs_baseline.p99)})` : "") : "n/a");
