@@ -4,7 +4,9 @@
 
 pub mod activity;
 pub mod attempts;
+pub mod codes;
 pub mod emails;
 pub mod external;
 pub mod flows;
+pub mod identifiers;
 pub mod sessions;
