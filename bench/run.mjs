@@ -6,7 +6,7 @@
 //   npm run bench -- --only=sizes,server    some parts (sizes, server, browser); the others keep their last results
 //   npm run bench -- --no-build   measure what is built
 import { spawnSync, execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir, release, arch } from "node:os";
 import { join } from "node:path";
 import { measureSizes, formatSizes, ROOT } from "./sizes.mjs";
@@ -27,6 +27,15 @@ function version(cmd, argv) {
     return execFileSync(cmd, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n")[0];
   } catch {
     return "not found";
+  }
+}
+
+/** Whether Debian's PostgreSQL server is installed (what scripts/with-postgres.sh runs). */
+function postgresInstalled() {
+  try {
+    return readdirSync("/usr/lib/postgresql").some((v) => existsSync(join("/usr/lib/postgresql", v, "bin/initdb")));
+  } catch {
+    return false;
   }
 }
 
@@ -65,7 +74,11 @@ try {
     if (!only.includes(part)) continue;
     console.log(`\n== ${part}`);
     const out = join(scratch, `${part}.json`);
-    const r = spawnSync("node", [join("bench", `${part}.mjs`), "--json", out], { cwd: ROOT, stdio: "inherit" });
+    // The server part also measures PostgreSQL, in a throw-away cluster, when PostgreSQL is installed.
+    const node = ["node", join("bench", `${part}.mjs`), "--json", out];
+    const argv = part === "server" && postgresInstalled() ? ["bash", "scripts/with-postgres.sh", ...node] : node;
+    if (part === "server" && argv[0] === "node") console.log("(PostgreSQL is not installed: its figures are skipped)");
+    const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: "inherit" });
     if (existsSync(out)) Object.assign(results, JSON.parse(readFileSync(out, "utf8")));
     if (r.status !== 0) {
       failed = true;

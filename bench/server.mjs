@@ -11,6 +11,11 @@
 //   - a password sign-in's time: BENCH_SIGN_INS (default 10) complete sign-ins, each on a fresh client; the
 //     attempt_first_factor request (where argon2 runs) timed on loopback, and the server's own time from its
 //     `Server-Timing: app;dur=…` header.
+// The same two loads then run against a bare axum server (bench/loadgen/src/baseline.rs) answering fixed JSON bodies
+// of the sizes the server's answers had, on the same runtime: every server figure is also shown as a ratio to it, so
+// runs on machines of different speed compare. With `CLERK_TEST_POSTGRES_URL` set (bench/run.mjs runs this inside
+// scripts/with-postgres.sh, a throw-away cluster), the two loads run again on PostgreSQL with one instance, then with
+// two instances on the same database, the connections spread over both (as by a load balancer).
 // Prints a table; `--json FILE` also writes {"server": {...}} to FILE. Exits non-zero when any load request failed.
 // The server runs in its production configuration (no --dev; RUST_LOG from the environment, default info: one log
 // line per request, written to a file). The load generator shares the machine's cores with the server
@@ -25,6 +30,7 @@ import { randomBytes } from "node:crypto";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SERVER_BIN = join(ROOT, "target/server/clerk-wasm-server");
 const LOADGEN_BIN = join(ROOT, "target/server/clerk-wasm-loadgen");
+const BASELINE_BIN = join(ROOT, "target/server/clerk-wasm-baseline");
 /** How long the server may take to print its address (it generates an RSA key on a fresh data dir). */
 const START_TIMEOUT_MS = 60_000;
 /** Rate limits far above what the benchmark's few sign-ins need, so none of them can trip. */
@@ -91,22 +97,46 @@ function cpuMs(pid) {
   }
 }
 
-/** Starts the server binary; resolves with { url, pid, log(), stop() } once it printed its address. */
-async function startServer() {
-  for (const bin of [SERVER_BIN, LOADGEN_BIN]) {
-    if (!existsSync(bin)) throw new Error(`${bin} is missing (run without --no-build)`);
-  }
+/** The backend secret key of every server instance of this run. */
+const SECRET_KEY = `sk_test_bench${randomBytes(32).toString("hex")}`;
+
+/** CPU time (ms) of all `pids` together, or null. */
+function cpuOf(pids) {
+  const times = pids.map(cpuMs);
+  return times.every((t) => t !== null) ? times.reduce((a, b) => a + b, 0) : null;
+}
+
+/** Starts the server binary (on `databaseUrl`, else a fresh SQLite file); resolves with { url, pid, log(), stop() }. */
+function startServer(databaseUrl = null) {
   const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-bench-"));
+  return startProcess(SERVER_BIN, [
+    "--addr", "127.0.0.1:0", "--data-dir", join(scratch, "data"),
+    "--database-url", databaseUrl ?? `sqlite://${join(scratch, "bench.db")}`,
+    "--static-dir", join(scratch, "www"), "--pkg-dir", join(scratch, "pkg"),
+    "--secret-key", SECRET_KEY,
+    "--rate-limit-ip", NO_RATE_LIMIT, "--rate-limit-client", NO_RATE_LIMIT,
+  ], scratch, /^clerk-wasm-server listening on (http:\/\/\S+)$/m);
+}
+
+/** Starts the baseline server answering `getBytes` to GET and `postBytes` to POST. */
+function startBaseline(getBytes, postBytes) {
+  const scratch = mkdtempSync(join(tmpdir(), "clerk-wasm-bench-"));
+  return startProcess(BASELINE_BIN, ["--get-bytes", String(getBytes), "--post-bytes", String(postBytes)], scratch,
+    /^clerk-wasm-baseline listening on (http:\/\/\S+)$/m);
+}
+
+/**
+ * Starts `bin` with `argv`, its log in `scratch` (removed on stop); resolves with { url, pid, log(), stop() } once
+ * it printed a line matching `listening` (whose group 1 is its URL).
+ */
+async function startProcess(bin, argv, scratch, listening) {
+  for (const needed of [bin, LOADGEN_BIN]) {
+    if (!existsSync(needed)) throw new Error(`${needed} is missing (run without --no-build)`);
+  }
   // The log goes to a file, not a pipe: reading it from here would take CPU from the server under test.
   const logPath = join(scratch, "server.log");
   const logFd = openSync(logPath, "w");
-  const child = spawn(SERVER_BIN, [
-    "--addr", "127.0.0.1:0", "--data-dir", join(scratch, "data"),
-    "--database-url", `sqlite://${join(scratch, "bench.db")}`,
-    "--static-dir", join(scratch, "www"), "--pkg-dir", join(scratch, "pkg"),
-    "--secret-key", `sk_test_bench${randomBytes(32).toString("hex")}`,
-    "--rate-limit-ip", NO_RATE_LIMIT, "--rate-limit-client", NO_RATE_LIMIT,
-  ], { stdio: ["ignore", "pipe", logFd] });
+  const child = spawn(bin, argv, { stdio: ["ignore", "pipe", logFd] });
   closeSync(logFd);
   const log = () => { try { return readFileSync(logPath, "utf8"); } catch { return ""; } };
   const exited = new Promise((done) => child.once("exit", done));
@@ -130,7 +160,7 @@ async function startServer() {
         () => reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${log()}`)), START_TIMEOUT_MS);
       child.stdout.on("data", (chunk) => {
         out += chunk;
-        const match = out.match(/^clerk-wasm-server listening on (http:\/\/\S+)$/m);
+        const match = out.match(listening);
         if (match) { clearTimeout(timer); resolveUrl(match[1]); }
       });
       child.once("exit", (code) => {
@@ -156,6 +186,7 @@ async function fapi(base, method, path, { token, form } = {}) {
   const started = performance.now();
   const response = await fetch(url, { method, headers, body: form ? new URLSearchParams(form).toString() : undefined });
   const text = await response.text();
+  const bytes = Buffer.byteLength(text);
   const ms = performance.now() - started;
   let body;
   try {
@@ -164,7 +195,7 @@ async function fapi(base, method, path, { token, form } = {}) {
     throw new Error(`${method} ${path} → ${response.status}, not JSON: ${text.slice(0, 200)}`);
   }
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(body)}`);
-  return { status: response.status, body, token: response.headers.get("authorization"), ms,
+  return { status: response.status, body, bytes, token: response.headers.get("authorization"), ms,
     serverMs: serverTiming(response.headers.get("server-timing")) };
 }
 
@@ -205,14 +236,14 @@ function summary(values) {
  * Runs the load generator; resolves with its JSON report plus `server_cpu_us_per_request`: the server's CPU time
  * from the end of the warm-up until the load generator exited, per counted request (null without /proc).
  */
-function loadgen({ url, method, headers, seconds, connections, warmup, threads, serverPid }) {
-  const args = ["--url", url, "--method", method, "--duration", String(seconds), "--warmup", String(warmup),
+function loadgen({ url, alsoUrls = [], method, headers, seconds, connections, warmup, threads, serverPids }) {
+  const args = ["--url", url, ...alsoUrls.flatMap((u) => ["--also-url", u]), "--method", method, "--duration", String(seconds), "--warmup", String(warmup),
     "--connections", String(connections), "--threads", String(threads)];
   for (const header of headers) args.push("--header", header);
   return new Promise((resolveReport, reject) => {
     const child = spawn(LOADGEN_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
     let cpuAtStart = null;
-    const warmupTimer = setTimeout(() => { cpuAtStart = cpuMs(serverPid); }, warmup * 1000);
+    const warmupTimer = setTimeout(() => { cpuAtStart = cpuOf(serverPids); }, warmup * 1000);
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk) => { out += chunk; });
@@ -220,7 +251,7 @@ function loadgen({ url, method, headers, seconds, connections, warmup, threads, 
     child.once("error", (e) => reject(new Error(`cannot run ${LOADGEN_BIN}: ${e.message}`)));
     child.once("exit", (code) => {
       clearTimeout(warmupTimer);
-      const cpuAtEnd = cpuMs(serverPid);
+      const cpuAtEnd = cpuOf(serverPids);
       if (err.trim()) process.stderr.write(err);
       if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${err.trim()}`));
       let report;
@@ -236,12 +267,21 @@ function loadgen({ url, method, headers, seconds, connections, warmup, threads, 
   });
 }
 
+/** `report` with its req/s, p50 and p99 as multiples of the baseline report `base`'s (`vs_baseline`). */
+function withRatio(report, base) {
+  const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0
+    ? Math.round((a / b) * 1000) / 1000 : null);
+  return { ...report, vs_baseline: { rps: ratio(report.rps, base?.rps), p50: ratio(report.p50_ms, base?.p50_ms),
+    p99: ratio(report.p99_ms, base?.p99_ms) } };
+}
+
 /** The readable report. */
 function table(result) {
   const fmt = (x, digits = 2) => (x === null || x === undefined ? "–" : x.toFixed(digits));
+  const times = (x) => (x === null || x === undefined ? "–" : `${x.toFixed(x < 0.1 ? 3 : 2)}×`);
   // [heading, width, cell of a load report]; the first column is left-aligned, the others right-aligned.
   const columns = [
-    ["endpoint", 38, null],
+    ["endpoint", 46, null],
     ["requests", 10, (r) => String(r.requests)],
     ["req/s", 10, (r) => String(r.rps)],
     ["p50 ms", 9, (r) => fmt(r.p50_ms)],
@@ -250,6 +290,8 @@ function table(result) {
     ["errors", 8, (r) => String(r.errors)],
     ["server CPU/req", 16, (r) => (r.server_cpu_us_per_request === null ? "–"
       : `${r.server_cpu_us_per_request} µs`)],
+    ["req/s vs base", 15, (r) => times(r.vs_baseline?.rps)],
+    ["p99 vs base", 13, (r) => times(r.vs_baseline?.p99)],
   ];
   const row = (first, cell) => columns.map(([heading, width, value], i) =>
     (i === 0 ? first.padEnd(width) : cell(heading, value).padStart(width))).join("");
@@ -259,10 +301,20 @@ function table(result) {
     "",
     row("endpoint", (heading) => heading),
   ];
-  for (const [name, report] of [["GET /v1/client", result.get_client],
-    ["POST /v1/client/sessions/{id}/touch", result.touch]]) {
-    lines.push(row(name, (_, value) => value(report)));
+  const rows = [
+    ["GET /v1/client (SQLite)", result.get_client],
+    ["POST /v1/client/sessions/{id}/touch (SQLite)", result.touch],
+    ["baseline: bare axum, GET", result.baseline?.get],
+    ["baseline: bare axum, POST", result.baseline?.post],
+    ["GET /v1/client (PostgreSQL, 1 instance)", result.postgres?.one?.get_client],
+    ["POST …/touch (PostgreSQL, 1 instance)", result.postgres?.one?.touch],
+    ["GET /v1/client (PostgreSQL, 2 instances)", result.postgres?.two?.get_client],
+    ["POST …/touch (PostgreSQL, 2 instances)", result.postgres?.two?.touch],
+  ];
+  for (const [name, report] of rows) {
+    if (report) lines.push(row(name, (_, value) => value(report)));
   }
+  if (!result.postgres) lines.push("(PostgreSQL not measured: CLERK_TEST_POSTGRES_URL unset)");
   const s = result.sign_in;
   const spread = (t) => `median ${fmt(t.median_ms)} ms, min ${fmt(t.min_ms)} ms, max ${fmt(t.max_ms)} ms`;
   lines.push("", `password sign-in, attempt_first_factor (argon2id), ${s.runs} runs:`);
@@ -275,12 +327,38 @@ function table(result) {
   return lines.join("\n");
 }
 
+/**
+ * Signs a fresh user up on `base`, then in `runs` times on fresh clients; returns the sign-in timings and the last
+ * client (its token and session) with the sizes of its `GET /v1/client` and touch answers.
+ */
+async function prepareClient(base, runs) {
+  const email = `bench-${randomBytes(4).toString("hex")}@example.com`;
+  const signedUp = await fapi(base, "POST", "/v1/client/sign_ups",
+    { form: { email_address: email, password: PASSWORD } });
+  if (signedUp.body.response?.status !== "complete") {
+    throw new Error(`sign-up did not complete: ${JSON.stringify(signedUp.body.response)}`);
+  }
+  const signIns = [];
+  for (let i = 0; i < runs; i++) signIns.push(await signIn(base, email));
+  const loopback = summary(signIns.map((s) => s.ms));
+  const serverTimes = signIns.map((s) => s.serverMs).filter((x) => x !== null);
+  const sign_in = { ...loopback, runs, ...(serverTimes.length === runs ? { server: summary(serverTimes) } : {}) };
+  // The load client: the last signed-in client, with its one session.
+  const { token, sessionId } = signIns[signIns.length - 1];
+  const check = await fapi(base, "GET", "/v1/client", { token });
+  if (check.body.response?.sessions?.length !== 1) {
+    throw new Error(`GET /v1/client does not show the signed-in session: ${JSON.stringify(check.body.response)}`);
+  }
+  const touched = await fapi(base, "POST", `/v1/client/sessions/${sessionId}/touch`, { token });
+  return { sign_in, token, sessionId, getBytes: check.bytes, touchBytes: touched.bytes };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     console.log("usage: node bench/server.mjs [--json FILE] [--no-build]\n" +
       "env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_WARMUP (1), BENCH_SIGN_INS (10), " +
-      "BENCH_LOADGEN_THREADS (1)");
+      "BENCH_LOADGEN_THREADS (1), CLERK_TEST_POSTGRES_URL (a database to measure PostgreSQL on; unset: not measured)");
     return 0;
   }
   const seconds = envNumber("BENCH_SECONDS", 10, { integer: false, min: 0.1 });
@@ -288,46 +366,76 @@ async function main() {
   const warmup = envNumber("BENCH_WARMUP", 1, { integer: false, min: 0 });
   const runs = envNumber("BENCH_SIGN_INS", 10);
   const threads = envNumber("BENCH_LOADGEN_THREADS", 1);
+  const postgresUrl = process.env.CLERK_TEST_POSTGRES_URL || null;
   if (args.build) build();
 
-  const server = await startServer();
-  const stopOnSignal = () => { server.stop().finally(() => process.exit(130)); };
+  const running = new Set();
+  const start = async (starting) => {
+    const p = await starting;
+    running.add(p);
+    return p;
+  };
+  // Server logs, kept when their process stops (its scratch folder goes with it).
+  const logs = [];
+  const stop = async (p) => {
+    running.delete(p);
+    logs.push(p.log());
+    await p.stop();
+  };
+  const stopOnSignal = () => {
+    Promise.all([...running].map((p) => p.stop())).finally(() => process.exit(130));
+  };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
-  try {
-    const base = server.url;
-    const email = `bench-${randomBytes(4).toString("hex")}@example.com`;
-    const signedUp = await fapi(base, "POST", "/v1/client/sign_ups",
-      { form: { email_address: email, password: PASSWORD } });
-    if (signedUp.body.response?.status !== "complete") {
-      throw new Error(`sign-up did not complete: ${JSON.stringify(signedUp.body.response)}`);
-    }
-
-    const signIns = [];
-    for (let i = 0; i < runs; i++) signIns.push(await signIn(base, email));
-    const loopback = summary(signIns.map((s) => s.ms));
-    const serverTimes = signIns.map((s) => s.serverMs).filter((x) => x !== null);
-    const sign_in = { ...loopback, runs, ...(serverTimes.length === runs ? { server: summary(serverTimes) } : {}) };
-
-    // The load client: the last signed-in client, with its one session.
-    const { token, sessionId } = signIns[signIns.length - 1];
-    const check = await fapi(base, "GET", "/v1/client", { token });
-    if (check.body.response?.sessions?.length !== 1) {
-      throw new Error(`GET /v1/client does not show the signed-in session: ${JSON.stringify(check.body.response)}`);
-    }
-    const headers = [`Authorization: ${token}`];
-    const common = { headers, seconds, connections, warmup, threads, serverPid: server.pid };
-    const get_client = await loadgen({ ...common, method: "GET", url: new URL("/v1/client?_is_native=1", base).href });
+  const measure = { seconds, connections, warmup, threads };
+  // GET /v1/client and touch of `client` on `urls` (the connections spread over them), the servers being `pids`.
+  const loads = async (urls, pids, client) => {
+    const common = { ...measure, headers: [`Authorization: ${client.token}`], serverPids: pids };
+    const spread = (path) => ({ url: new URL(path, urls[0]).href, alsoUrls: urls.slice(1).map((u) => new URL(path, u).href) });
+    const get_client = await loadgen({ ...common, method: "GET", ...spread("/v1/client?_is_native=1") });
     const touch = await loadgen({ ...common, method: "POST",
-      url: new URL(`/v1/client/sessions/${sessionId}/touch?_is_native=1`, base).href });
+      ...spread(`/v1/client/sessions/${client.sessionId}/touch?_is_native=1`) });
+    return { get_client, touch };
+  };
+  try {
+    // SQLite, one instance (the default configuration).
+    const server = await start(startServer());
+    const client = await prepareClient(server.url, runs);
+    const sqlite = await loads([server.url], [server.pid], client);
+    await stop(server);
 
-    const result = { get_client, touch, sign_in, connections, seconds, cores: cpus().length };
+    // The baseline, answering bodies of the sizes the server's answers had.
+    const bare = await start(startBaseline(client.getBytes, client.touchBytes));
+    const baseLoads = await loads([bare.url], [bare.pid], { token: "x", sessionId: "x" });
+    const baseline = { get: baseLoads.get_client, post: baseLoads.touch, get_bytes: client.getBytes,
+      post_bytes: client.touchBytes };
+    await stop(bare);
+    const ratios = (l) => ({ get_client: withRatio(l.get_client, baseline.get), touch: withRatio(l.touch, baseline.post) });
+
+    // PostgreSQL: one instance, then two on the same database.
+    let postgres = null;
+    if (postgresUrl) {
+      const first = await start(startServer(postgresUrl));
+      const pgClient = await prepareClient(first.url, 1);
+      const one = await loads([first.url], [first.pid], pgClient);
+      const second = await start(startServer(postgresUrl));
+      const two = await loads([first.url, second.url], [first.pid, second.pid], pgClient);
+      await stop(second);
+      await stop(first);
+      postgres = { one: ratios(one), two: ratios(two) };
+    }
+
+    const result = { ...ratios(sqlite), sign_in: client.sign_in, baseline, postgres, connections, seconds,
+      cores: cpus().length };
     console.log(table(result));
     if (args.json) writeFileSync(args.json, `${JSON.stringify({ server: result }, null, 2)}\n`);
-    const errors = get_client.errors + touch.errors;
+    const reports = [sqlite.get_client, sqlite.touch, baseline.get, baseline.post,
+      ...(postgres ? [postgres.one.get_client, postgres.one.touch, postgres.two.get_client, postgres.two.touch] : [])];
+    const errors = reports.reduce((sum, r) => sum + r.errors, 0);
     if (errors > 0) {
       // The per-request INFO lines say nothing the status counts do not; show warnings and errors only.
-      const problems = server.log().split("\n").filter((line) => /\b(WARN|ERROR)\b/.test(line)).slice(-20);
+      const problems = logs.flatMap((log) => log.split("\n")).filter((line) => /\b(WARN|ERROR)\b/.test(line))
+        .slice(-20);
       console.error(`\n${errors} load requests failed (see the status counts above); ` + (problems.length
         ? `last warnings and errors in the server log:\n${problems.join("\n")}`
         : "no warnings or errors in the server log"));
@@ -335,7 +443,7 @@ async function main() {
     }
     return 0;
   } finally {
-    await server.stop();
+    await Promise.all([...running].map((p) => stop(p)));
   }
 }
 

@@ -23,8 +23,11 @@ export function tableLines(r) {
   const mem = r.browser?.memory;
   const srv = r.server;
   const ms = (x) => (typeof x === "number" ? x.toFixed(2) : "n/a");
+  const ratio = (x) => (typeof x === "number" ? `${x.toFixed(x < 0.1 ? 3 : 2)}×` : "n/a");
   const load = (x) => (x ? `${n(Math.round(x.rps))} req/s, p50 ${ms(x.p50_ms)} ms, p99 ${ms(x.p99_ms)} ms, ` +
-    `${n(x.errors)} errors` : "n/a");
+    `${n(x.errors)} errors` + (x.vs_baseline ? ` (${ratio(x.vs_baseline.rps)} the baseline's req/s, p99 ` +
+    `${ratio(x.vs_baseline.p99)})` : "") : "n/a");
+  const pg = srv?.postgres;
   return [
     "| figure | measured | target |",
     "|---|---|---|",
@@ -43,6 +46,12 @@ export function tableLines(r) {
     `| server \`GET /v1/client\`, ${srv?.connections ?? 64} connections, ${srv?.seconds ?? 10} s | ${load(srv?.get_client)} | ` +
       "≥ 10,000 req/s, p99 ≤ 10 ms, 0 errors |",
     `| server \`POST …/touch\`, same load | ${load(srv?.touch)} | 0 errors |`,
+    `| baseline: bare axum on the same runtime, fixed JSON of the same sizes, GET / POST | ${load(srv?.baseline?.get)} / ` +
+      `${load(srv?.baseline?.post)} | |`,
+    `| server \`GET /v1/client\` on PostgreSQL, 1 instance / 2 instances | ${load(pg?.one?.get_client)} / ` +
+      `${load(pg?.two?.get_client)} | 0 errors |`,
+    `| server \`POST …/touch\` on PostgreSQL, 1 instance / 2 instances | ${load(pg?.one?.touch)} / ` +
+      `${load(pg?.two?.touch)} | 0 errors |`,
     `| password sign-in (argon2id), over loopback | ${srv?.sign_in ? `${ms(srv.sign_in.median_ms)} ms ` +
       `(${ms(srv.sign_in.min_ms)}–${ms(srv.sign_in.max_ms)}), of which the server's own ` +
       `${ms(srv.sign_in.server?.median_ms)} ms` : "n/a"} | |`,
@@ -54,8 +63,11 @@ export function tableLines(r) {
       `${kib(mem?.afterSecondRoundOfApiSwitches?.wasmMemoryBytes)} | no growth beyond noise |`,
     "",
     `Measured ${r.date?.slice(0, 10) ?? "n/a"} on ${r.machine?.cores ?? "?"} cores (${r.machine?.cpu ?? "unknown CPU"}), ` +
-      `${r.machine?.chromium ?? "Chromium"}, headless; medians with min–max. Run \`npm run bench\` to measure again ` +
-      "(it rewrites this table and `bench/results.json`).",
+      `${r.machine?.chromium ?? "Chromium"}, headless; medians with min–max. Server figures in parentheses are ratios ` +
+      "to the bare-axum baseline of the same run (absolute req/s vary about 3× between machines of the same kind). " +
+      "PostgreSQL runs in a throw-away local cluster (`fsync=off`); with 2 instances the load generator's " +
+      "connections are spread over both. Run `npm run bench` to measure again (it rewrites this table and " +
+      "`bench/results.json`).",
   ];
 }
 

@@ -108,6 +108,18 @@ pub struct Config {
     /// Per-request timeout.
     #[arg(long, env = "CLERK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// How often an instance reloads the JWT signing keys from the database (to pick up a rotation made on another
+    /// instance), in milliseconds.
+    #[arg(long, env = "CLERK_SIGNING_KEY_REFRESH_MS", default_value_t = 5_000)]
+    pub signing_key_refresh_ms: u64,
+    /// How long a rotated-out JWT signing key stays published in the JWKS, in milliseconds: at least the token
+    /// lifetime (60 s) plus the refresh interval, so every token it signed expires before it goes.
+    #[arg(
+        long,
+        env = "CLERK_SIGNING_KEY_RETENTION_MS",
+        default_value_t = 120_000
+    )]
+    pub signing_key_retention_ms: u64,
     /// OpenID Connect provider for social sign-in (repeatable):
     /// `key=<short name>,issuer=<issuer URL>,client_id=<id>,client_secret=<secret>[,label=<button text>]`.
     /// The environment variable holds the same list separated by `;`. Register `<public URL>/v1/oauth_callback` as

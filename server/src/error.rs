@@ -343,6 +343,21 @@ impl From<crate::domain::flows::SessionRefused> for ApiError {
     }
 }
 
+impl From<crate::domain::identifiers::Invalid> for ApiError {
+    fn from(invalid: crate::domain::identifiers::Invalid) -> Self {
+        use crate::domain::identifiers::{Reason, MAX_IDENTIFIER_LEN};
+        let param = invalid.param;
+        let message = match invalid.reason {
+            Reason::TooLong => format!("{param} must be at most {MAX_IDENTIFIER_LEN} characters."),
+            Reason::Invisible => {
+                format!("{param} must not contain control or invisible characters.")
+            }
+            Reason::NotAnEmail => format!("{param} must be a valid email address."),
+        };
+        Self::invalid(param, message)
+    }
+}
+
 impl From<crate::rate_limit::Refused> for ApiError {
     fn from(refused: crate::rate_limit::Refused) -> Self {
         match refused {

@@ -2,7 +2,6 @@
 //! The wire format is Clerk's Frontend API in native/header mode; see `docs/server.md`.
 #![deny(missing_docs)]
 
-pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod domain;
@@ -34,6 +33,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::key_ring::{KeyRing, KeyTiming};
 use crate::auth::secret_key::SecretKey;
 use crate::config::{Config, EmailVerification, SessionMode};
 use crate::mailer::{DevMailer, Mailer};
@@ -91,7 +91,17 @@ impl Server {
             Arc::new(SqliteStore::open(&config.database_url).await?)
         };
         let settings = initial_settings(store.as_ref(), &config).await?;
-        let (jwt, secret_key) = instance_secrets(store.as_ref(), &config).await?;
+        let (first_pem, secret_key) = instance_secrets(store.as_ref(), &config).await?;
+        let jwt = KeyRing::open(
+            store.clone(),
+            &first_pem,
+            KeyTiming {
+                refresh_ms: i64::try_from(config.signing_key_refresh_ms).unwrap_or(i64::MAX),
+                retention_ms: i64::try_from(config.signing_key_retention_ms).unwrap_or(i64::MAX),
+            },
+        )
+        .await
+        .map_err(StartupError::Setup)?;
         auth::password::warm_up().await;
         let demo_users = if config.seed_demo {
             seed::seed_demo_users(store.as_ref())
@@ -261,15 +271,16 @@ const JWT_KEY_SECRET: &str = "jwt_rsa_pem";
 /// Name of the backend secret key among a shared store's instance secrets.
 const SECRET_KEY_SECRET: &str = "secret_key";
 
-/// The JWT signing key and the backend secret key: from the shared store when several instances may use it (the
-/// first instance creates them), else from files in the data folder. `--secret-key` wins over both.
+/// The first JWT signing key (PKCS#8 PEM; rotated keys live in the store, see [`KeyRing`]) and the backend secret
+/// key: from the shared store when several instances may use it (the first instance creates them), else from files
+/// in the data folder. `--secret-key` wins over both.
 async fn instance_secrets(
     store: &dyn Store,
     config: &Config,
-) -> Result<(JwtKeys, SecretKey), StartupError> {
+) -> Result<(String, SecretKey), StartupError> {
     if !store.is_shared() {
         let data_dir = config.data_dir.clone();
-        let jwt = tokio::task::spawn_blocking(move || JwtKeys::load_or_create(&data_dir))
+        let jwt = tokio::task::spawn_blocking(move || JwtKeys::load_or_create_pem(&data_dir))
             .await
             .map_err(|e| StartupError::Setup(format!("key task: {e}")))?
             .map_err(StartupError::Setup)?;
@@ -280,7 +291,6 @@ async fn instance_secrets(
     let pem = store
         .instance_secret(JWT_KEY_SECRET, &JwtKeys::generate_pem)
         .await?;
-    let jwt = JwtKeys::from_pem(&pem).map_err(StartupError::Setup)?;
     let secret_key = match config.secret_key.as_deref() {
         Some(given) => SecretKey::load_or_create(Some(given), &config.data_dir),
         None => {
@@ -291,7 +301,7 @@ async fn instance_secrets(
         }
     }
     .map_err(StartupError::Setup)?;
-    Ok((jwt, secret_key))
+    Ok((pem, secret_key))
 }
 
 /// Stored settings (or the defaults), overridden by the command line, then persisted.

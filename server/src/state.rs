@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use crate::auth::jwt::JwtKeys;
+use crate::auth::key_ring::KeyRing;
 use crate::auth::secret_key::SecretKey;
 use crate::error::ApiResult;
 use crate::locks::KeyedLocks;
@@ -24,7 +24,7 @@ pub struct Lifetimes {
     pub code_ms: i64,
 }
 
-/// Limits on creations (counted with [`AppState::counters`]; attempt limits are in [`crate::attempts`]).
+/// Limits on creations (counted with [`AppState::counters`]; attempt limits are in [`crate::domain::attempts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Sign-in + sign-up creations per client per 10 minutes.
@@ -78,7 +78,7 @@ pub struct AppState {
     /// Cached instance settings (the store holds the persisted copy).
     settings: RwLock<InstanceSettings>,
     /// Session JWT keys.
-    pub jwt: JwtKeys,
+    pub jwt: KeyRing,
     /// Backend API key.
     pub secret_key: SecretKey,
     /// HMAC key of one-time code hashes (derived from the secret key, which is not in the database).
@@ -116,7 +116,7 @@ pub struct AppParts {
     /// Initial settings (already persisted).
     pub settings: InstanceSettings,
     /// Session JWT keys.
-    pub jwt: JwtKeys,
+    pub jwt: KeyRing,
     /// Backend API key.
     pub secret_key: SecretKey,
     /// Code delivery.

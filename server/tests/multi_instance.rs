@@ -268,6 +268,69 @@ async fn a_token_from_one_instance_verifies_with_another_instances_jwks() {
     assert!(kids.iter().all(|k| *k == kids[0]), "{kids:?}");
 }
 
+/// The `kid`s a JWKS publishes, in its order.
+fn jwks_kids(jwks: &Value) -> Vec<String> {
+    jwks["keys"]
+        .as_array()
+        .unwrap_or_else(|| panic!("jwks.keys: {jwks}"))
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_key_rotated_on_one_instance_reaches_the_others() {
+    // The default reload interval (5 s): the other instance has to pick the rotation up on its own.
+    let s = instances(2, Opts::new());
+    let c = on(&s[0], None);
+    let (uid, sid) = c.sign_up_ids(&email("rotate-multi")).await;
+    let old_jwt = on(&s[1], token(&c)).jwt(&sid).await;
+    let old_kid = jwt_parts(&old_jwt).0["kid"]
+        .as_str()
+        .expect("kid")
+        .to_string();
+
+    let r = s[0]
+        .backend(reqwest::Method::POST, "/v1/instance/signing_keys", None)
+        .await;
+    let new_kid = r.ok()["kid"].as_str().expect("kid").to_string();
+    assert_ne!(new_kid, old_kid);
+
+    // A token of the new key verifies on instance 2 at once (an unknown kid makes it reload the keys).
+    let new_jwt = c.jwt(&sid).await;
+    assert_eq!(jwt_parts(&new_jwt).0["kid"], new_kid.as_str());
+    let auth = format!("Bearer {new_jwt}");
+    let who = s[1]
+        .raw(
+            reqwest::Method::GET,
+            "/api/whoami",
+            &[("authorization", &auth)],
+            None,
+        )
+        .await;
+    assert_eq!(who.ok()["user_id"], uid.as_str());
+
+    // Instance 2 signs with the new key soon after (within its reload interval).
+    let c2 = on(&s[1], token(&c));
+    let deadline = now_ms() + 15_000;
+    loop {
+        let jwt = c2.jwt(&sid).await;
+        if jwt_parts(&jwt).0["kid"] == new_kid.as_str() {
+            break;
+        }
+        assert!(now_ms() < deadline, "instance 2 still signs with {old_kid}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // Both JWKS publish both keys, the new one first; the token signed before the rotation verifies with either.
+    for server in &s {
+        let jwks = server.jwks().await;
+        assert_eq!(jwks_kids(&jwks), vec![new_kid.clone(), old_kid.clone()]);
+        verify_with_jwks(&old_jwt, &jwks, PUBLIC_URL).expect("the old token verifies");
+        verify_with_jwks(&new_jwt, &jwks, PUBLIC_URL).expect("the new token verifies");
+    }
+}
+
 #[tokio::test]
 async fn instances_started_together_on_an_empty_database_agree_on_their_secrets() {
     let admin = postgres_admin_url().expect("CLERK_TEST_POSTGRES_URL");
@@ -352,6 +415,170 @@ async fn killing_one_instance_mid_load_loses_nothing_acknowledged() {
     s[2].restart(None);
     let (ids, _) = on(&s[2], token(&c)).session_ids().await;
     assert_eq!(ids.len(), 1);
+}
+
+/// One request of the rolling-restart client, sent to the instances in `bases` round-robin from `turn`, retried after
+/// 250, 500 and 1000 ms when it gets no answer. A refused connection reached no server. A connection the kernel had
+/// accepted for an instance that then stopped is reset without an answer, and the request's fate is unknown to the
+/// client; both requests of this test are safe to send again (a read, and a touch that sets the same state again), so
+/// every transport failure is retried and counted. An answer, whatever its status, is returned as is.
+async fn send_retrying_unanswered(
+    http: &reqwest::Client,
+    bases: &std::sync::RwLock<Vec<String>>,
+    turn: &mut usize,
+    unanswered: &std::sync::atomic::AtomicUsize,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+) -> Result<(u16, Value), String> {
+    let mut delays = [250u64, 500, 1000].into_iter();
+    loop {
+        let base = {
+            let bases = bases.read().unwrap();
+            *turn += 1;
+            bases[*turn % bases.len()].clone()
+        };
+        let sent = http
+            .request(method.clone(), format!("{base}{path}"))
+            .header("authorization", token)
+            .send()
+            .await;
+        match sent {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let body = r
+                    .json::<Value>()
+                    .await
+                    .map_err(|e| format!("{path}: body: {e}"))?;
+                return Ok((status, body));
+            }
+            Err(e) if e.is_timeout() => return Err(format!("{method} {path} on {base}: {e}")),
+            Err(e) => match delays.next() {
+                Some(ms) => {
+                    unanswered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await
+                }
+                None => return Err(format!("{method} {path}: no answer four times: {e}")),
+            },
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_restart_fails_no_request_and_loses_no_write() {
+    let mut s = instances(3, Opts::new().args(&["--rate-limit-ip", "100000"]));
+    // One client with two sessions; the load alternates reads of the client with touches of either session.
+    let c = on(&s[0], None);
+    let (_, first) = c.sign_up_ids(&email("roll-a")).await;
+    let (_, second) = c.sign_up_ids(&email("roll-b")).await;
+    let token = c.token().expect("client token");
+    let bases = std::sync::Arc::new(std::sync::RwLock::new(
+        s.iter().map(|x| x.base.clone()).collect::<Vec<_>>(),
+    ));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A new connection per request, as through a load balancer that stops routing to a stopped instance: a request
+    // meets a listening instance, or is refused, or is reset unread in a stopping instance's accept queue.
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("http client");
+    let unanswered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let load = {
+        let (bases, stop, token, unanswered) = (
+            bases.clone(),
+            stop.clone(),
+            token.clone(),
+            unanswered.clone(),
+        );
+        let sessions = [first.clone(), second.clone()];
+        tokio::spawn(async move {
+            let mut turn = 0usize;
+            let (mut reads, mut touches) = (0usize, 0usize);
+            // The session of the last acknowledged touch: every later read must show it as the last active one.
+            let mut acknowledged: Option<String> = None;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let sid = &sessions[touches % 2];
+                let path = format!("/v1/client/sessions/{sid}/touch");
+                let (status, body) = send_retrying_unanswered(
+                    &http,
+                    &bases,
+                    &mut turn,
+                    &unanswered,
+                    reqwest::Method::POST,
+                    &path,
+                    &token,
+                )
+                .await?;
+                if status != 200 {
+                    return Err(format!("touch {sid}: {status} {body}"));
+                }
+                touches += 1;
+                acknowledged = Some(sid.clone());
+                let (status, body) = send_retrying_unanswered(
+                    &http,
+                    &bases,
+                    &mut turn,
+                    &unanswered,
+                    reqwest::Method::GET,
+                    "/v1/client",
+                    &token,
+                )
+                .await?;
+                if status != 200 {
+                    return Err(format!("GET /v1/client: {status} {body}"));
+                }
+                reads += 1;
+                let last = body["response"]["last_active_session_id"].as_str();
+                if last != acknowledged.as_deref() {
+                    return Err(format!(
+                        "read after the touch of {acknowledged:?} shows {last:?}: {body}"
+                    ));
+                }
+                let live = body["response"]["sessions"].as_array().map_or(0, Vec::len);
+                if live != 2 {
+                    return Err(format!("the client lost a session: {body}"));
+                }
+            }
+            Ok::<_, String>((reads, touches, acknowledged))
+        })
+    };
+
+    // Restart each instance in turn: SIGTERM, wait for it to exit, start it again (on a new port, which the client's
+    // list picks up as a load balancer's health check would).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    for (i, server) in s.iter_mut().enumerate() {
+        tokio::task::block_in_place(|| {
+            assert!(
+                server.terminate(),
+                "instance {} did not shut down on SIGTERM",
+                i + 1
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            server.restart(None);
+        });
+        bases.write().unwrap()[i] = server.base.clone();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (reads, touches, acknowledged) = load.await.expect("load task").expect("no failed request");
+    assert!(
+        reads >= 10 && touches >= 10,
+        "too little load: {reads} reads, {touches} touches"
+    );
+    // The client did meet stopped instances (and rode over them by retrying).
+    assert!(
+        unanswered.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "no request met a stopped instance"
+    );
+
+    // Nothing acknowledged is lost: every restarted instance shows the last acknowledged touch.
+    for server in &s {
+        let (ids, last) = on(server, Some(token.clone())).session_ids().await;
+        assert_eq!(ids.len(), 2);
+        assert_eq!(last, acknowledged);
+    }
 }
 
 #[tokio::test]

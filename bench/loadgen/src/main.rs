@@ -26,8 +26,8 @@ use crate::stats::{Report, Tally};
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    let target = match Target::from_options(&options) {
-        Ok(target) => target,
+    let targets = match Target::all_from_options(&options) {
+        Ok(targets) => targets,
         Err(message) => {
             eprintln!("clerk-wasm-loadgen: {message}");
             return ExitCode::from(2);
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = runtime.block_on(load(Arc::new(target), &options));
+    let report = runtime.block_on(load(targets.into_iter().map(Arc::new).collect(), &options));
     match serde_json::to_string(&report) {
         Ok(json) => println!("{json}"),
         Err(err) => {
@@ -85,14 +85,14 @@ fn main() -> ExitCode {
 }
 
 /// Run every connection through the warm-up and the measured window, and summarise.
-async fn load(target: Arc<Target>, options: &Options) -> Report {
+async fn load(targets: Vec<Arc<Target>>, options: &Options) -> Report {
     let measure_from = Instant::now() + options.warmup;
     let window = Window {
         measure_from,
         end: measure_from + options.duration,
     };
     let mut tasks = JoinSet::new();
-    for _ in 0..options.connections {
+    for (_, target) in (0..options.connections).zip(targets.iter().cycle()) {
         let target = target.clone();
         tasks.spawn(async move { connection::run(&target, window).await });
     }

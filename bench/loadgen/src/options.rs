@@ -16,6 +16,10 @@ pub struct Options {
     /// Target URL (`http://host:port/path?query`; plain HTTP only).
     #[arg(long)]
     pub url: String,
+    /// Another URL of the same request on another server (repeatable): the connections are spread round-robin over
+    /// `--url` and these, as a load balancer would spread them over instances.
+    #[arg(long = "also-url")]
+    pub also_urls: Vec<String>,
     /// Request method.
     #[arg(long, default_value = "GET", value_parser = parse_method)]
     pub method: Method,
@@ -55,30 +59,43 @@ pub struct Target {
 }
 
 impl Target {
-    /// Check the URL and assemble the request parts from the options.
+    /// The targets of `--url` and every `--also-url`, in that order.
+    pub fn all_from_options(options: &Options) -> Result<Vec<Self>, String> {
+        std::iter::once(&options.url)
+            .chain(&options.also_urls)
+            .map(|url| Self::for_url(options, url))
+            .collect()
+    }
+
+    /// Check the URL and assemble the request parts from the options (`--url` only).
+    #[cfg(test)]
     pub fn from_options(options: &Options) -> Result<Self, String> {
-        let uri: Uri = options
-            .url
+        Self::for_url(options, &options.url)
+    }
+
+    /// Check `url` and assemble the request to it from the options.
+    fn for_url(options: &Options, url: &str) -> Result<Self, String> {
+        let uri: Uri = url
             .parse()
-            .map_err(|e| format!("--url {:?} is not a URL: {e}", options.url))?;
+            .map_err(|e| format!("--url {:?} is not a URL: {e}", url))?;
         match uri.scheme_str() {
             Some(s) if s.eq_ignore_ascii_case("http") => {}
             Some(other) => return Err(format!("--url: only http:// is supported, not {other}://")),
             None => {
                 return Err(format!(
                     "--url {:?} needs a scheme (http://host:port/path)",
-                    options.url
+                    url
                 ))
             }
         }
         let authority = uri
             .authority()
-            .ok_or_else(|| format!("--url {:?} has no host", options.url))?;
+            .ok_or_else(|| format!("--url {:?} has no host", url))?;
         if authority.as_str().contains('@') {
             return Err("--url: user information (user@host) is not supported".into());
         }
         if authority.host().is_empty() {
-            return Err(format!("--url {:?} has no host", options.url));
+            return Err(format!("--url {:?} has no host", url));
         }
         let connect_to = format!(
             "{}:{}",

@@ -68,20 +68,27 @@ impl JwtKeys {
 
     /// Read `<data_dir>/jwt_rsa.pem`, or generate and save it (PKCS#8 PEM, mode 0600).
     pub fn load_or_create(data_dir: &Path) -> Result<Self, String> {
+        Self::from_pem(&Self::load_or_create_pem(data_dir)?)
+    }
+
+    /// The PEM of `<data_dir>/jwt_rsa.pem`, generated and saved first if missing.
+    pub fn load_or_create_pem(data_dir: &Path) -> Result<String, String> {
         let path = data_dir.join(KEY_FILE);
-        let key = match std::fs::read_to_string(&path) {
-            Ok(pem) => RsaPrivateKey::from_pkcs8_pem(&pem)
-                .map_err(|e| format!("{}: invalid key: {e}", path.display()))?,
+        match std::fs::read_to_string(&path) {
+            Ok(pem) => {
+                RsaPrivateKey::from_pkcs8_pem(&pem)
+                    .map_err(|e| format!("{}: invalid key: {e}", path.display()))?;
+                Ok(pem)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 tracing::info!("generating RSA signing key into {}", path.display());
                 let pem = Self::generate_pem()?;
                 super::write_private_file(&path, pem.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| format!("PEM decoding: {e}"))?
+                Ok(pem)
             }
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-        };
-        Self::from_key(&key)
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
     }
 
     /// Build from an RSA private key.
@@ -112,11 +119,14 @@ impl JwtKeys {
         &self.kid
     }
 
-    /// The JWKS document.
+    /// The public key as one JWK.
+    pub fn jwk(&self) -> serde_json::Value {
+        serde_json::json!({ "kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": self.n, "e": self.e })
+    }
+
+    /// A JWKS document with this key alone.
     pub fn jwks(&self) -> serde_json::Value {
-        serde_json::json!({
-            "keys": [{ "kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": self.n, "e": self.e }]
-        })
+        serde_json::json!({ "keys": [self.jwk()] })
     }
 
     /// Sign claims (RS256, `kid` in the header).

@@ -2,6 +2,7 @@
 
 pub mod client_token;
 pub mod jwt;
+pub mod key_ring;
 pub mod password;
 pub mod secret_key;
 

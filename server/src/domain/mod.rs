@@ -3,7 +3,10 @@
 //! included), unit-tested on its own.
 
 pub mod activity;
+pub mod attempts;
+pub mod codes;
 pub mod emails;
 pub mod external;
 pub mod flows;
+pub mod identifiers;
 pub mod sessions;

@@ -40,6 +40,16 @@ impl FromRequestParts<Arc<AppState>> for BackendAuth {
     }
 }
 
+/// `POST /v1/instance/signing_keys`: rotate the JWT signing key. New tokens are signed with the new key (on every
+/// instance within the key refresh interval); the replaced key stays in the JWKS until its tokens have expired.
+pub async fn rotate_signing_key(
+    _: BackendAuth,
+    State(state): State<Arc<AppState>>,
+) -> ApiResult<Response> {
+    let kid = state.jwt.rotate().await.map_err(ApiError::Internal)?;
+    Ok(Json(serde_json::json!({ "object": "signing_key", "kid": kid })).into_response())
+}
+
 /// `GET /v1/users`: all users, oldest first.
 pub async fn users(
     _: BackendAuth,

@@ -37,6 +37,6 @@ pub async fn stats(State(state): State<Arc<AppState>>) -> ApiResult<Json<serde_j
         "password_checks": password_checks,
         "password_hashes": password_hashes,
         "hash_busy": hash_busy,
-        "code_checks": super::rules::code_checks(),
+        "code_checks": crate::domain::codes::code_checks(),
     })))
 }

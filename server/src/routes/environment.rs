@@ -35,5 +35,5 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 
 /// Public keys for verifying session JWTs.
 pub async fn jwks(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
-    Json(state.jwt.jwks())
+    Json(state.jwt.jwks().await)
 }

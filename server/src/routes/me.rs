@@ -10,13 +10,13 @@ use super::context::{self, ClientCtx};
 use super::extract::{ClientIp, TokenHeader};
 use super::render::existing_user;
 use super::rules;
-use super::rules::CodeOutcome;
 use super::sessions::revoke_session;
 use super::sign_in::verify_password;
 use super::sign_up::check_strategy;
-use crate::attempts::Kind;
 use crate::auth::password;
-use crate::domain::{emails, sessions};
+use crate::domain::attempts::Kind;
+use crate::domain::codes::{self, CodeOutcome};
+use crate::domain::{emails, identifiers, sessions};
 use crate::error::{ApiError, ApiResult};
 use crate::form::{self, Form};
 use crate::ids;
@@ -311,7 +311,7 @@ pub async fn add_email(
     form: Form,
 ) -> ApiResult<Response> {
     let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
-    let email = rules::normalize_email(form.required("email_address")?)?;
+    let email = identifiers::normalize_email(form.required("email_address")?)?;
     let owner = state.store.user_by_email(&email).await?;
     emails::may_add(&user, &email, owner.as_ref()).map_err(refused)?;
     let address = emails::new_address(ids::new_id("idn_"), &user.id, email, ctx.now);
@@ -370,7 +370,7 @@ pub async fn attempt_email_verification(
         })?;
     let now = ctx.now;
     let attempt = rules::begin_attempt(&state, Kind::Code, &address.email, &ip).await?;
-    let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
+    let outcome = codes::check_code(&state.code_key, &mut verification, code, now);
     if outcome == CodeOutcome::Incorrect {
         attempt.failed();
     } else {

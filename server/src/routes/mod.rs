@@ -84,6 +84,10 @@ pub fn router(state: Arc<AppState>, static_dir: &Path, pkg_dir: &Path, dev: bool
         .route("/v1/sessions", get(backend::sessions))
         .route("/v1/sessions/{id}/revoke", post(backend::revoke))
         .route("/v1/instance", patch(backend::instance))
+        .route(
+            "/v1/instance/signing_keys",
+            post(backend::rotate_signing_key),
+        )
         .route("/api/whoami", get(whoami::whoami));
     if dev {
         api = api

@@ -16,6 +16,7 @@ use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
 use super::rules;
 use crate::domain::external::{self, Account, AccountRefused, ClaimRefused, StateRefused};
+use crate::domain::identifiers;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Form;
 use crate::ids;
@@ -333,7 +334,9 @@ async fn verify_callback(
     Ok(ProviderIdentity {
         subject: claims.sub,
         // An address this server cannot use as an identifier is treated as absent.
-        email: claims.email.and_then(|e| rules::normalize_email(&e).ok()),
+        email: claims
+            .email
+            .and_then(|e| identifiers::normalize_email(&e).ok()),
         email_verified: claims.email_verified,
         first_name: clip(claims.given_name),
         last_name: clip(claims.family_name),

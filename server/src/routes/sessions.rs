@@ -94,7 +94,7 @@ pub async fn tokens(
         azp,
         now / 1000,
     );
-    let jwt = state.jwt.issue(&claims).map_err(ApiError::Internal)?;
+    let jwt = state.jwt.issue(&claims).await.map_err(ApiError::Internal)?;
     Ok(Json(serde_json::json!({ "object": "token", "jwt": jwt })).into_response())
 }
 

@@ -8,9 +8,11 @@ use axum::response::Response;
 use super::context::{own_open, ClientCtx};
 use super::extract::{Activity, TokenHeader};
 use super::render::existing_user;
-use super::rules::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
-use crate::attempts::{Attempt, Kind};
+use super::rules;
 use crate::auth::password;
+use crate::domain::attempts::{Attempt, Kind};
+use crate::domain::codes::{self, CodeOutcome, EMAIL_CODE, PASSWORD};
+use crate::domain::identifiers;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Form;
 use crate::ids;
@@ -45,7 +47,7 @@ pub async fn create(
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
-    let identifier = rules::normalize_identifier(form.required("identifier")?, "identifier")?;
+    let identifier = identifiers::normalize_identifier(form.required("identifier")?, "identifier")?;
     let strategy = form.get("strategy");
     if !matches!(strategy, None | Some(PASSWORD) | Some(EMAIL_CODE)) {
         return Err(ApiError::invalid(
@@ -205,7 +207,7 @@ pub async fn attempt_first_factor(
                 })?;
             rules::check_can_add_session(&state, ctx.client.as_ref(), Some(&user.id), now).await?;
             let attempt = rules::begin_attempt(&state, Kind::Code, &user.email, ip).await?;
-            let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
+            let outcome = codes::check_code(&state.code_key, &mut verification, code, now);
             if outcome == CodeOutcome::Incorrect {
                 attempt.failed();
             } else {

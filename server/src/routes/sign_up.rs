@@ -7,9 +7,11 @@ use axum::response::Response;
 
 use super::context::{own_open, ClientCtx};
 use super::extract::{Activity, TokenHeader};
-use super::rules::{self, CodeOutcome, EMAIL_CODE};
-use crate::attempts::Kind;
+use super::rules;
 use crate::auth::password;
+use crate::domain::attempts::Kind;
+use crate::domain::codes::{self, CodeOutcome, EMAIL_CODE};
+use crate::domain::identifiers;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Form;
 use crate::ids;
@@ -40,7 +42,7 @@ pub async fn create(
     if state.settings().await?.single_session_mode {
         rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     }
-    let email = rules::normalize_email(form.required("email_address")?)?;
+    let email = identifiers::normalize_email(form.required("email_address")?)?;
     let password = form.required("password")?;
     let password_len = password.chars().count();
     if password_len < PASSWORD_MIN_LENGTH {
@@ -139,7 +141,7 @@ pub async fn attempt_verification(
         .ok_or_else(|| ApiError::VerificationFailed("No code was sent for this sign-up.".into()))?;
     rules::check_can_add_session(&state, ctx.client.as_ref(), None, now).await?;
     let attempt = rules::begin_attempt(&state, Kind::Code, &sign_up.email, ip).await?;
-    let outcome = rules::check_code(&state.code_key, &mut verification, code, now);
+    let outcome = codes::check_code(&state.code_key, &mut verification, code, now);
     if outcome == CodeOutcome::Incorrect {
         attempt.failed();
     } else {

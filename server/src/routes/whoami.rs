@@ -29,6 +29,7 @@ pub async fn whoami(
     let claims = state
         .jwt
         .verify(jwt, &state.issuer)
+        .await
         .ok_or(ApiError::AuthenticationInvalid)?;
     if claims
         .azp

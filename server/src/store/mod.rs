@@ -30,6 +30,31 @@ pub enum StoreError {
     Database(String),
 }
 
+/// A stored JWT signing key (see [`Store::signing_keys`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyRow {
+    /// Key id (in JWT headers and the JWKS).
+    pub kid: String,
+    /// The RSA private key, PKCS#8 PEM.
+    pub pem: String,
+    /// When the key was added (Unix ms).
+    pub created_at: i64,
+    /// When a newer key replaced it (Unix ms); `None` while it signs.
+    pub retired_at: Option<i64>,
+}
+
+/// A [`SigningKeyRow`] from its columns.
+pub(crate) fn signing_key_row(
+    (kid, pem, created_at, retired_at): (String, String, i64, Option<i64>),
+) -> SigningKeyRow {
+    SigningKeyRow {
+        kid,
+        pem,
+        created_at,
+        retired_at,
+    }
+}
+
 /// A session with its user as read together (`None` when the user row is missing: a dangling reference).
 pub type SessionAndUser = (Session, Option<User>);
 
@@ -137,6 +162,15 @@ pub trait Store: Send + Sync {
     /// `idle_before_ms`, themselves untouched since before it, with their old sign-ins and sign-ups; returns how
     /// many clients went.
     async fn purge_empty_clients(&self, idle_before_ms: i64) -> StoreResult<u64>;
+    /// The signing keys not retired, or retired at or after `retired_since_ms`: not retired first, each group newest
+    /// first.
+    async fn signing_keys(&self, retired_since_ms: i64) -> StoreResult<Vec<SigningKeyRow>>;
+    /// Store `key` (not retired) when there is no signing key at all yet; several processes doing this together
+    /// with the same key store it once.
+    async fn add_first_signing_key(&self, key: &SigningKeyRow) -> StoreResult<()>;
+    /// Retire every key not retired yet at `key.created_at` and store `key` as the current one, in one transaction
+    /// (concurrent rotations leave exactly one key not retired).
+    async fn rotate_signing_key(&self, key: &SigningKeyRow) -> StoreResult<()>;
     /// Close connections cleanly (checkpointing the WAL).
     async fn close(&self);
 

@@ -22,7 +22,10 @@ use super::rows::{
     attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow, SessionRow,
     SessionUserRow, SignInRow, SignUpRow, UserRow, VerificationCols,
 };
-use super::{HeldLock, SessionAndUser, Store, StoreError, StoreResult, Write, WriteBatch};
+use super::{
+    signing_key_row, HeldLock, SessionAndUser, SigningKeyRow, Store, StoreError, StoreResult,
+    Write, WriteBatch,
+};
 use crate::model::{
     Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus,
     SignIn, SignUp, User,
@@ -676,6 +679,56 @@ impl Store for PgStore {
         self.stored_secret(name)
             .await?
             .ok_or_else(|| StoreError::Database(format!("instance secret {name} vanished")))
+    }
+
+    async fn signing_keys(&self, retired_since_ms: i64) -> StoreResult<Vec<SigningKeyRow>> {
+        let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT kid, pem, created_at, retired_at FROM signing_keys \
+             WHERE retired_at IS NULL OR retired_at >= $1 \
+             ORDER BY retired_at IS NOT NULL, created_at DESC, kid",
+        )
+        .bind(retired_since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(signing_key_row).collect())
+    }
+
+    async fn add_first_signing_key(&self, key: &SigningKeyRow) -> StoreResult<()> {
+        // Instances starting together all bring the same first key (the instance secret), so the conflict on `kid`
+        // settles their race.
+        sqlx::query(
+            "INSERT INTO signing_keys (kid, pem, created_at, retired_at) \
+             SELECT $1, $2, $3, NULL WHERE NOT EXISTS (SELECT 1 FROM signing_keys) \
+             ON CONFLICT (kid) DO NOTHING",
+        )
+        .bind(&key.kid)
+        .bind(&key.pem)
+        .bind(key.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn rotate_signing_key(&self, key: &SigningKeyRow) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        // Rotations on different instances queue here, so each retires the key the previous one added.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('signing_keys', 0))")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL")
+            .bind(key.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO signing_keys (kid, pem, created_at, retired_at) VALUES ($1, $2, $3, NULL)",
+        )
+        .bind(&key.kid)
+        .bind(&key.pem)
+        .bind(key.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -17,7 +17,10 @@ use super::rows::{
     attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow, SessionRow,
     SessionUserRow, SignInRow, SignUpRow, UserRow, VerificationCols,
 };
-use super::{SessionAndUser, Store, StoreError, StoreResult, Write, WriteBatch};
+use super::{
+    signing_key_row, SessionAndUser, SigningKeyRow, Store, StoreError, StoreResult, Write,
+    WriteBatch,
+};
 use crate::model::{
     Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus,
     SignIn, SignUp, User,
@@ -633,6 +636,50 @@ impl Store for SqliteStore {
             .await?;
         tx.commit().await?;
         Ok(gone)
+    }
+
+    async fn signing_keys(&self, retired_since_ms: i64) -> StoreResult<Vec<SigningKeyRow>> {
+        let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT kid, pem, created_at, retired_at FROM signing_keys \
+             WHERE retired_at IS NULL OR retired_at >= ?1 \
+             ORDER BY retired_at IS NOT NULL, created_at DESC, kid",
+        )
+        .bind(retired_since_ms)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(signing_key_row).collect())
+    }
+
+    async fn add_first_signing_key(&self, key: &SigningKeyRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO signing_keys (kid, pem, created_at, retired_at) \
+             SELECT ?1, ?2, ?3, NULL WHERE NOT EXISTS (SELECT 1 FROM signing_keys)",
+        )
+        .bind(&key.kid)
+        .bind(&key.pem)
+        .bind(key.created_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn rotate_signing_key(&self, key: &SigningKeyRow) -> StoreResult<()> {
+        // The single writer connection serialises rotations.
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL")
+            .bind(key.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO signing_keys (kid, pem, created_at, retired_at) VALUES (?1, ?2, ?3, NULL)",
+        )
+        .bind(&key.kid)
+        .bind(&key.pem)
+        .bind(key.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn close(&self) {

@@ -472,6 +472,28 @@ impl Server {
         std::mem::swap(self, &mut new);
     }
 
+    /// Graceful shutdown: SIGTERM, then wait (up to 30 s) for the process to finish its requests and exit; returns
+    /// whether it exited on its own (it is killed otherwise).
+    pub fn terminate(&mut self) -> bool {
+        let Some(mut c) = self.child.take() else {
+            return true;
+        };
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()
+            .is_ok_and(|st| st.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while sent && Instant::now() < deadline {
+            if let Ok(Some(_)) = c.try_wait() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        c.kill().ok();
+        c.wait().ok();
+        false
+    }
+
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
             c.kill().ok();

@@ -100,6 +100,40 @@ mod tests {
     use super::*;
     use crate::rate_limit::MemoryCounters;
 
+    #[test]
+    fn passwords_reserve_per_source_and_per_identifier_codes_per_source_only() {
+        let password = slots(Kind::Password, "ada@example.com", "1.1.1.1");
+        assert_eq!(
+            password,
+            vec![
+                (
+                    "fail:ada@example.com|1.1.1.1".to_string(),
+                    PER_SOURCE_FAILURES,
+                    PER_SOURCE_WINDOW
+                ),
+                (
+                    "pwfail:ada@example.com".to_string(),
+                    PER_IDENTIFIER_FAILURES,
+                    PER_IDENTIFIER_WINDOW
+                ),
+            ]
+        );
+        // A code shares the per-source slot with passwords (five failures of either kind lock that source).
+        assert_eq!(
+            slots(Kind::Code, "ada@example.com", "1.1.1.1"),
+            password[..1].to_vec()
+        );
+        // Another source or identifier is another key.
+        assert_ne!(
+            slots(Kind::Code, "ada@example.com", "2.2.2.2")[0].0,
+            password[0].0
+        );
+        assert_ne!(
+            slots(Kind::Password, "grace@example.com", "1.1.1.1")[1].0,
+            password[1].0
+        );
+    }
+
     #[tokio::test]
     async fn five_failures_per_source_lock_that_source_only() {
         let c = MemoryCounters::new();
