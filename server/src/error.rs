@@ -25,6 +25,10 @@ pub enum ApiError {
     /// Wrong password (`form_password_incorrect`).
     #[error("password incorrect")]
     PasswordIncorrect,
+    /// Wrong `current_password` when changing the password or deleting the account (`form_password_incorrect`,
+    /// naming that parameter).
+    #[error("current password incorrect")]
+    CurrentPasswordIncorrect,
     /// No user has this identifier (`form_identifier_not_found`).
     #[error("identifier not found")]
     IdentifierNotFound,
@@ -133,7 +137,7 @@ impl ApiError {
         match self {
             Self::ParamMissing(_) => "form_param_missing",
             Self::ParamInvalid { .. } => "form_param_format_invalid",
-            Self::PasswordIncorrect => "form_password_incorrect",
+            Self::PasswordIncorrect | Self::CurrentPasswordIncorrect => "form_password_incorrect",
             Self::IdentifierNotFound => "form_identifier_not_found",
             Self::IdentifierExists => "form_identifier_exists",
             Self::PasswordTooShort => "form_password_length_too_short",
@@ -159,7 +163,7 @@ impl ApiError {
         let (short, long): (&str, String) = match self {
             Self::ParamMissing(p) => ("is missing", format!("{p} must be included.")),
             Self::ParamInvalid { reason, .. } => ("is invalid", reason.clone()),
-            Self::PasswordIncorrect => (
+            Self::PasswordIncorrect | Self::CurrentPasswordIncorrect => (
                 "Password is incorrect",
                 "Password is incorrect. Try again, or use another method.".into(),
             ),
@@ -232,6 +236,7 @@ impl ApiError {
                 session_id: None,
             },
             Self::PasswordIncorrect => Meta::param("password"),
+            Self::CurrentPasswordIncorrect => Meta::param("current_password"),
             Self::IdentifierNotFound => Meta::param("identifier"),
             Self::IdentifierExists => Meta::param("email_address"),
             Self::PasswordTooShort => Meta::param("password"),

@@ -184,7 +184,7 @@ async fn change_password_checks_the_current_one_and_can_sign_out_other_sessions(
         ],
     )
     .await
-    .expect_error(422, "form_password_incorrect");
+    .expect_param_error(422, "form_password_incorrect", "current_password");
     c1.post(
         &path,
         &[("current_password", PASSWORD), ("new_password", "short")],
@@ -822,7 +822,7 @@ async fn delete_me_removes_the_account_from_every_client() {
         &[],
     )
     .await
-    .expect_error(422, "form_password_incorrect");
+    .expect_param_error(422, "form_password_incorrect", "current_password");
     c2.send(
         Method::DELETE,
         &path,

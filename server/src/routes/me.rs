@@ -186,10 +186,15 @@ async fn check_current_password(
 ) -> ApiResult<()> {
     let current = form.required("current_password")?;
     if current.len() > MAX_PASSWORD_LEN {
-        return Err(ApiError::PasswordIncorrect);
+        return Err(ApiError::CurrentPasswordIncorrect);
     }
     let attempt = rules::begin_attempt(state, Kind::Password, &user.email, ip).await?;
-    verify_password(state, user, current, attempt).await
+    verify_password(state, user, current, attempt)
+        .await
+        .map_err(|e| match e {
+            ApiError::PasswordIncorrect => ApiError::CurrentPasswordIncorrect,
+            e => e,
+        })
 }
 
 /// Revoke every active session of `user_id` on every client except `keep`.

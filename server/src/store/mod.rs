@@ -22,7 +22,7 @@ pub enum StoreError {
     /// A unique constraint was violated (e.g. an email address that already exists).
     #[error("unique constraint violated")]
     Conflict,
-    /// A row to update is gone (deleted meanwhile by another request).
+    /// A row to update, or a row the write refers to, is gone (deleted meanwhile by another request).
     #[error("row not found")]
     Gone,
     /// Any other database fault; the text is for the log only.

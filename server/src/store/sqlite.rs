@@ -45,6 +45,8 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            // A row the write refers to (a session's user, say) was deleted by a request that committed first.
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Gone,
             sqlx::Error::RowNotFound => StoreError::Gone,
             _ => StoreError::Database(err.to_string()),
         }
@@ -909,6 +911,17 @@ mod tests {
         batch.push(Write::UpdateUser(user("user_1", "one@example.com")));
         assert!(matches!(store.apply(batch).await, Err(StoreError::Gone)));
         assert!(store.user("user_1").await.expect("read").is_none());
+        // Nor does a sign-in that was completing for the deleted user: its new session refers to no user.
+        let mut batch = WriteBatch::new();
+        batch.push(Write::Session(session(
+            "sess_late",
+            "client_a",
+            "user_1",
+            SessionStatus::Active,
+            9,
+        )));
+        assert!(matches!(store.apply(batch).await, Err(StoreError::Gone)));
+        assert!(store.session("sess_late").await.expect("read").is_none());
         store.close().await;
     }
 }
