@@ -976,3 +976,98 @@ async fn account_b_is_managed_while_a_is_active_on_the_same_client() {
         (vec![b.clone(), a.clone()], Some(a.clone()))
     );
 }
+
+#[tokio::test]
+async fn an_unverified_primary_address_is_verified_with_a_code() {
+    // The default instance does not verify addresses at sign-up: the primary starts unverified.
+    let s = Server::start();
+    let (ea, eb) = (email("me-primary-a"), email("me-primary-b"));
+    s.client().sign_up(&ea, PASSWORD).await;
+    s.client().sign_up(&eb, PASSWORD).await;
+    let (c1, c2) = (s.client(), s.client());
+    let s1 = c1.sign_in(&ea).await;
+    let s2 = c2.sign_in(&ea).await;
+    let user = c1.get(&me("", &s1)).await.response().clone();
+    assert_eq!(addresses(&user), [(ea.clone(), "unverified".to_string())]);
+    let id = user["primary_email_address_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let prepare = me(&format!("/email_addresses/{id}/prepare_verification"), &s1);
+    let attempt = me(&format!("/email_addresses/{id}/attempt_verification"), &s1);
+
+    // No code sent yet → refused; another user's session cannot prepare a code for this primary.
+    c1.post(&attempt, &[("code", "123456")])
+        .await
+        .expect_error(422, "verification_failed");
+    let cb = s.client();
+    let sb = cb.sign_in(&eb).await;
+    cb.post(
+        &me(&format!("/email_addresses/{id}/prepare_verification"), &sb),
+        &[("strategy", "email_code")],
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+
+    // The code goes to the primary; a wrong one is counted and refused, the right one verifies it once.
+    let r = c1.post(&prepare, &[("strategy", "email_code")]).await;
+    assert_eq!(r.response()["id"], id.as_str());
+    assert_eq!(r.response()["verification"]["status"], "unverified");
+    let code = s.outbox_code(&ea).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    c1.post(&attempt, &[("code", wrong)])
+        .await
+        .expect_error(422, "form_code_incorrect");
+    let r = c1.post(&attempt, &[("code", &code)]).await;
+    assert_eq!(r.response()["verification"]["status"], "verified");
+    assert_eq!(
+        addresses(user_of(&r.json["client"], &s1)),
+        [(ea.clone(), "verified".to_string())]
+    );
+    c1.post(&attempt, &[("code", &code)])
+        .await
+        .expect_error(422, "verification_failed");
+    c1.post(&prepare, &[])
+        .await
+        .expect_error(422, "verification_failed");
+    // Every client holding the user sees it verified; the other user's primary is untouched.
+    assert_eq!(
+        addresses(user_of(&c2.client().await, &s2)),
+        [(ea.clone(), "verified".to_string())]
+    );
+    assert_eq!(
+        addresses(cb.get(&me("", &sb)).await.response()),
+        [(eb.clone(), "unverified".to_string())]
+    );
+
+    // A pending code on the primary does not stop the account from being deleted.
+    cb.post(
+        &me(
+            &format!(
+                "/email_addresses/{}/prepare_verification",
+                addresses_id(&cb, &sb).await
+            ),
+            &sb,
+        ),
+        &[("strategy", "email_code")],
+    )
+    .await
+    .response();
+    cb.send(
+        Method::DELETE,
+        &me("", &sb),
+        Body::Form(&[("current_password", PASSWORD)]),
+        &[],
+    )
+    .await
+    .response();
+    assert!(find_user_gone(&s, &eb).await);
+}
+
+/// The primary address id of the user of `sid`.
+async fn addresses_id(c: &Client, sid: &str) -> String {
+    c.get(&me("", sid)).await.response()["primary_email_address_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}

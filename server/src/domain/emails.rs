@@ -73,7 +73,8 @@ pub fn new_address(id: String, user_id: &str, email: String, now: i64) -> EmailA
     }
 }
 
-/// The user's other (non-primary) address `id`. The primary is [`Refused::Primary`]: it is verified at sign-up.
+/// The user's other (non-primary) address `id`; the primary is [`Refused::Primary`] (it is never removed, and is
+/// primary already).
 pub fn other_address<'a>(user: &'a User, id: &str) -> Result<&'a EmailAddress, Refused> {
     if id == user.email_id {
         return Err(Refused::Primary);
@@ -82,6 +83,30 @@ pub fn other_address<'a>(user: &'a User, id: &str) -> Result<&'a EmailAddress, R
         .iter()
         .find(|e| e.id == id)
         .ok_or(Refused::NotFound)
+}
+
+/// The user's primary address as an [`EmailAddress`] (it lives on the user), with `pending`, its stored
+/// verification: what a code verifies when a user whose primary is unverified (an instance that does not require
+/// verification at sign-up) asks to verify it.
+pub fn primary(user: &User, pending: Option<Verification>) -> EmailAddress {
+    EmailAddress {
+        id: user.email_id.clone(),
+        user_id: user.id.clone(),
+        email: user.email.clone(),
+        verified: user.email_verified,
+        verification: pending,
+        created_at: user.created_at,
+        updated_at: user.updated_at,
+    }
+}
+
+/// `user` once its primary address is verified.
+pub fn primary_verified(user: &User, now: i64) -> User {
+    User {
+        email_verified: true,
+        updated_at: now,
+        ..user.clone()
+    }
 }
 
 /// Whether `address` may be verified now, given `owner`, the account the address identifies now: not twice, and

@@ -337,7 +337,7 @@ pub async fn prepare_email_verification(
 ) -> ApiResult<Response> {
     let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
     check_strategy(&form)?;
-    let mut address = emails::other_address(&user, &id).map_err(refused)?.clone();
+    let mut address = to_verify(&state, &user, &id).await?;
     let owner = state.store.user_by_email(&address.email).await?;
     emails::may_verify(&address, owner.as_ref()).map_err(refused)?;
     let now = ctx.now;
@@ -345,7 +345,7 @@ pub async fn prepare_email_verification(
         Some(rules::prepare_code(&state, &address.email, Purpose::EmailAddress, now).await?);
     address.updated_at = now;
     let mut batch = WriteBatch::new();
-    batch.push(Write::EmailAddress(address.clone()));
+    batch.push(address_write(&user, address.clone()));
     state.store.apply(batch).await?;
     ctx.respond(&state, EmailAddressJson::from(&address)).await
 }
@@ -363,7 +363,7 @@ pub async fn attempt_email_verification(
     let Me { ctx, user, .. } = load(&state, &token, query.as_deref()).await?;
     check_strategy(&form)?;
     let code = form.required("code")?;
-    let address = emails::other_address(&user, &id).map_err(refused)?.clone();
+    let address = to_verify(&state, &user, &id).await?;
     let owner = state.store.user_by_email(&address.email).await?;
     emails::may_verify(&address, owner.as_ref()).map_err(refused)?;
     let mut verification = address
@@ -384,17 +384,40 @@ pub async fn attempt_email_verification(
     let mut batch = WriteBatch::new();
     if outcome == CodeOutcome::Verified {
         let address = emails::verified(address, verification, now);
-        batch.push(Write::EmailAddress(address.clone()));
+        if address.id == user.email_id {
+            batch.push(Write::UpdateUser(emails::primary_verified(&user, now)));
+        }
+        batch.push(address_write(&user, address.clone()));
         apply_unique(&state, batch).await?;
         return ctx.respond(&state, EmailAddressJson::from(&address)).await;
     }
-    batch.push(Write::EmailAddress(EmailAddress {
+    let address = EmailAddress {
         verification: Some(verification),
         updated_at: now,
         ..address
-    }));
+    };
+    batch.push(address_write(&user, address));
     state.store.apply(batch).await?;
     Err(rules::code_error(outcome))
+}
+
+/// The address `id` of `user` that a code is prepared for or attempted at: one of its other addresses, or its
+/// primary with the verification stored for it.
+async fn to_verify(state: &AppState, user: &User, id: &str) -> ApiResult<EmailAddress> {
+    if id == user.email_id {
+        let pending = state.store.primary_verification(&user.id, id).await?;
+        return Ok(emails::primary(user, pending));
+    }
+    Ok(emails::other_address(user, id).map_err(refused)?.clone())
+}
+
+/// The write that stores `address` of `user`: its row among the other addresses, or the primary's verification.
+fn address_write(user: &User, address: EmailAddress) -> Write {
+    if address.id == user.email_id {
+        Write::PrimaryVerification(address)
+    } else {
+        Write::EmailAddress(address)
+    }
 }
 
 /// `DELETE /v1/me/email_addresses/{id}`: remove one of the user's addresses, never the primary (422

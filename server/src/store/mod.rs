@@ -13,7 +13,7 @@ use async_trait::async_trait;
 
 use crate::model::{
     Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SignIn, SignUp,
-    User,
+    User, Verification,
 };
 
 /// A storage failure.
@@ -79,7 +79,11 @@ pub enum Write {
     EmailAddress(EmailAddress),
     /// Delete one of a user's other email addresses by id.
     DeleteEmailAddress(String),
-    /// Delete a user with its other email addresses, its sessions on every client and its sign-ins.
+    /// Store the verification of a user's primary address (the address as [`crate::domain::emails::primary`] gives
+    /// it: `id` is the user's `email_id`); an address without a verification deletes the stored one.
+    PrimaryVerification(EmailAddress),
+    /// Delete a user with its other email addresses, its primary address's verification, its sessions on every
+    /// client and its sign-ins.
     DeleteUser(String),
     /// Upsert a session.
     Session(Session),
@@ -121,6 +125,13 @@ pub trait Store: Send + Sync {
     async fn client(&self, id: &str) -> StoreResult<Option<Client>>;
     /// A user by id.
     async fn user(&self, id: &str) -> StoreResult<Option<User>>;
+    /// The stored verification of the primary address `email_id` of `user_id` (none when it was sent to an address
+    /// that is no longer the primary).
+    async fn primary_verification(
+        &self,
+        user_id: &str,
+        email_id: &str,
+    ) -> StoreResult<Option<Verification>>;
     /// The account a (normalised) email address identifies: the user who verified it (as primary or other address),
     /// else the user whose unverified primary it is (see [`crate::domain::emails::pick_owner`]).
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;

@@ -19,8 +19,9 @@ use super::oauth_rows::{
 };
 use super::pg_counters::PgCounters;
 use super::rows::{
-    attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow, SessionRow,
-    SessionUserRow, SignInRow, SignUpRow, UserRow, VerificationCols,
+    attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow,
+    PrimaryVerificationRow, SessionRow, SessionUserRow, SignInRow, SignUpRow, UserRow,
+    VerificationCols,
 };
 use super::{
     signing_key_row, HeldLock, SessionAndUser, SigningKeyRow, Store, StoreError, StoreResult,
@@ -28,7 +29,7 @@ use super::{
 };
 use crate::model::{
     Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus,
-    SignIn, SignUp, User,
+    SignIn, SignUp, User, Verification,
 };
 
 /// The OpenID Connect tables' statements with PostgreSQL placeholders.
@@ -194,10 +195,37 @@ async fn apply_one(tx: &mut Transaction<'_, Postgres>, write: &Write) -> Result<
                 .execute(&mut **tx)
                 .await?;
         }
+        Write::PrimaryVerification(e) => {
+            if e.verification.is_none() {
+                sqlx::query("DELETE FROM primary_verifications WHERE user_id = $1")
+                    .bind(&e.user_id)
+                    .execute(&mut **tx)
+                    .await?;
+                return Ok(());
+            }
+            let v = VerificationCols::from(e.verification.as_ref());
+            sqlx::query(
+                "INSERT INTO primary_verifications (user_id, email_id, status, strategy, attempts, expire_at, code_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (user_id) DO UPDATE SET email_id = excluded.email_id, status = excluded.status,
+                 strategy = excluded.strategy, attempts = excluded.attempts, expire_at = excluded.expire_at,
+                 code_hash = excluded.code_hash",
+            )
+            .bind(&e.user_id)
+            .bind(&e.id)
+            .bind(v.status)
+            .bind(v.strategy)
+            .bind(v.attempts)
+            .bind(v.expire_at)
+            .bind(v.code_hash)
+            .execute(&mut **tx)
+            .await?;
+        }
         Write::DeleteUser(id) => {
             // Rows referencing the user first (foreign keys).
             for sql in [
                 "DELETE FROM email_addresses WHERE user_id = $1",
+                "DELETE FROM primary_verifications WHERE user_id = $1",
                 "DELETE FROM external_accounts WHERE user_id = $1",
                 "DELETE FROM sessions WHERE user_id = $1",
                 "DELETE FROM sign_ins WHERE user_id = $1",
@@ -412,6 +440,25 @@ impl Store for PgStore {
             .fetch_optional(&self.pool)
             .await?;
         self.with_emails(row.map(User::from)).await
+    }
+
+    async fn primary_verification(
+        &self,
+        user_id: &str,
+        email_id: &str,
+    ) -> StoreResult<Option<Verification>> {
+        if !findable(user_id) || !findable(email_id) {
+            return Ok(None);
+        }
+        let row: Option<PrimaryVerificationRow> = sqlx::query_as(
+            "SELECT status, strategy, attempts, expire_at, code_hash FROM primary_verifications
+             WHERE user_id = $1 AND email_id = $2",
+        )
+        .bind(user_id)
+        .bind(email_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(Verification::try_from).transpose()
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {

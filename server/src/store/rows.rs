@@ -117,6 +117,29 @@ impl From<UserRow> for User {
 }
 
 #[derive(FromRow)]
+pub(crate) struct PrimaryVerificationRow {
+    pub(crate) status: String,
+    pub(crate) strategy: String,
+    pub(crate) attempts: i64,
+    pub(crate) expire_at: Option<i64>,
+    pub(crate) code_hash: Option<String>,
+}
+
+impl TryFrom<PrimaryVerificationRow> for Verification {
+    type Error = StoreError;
+    fn try_from(r: PrimaryVerificationRow) -> StoreResult<Self> {
+        verification(
+            Some(r.status),
+            Some(r.strategy),
+            Some(r.attempts),
+            r.expire_at,
+            r.code_hash,
+        )?
+        .ok_or_else(|| corrupt("primary_verifications.status", ""))
+    }
+}
+
+#[derive(FromRow)]
 pub(crate) struct EmailAddressRow {
     pub(crate) id: String,
     pub(crate) user_id: String,

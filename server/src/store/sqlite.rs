@@ -14,8 +14,9 @@ use super::oauth_rows::{
     bind_external_account, bind_oauth_sign_in, ExternalAccountRow, OAuthSignInRow, OAuthSql,
 };
 use super::rows::{
-    attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow, SessionRow,
-    SessionUserRow, SignInRow, SignUpRow, UserRow, VerificationCols,
+    attach_emails, session_user_columns, ClientRow, ClientSessionRow, EmailAddressRow,
+    PrimaryVerificationRow, SessionRow, SessionUserRow, SignInRow, SignUpRow, UserRow,
+    VerificationCols,
 };
 use super::{
     signing_key_row, SessionAndUser, SigningKeyRow, Store, StoreError, StoreResult, Write,
@@ -23,7 +24,7 @@ use super::{
 };
 use crate::model::{
     Client, EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, Session, SessionStatus,
-    SignIn, SignUp, User,
+    SignIn, SignUp, User, Verification,
 };
 
 /// The OpenID Connect tables' statements with SQLite placeholders.
@@ -273,10 +274,37 @@ async fn apply_one(tx: &mut Transaction<'_, Sqlite>, write: &Write) -> Result<()
                 .execute(&mut **tx)
                 .await?;
         }
+        Write::PrimaryVerification(e) => {
+            if e.verification.is_none() {
+                sqlx::query("DELETE FROM primary_verifications WHERE user_id = ?")
+                    .bind(&e.user_id)
+                    .execute(&mut **tx)
+                    .await?;
+                return Ok(());
+            }
+            let v = VerificationCols::from(e.verification.as_ref());
+            sqlx::query(
+                "INSERT INTO primary_verifications (user_id, email_id, status, strategy, attempts, expire_at, code_hash)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (user_id) DO UPDATE SET email_id = excluded.email_id, status = excluded.status,
+                 strategy = excluded.strategy, attempts = excluded.attempts, expire_at = excluded.expire_at,
+                 code_hash = excluded.code_hash",
+            )
+            .bind(&e.user_id)
+            .bind(&e.id)
+            .bind(v.status)
+            .bind(v.strategy)
+            .bind(v.attempts)
+            .bind(v.expire_at)
+            .bind(v.code_hash)
+            .execute(&mut **tx)
+            .await?;
+        }
         Write::DeleteUser(id) => {
             // Rows referencing the user first (foreign keys).
             for sql in [
                 "DELETE FROM email_addresses WHERE user_id = ?",
+                "DELETE FROM primary_verifications WHERE user_id = ?",
                 "DELETE FROM external_accounts WHERE user_id = ?",
                 "DELETE FROM sessions WHERE user_id = ?",
                 "DELETE FROM sign_ins WHERE user_id = ?",
@@ -427,6 +455,22 @@ impl Store for SqliteStore {
             .fetch_optional(&self.reader)
             .await?;
         self.with_emails(row.map(User::from)).await
+    }
+
+    async fn primary_verification(
+        &self,
+        user_id: &str,
+        email_id: &str,
+    ) -> StoreResult<Option<Verification>> {
+        let row: Option<PrimaryVerificationRow> = sqlx::query_as(
+            "SELECT status, strategy, attempts, expire_at, code_hash FROM primary_verifications
+             WHERE user_id = ? AND email_id = ?",
+        )
+        .bind(user_id)
+        .bind(email_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(Verification::try_from).transpose()
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
