@@ -3,10 +3,12 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
-use clerk_wasm::adapters::json::BrowserJson;
+use clerk_wasm::adapters::json::{BrowserJson, Kept, Stored};
 use clerk_wasm::core::storage::{decode_snapshot, encode_client_snapshot};
 use clerk_wasm::core::Client;
 use common::*;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -139,8 +141,10 @@ async fn a_client_snapshot_written_for_another_token_is_ignored() {
     // The same client with nobody signed in, written for a token this tab does not hold: another client's state
     // (a tab writes its new token before its client, so a client it shares with us always comes after its token).
     let raw = local().get_item(&keys().client).unwrap().unwrap();
-    let mut client: Client = decode_snapshot(&BrowserJson, &raw).unwrap().snapshot.data;
-    client.sessions.clear();
+    let client: Kept<Client> = decode_snapshot(&BrowserJson, &raw).unwrap().snapshot.data;
+    let client = Object::assign(&Object::new(), client.json.unchecked_ref());
+    Reflect::set(&client, &"sessions".into(), &Array::new()).unwrap();
+    let client = Stored(&client);
     let now = js_sys::Date::now() as u64;
     let foreign =
         encode_client_snapshot(&BrowserJson, &client, Some("client_other.token"), now).unwrap();

@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
-use clerk_wasm::adapters::json::BrowserJson;
+use clerk_wasm::adapters::json::{BrowserJson, Kept, Stored};
 use clerk_wasm::core::storage::{decode_snapshot, encode_client_snapshot};
 use clerk_wasm::core::Client;
 use common::*;
@@ -22,10 +22,11 @@ fn stored_client_for(token: Option<&str>) -> String {
         .get_item(&keys().client)
         .unwrap()
         .expect("a stored client");
-    let client: Client = decode_snapshot(&BrowserJson, &raw)
+    let client: Kept<Client> = decode_snapshot(&BrowserJson, &raw)
         .expect("our own snapshot")
         .snapshot
         .data;
+    let client = Stored(&client.json);
     encode_client_snapshot(&BrowserJson, &client, token, js_sys::Date::now() as u64).unwrap()
 }
 

@@ -114,6 +114,11 @@ impl Response {
             .clone()
             .map(serde_wasm_bindgen::Deserializer::from)
     }
+
+    /// The member `name` of the body (an envelope's `response` or `client`), when it is an object.
+    pub fn member(&self, name: &str) -> Option<JsValue> {
+        super::reflect::get(self.body.as_ref()?, name).filter(JsValue::is_object)
+    }
 }
 
 /// Aborts the fetch and clears its timer when the request finishes or is dropped (reqwest's abort guard).

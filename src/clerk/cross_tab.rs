@@ -50,14 +50,14 @@ impl Controller {
                     Some(Err(_)) => return,
                     None => None,
                 };
-                let change = self.update(|m| m.sessions.apply_client(client));
+                let change = self.update(|m| m.apply_client(client));
                 self.commit(&change, Source::OtherTab);
             }
             KeyKind::Environment => {
                 if let Some(Ok(decoded)) =
                     value.map(|v| decode_snapshot::<_, Environment>(&BrowserJson, &v))
                 {
-                    self.apply_environment(decoded.snapshot.data, false);
+                    self.apply_environment(decoded.snapshot.data, None);
                 }
             }
             // sessionStorage belongs to this tab alone; other tabs never change it.

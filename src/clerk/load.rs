@@ -3,12 +3,14 @@
 //! in the background; without one, it waits for the network.
 
 use super::futures::{join, Shared};
+use super::transport::kept_client;
 use super::{Controller, Source};
 use crate::adapters::http::Request;
 use crate::adapters::page;
 use crate::core::wire::{parse_client, parse_environment, Environment};
 use crate::core::{Change, ClerkError, Mode, SessionState, Status};
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 
 impl Controller {
     /// Starts loading: the stored state is applied and emitted before this returns; the future resolves per the
@@ -43,8 +45,10 @@ impl Controller {
         let mode = environment
             .as_ref()
             .map_or(Mode::Multi, Mode::from_environment);
+        let (client, client_json) = client.map(|c| (c.value, c.json)).unzip();
         self.update(|m| {
             m.sessions = SessionState::restore(mode, client, choice);
+            m.client_json = client_json;
             m.client_token = token;
             m.loaded = from_cache;
         });
@@ -58,18 +62,18 @@ impl Controller {
     async fn reconcile(&self, had_cache: bool) -> Result<(), ClerkError> {
         let (environment, client) = (Request::get("/environment"), Request::get("/client"));
         let (environment, client) = join(self.send(&environment), self.send(&client)).await;
-        let environment =
-            environment.and_then(|a| parse_environment(a.value.status, a.value.body()));
+        let environment = environment.and_then(|a| {
+            let environment = parse_environment(a.value.status, a.value.body())?;
+            Ok((environment, a.value.body.unwrap_or_default()))
+        });
         let client = client.and_then(|a| {
-            Ok((
-                parse_client(a.value.status, a.value.body())?,
-                a.answered_for,
-            ))
+            let client = parse_client(a.value.status, a.value.body())?;
+            Ok((kept_client(client, &a.value, "response"), a.answered_for))
         });
         let status = Status::after_load(had_cache, environment.is_ok(), client.is_ok());
         let mut first_error = None;
         match environment {
-            Ok(environment) => self.apply_environment(environment, true),
+            Ok((environment, json)) => self.apply_environment(environment, Some(&json)),
             Err(e) => first_error = Some(e),
         }
         match client {
@@ -92,10 +96,11 @@ impl Controller {
         }
     }
 
-    /// Applies an environment (its session mode); `write`: store it (not when it came from storage).
-    pub(super) fn apply_environment(&self, environment: Environment, write: bool) {
-        if write {
-            self.inner.persist.save_environment(&environment);
+    /// Applies an environment (its session mode); with the JSON value the server sent, stores that (not when the
+    /// environment came from storage).
+    pub(super) fn apply_environment(&self, environment: Environment, json: Option<&JsValue>) {
+        if let Some(json) = json {
+            self.inner.persist.save_environment(json);
         }
         self.update(|m| m.sessions.apply_environment(&environment));
     }

@@ -18,6 +18,7 @@ mod ui_support;
 
 use crate::adapters::cross_tab::StorageEvents;
 use crate::adapters::http::DEFAULT_TIMEOUT_MS;
+use crate::adapters::json::{client_as_held, Kept};
 use crate::core::state::answer_is_current;
 use crate::core::wire::{Client, Session};
 use crate::core::{Change, ClerkError, FrontendApi, Mode, SessionState, Status, TokenCache};
@@ -25,6 +26,7 @@ use listeners::Listeners;
 use persist::Persistence;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 
 pub use attempts::{FactorParams, SignInCall, SignInParams, SignUpCall, SignUpParams};
 pub use futures::Shared;
@@ -62,6 +64,9 @@ enum Source {
 struct Model {
     /// The client snapshot, this tab's active account and the mode (all rules in the core).
     sessions: SessionState,
+    /// The JSON value the client in `sessions` was read from (an answer, or a snapshot), which the client snapshot
+    /// stores (see `json::client_as_held`). Replaced together with the client; a session dropped locally keeps it.
+    client_json: Option<JsValue>,
     /// `Clerk.status`.
     status: Status,
     /// `Clerk.loaded`: `load()` has resolved.
@@ -103,6 +108,36 @@ pub struct Controller {
     inner: Rc<Inner>,
 }
 
+impl Model {
+    /// Applies a client from the server or another tab (`None`: there is none) by the core's rules.
+    fn apply_client(&mut self, client: Option<Kept<Client>>) -> Change {
+        self.take_client(client, SessionState::apply_client)
+    }
+
+    /// Signs session `id` out by the core's rules, then applies the client the server answered with, if any.
+    fn sign_out_session(&mut self, id: &str, client: Option<Kept<Client>>) -> Change {
+        self.take_client(client, |sessions, client| {
+            sessions.sign_out_session(id, client)
+        })
+    }
+
+    /// Runs `apply` (a core rule given `client`) and keeps the client's JSON value when the state now holds that
+    /// client (the rules may keep ours: an older snapshot of it, or no client given).
+    fn take_client(
+        &mut self,
+        client: Option<Kept<Client>>,
+        apply: impl FnOnce(&mut SessionState, Option<Client>) -> Change,
+    ) -> Change {
+        let (client, json) = client.map(|c| (c.value, c.json)).unzip();
+        let given = client.clone();
+        let change = apply(&mut self.sessions, client);
+        if self.sessions.client() == given.as_ref() {
+            self.client_json = json;
+        }
+        change
+    }
+}
+
 impl Controller {
     /// A new, not yet loaded instance for `api`, listening to other tabs' storage changes.
     pub fn new(api: FrontendApi) -> Self {
@@ -113,6 +148,7 @@ impl Controller {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             model: RefCell::new(Model {
                 sessions: SessionState::new(Mode::Multi),
+                client_json: None,
                 status: Status::Loading,
                 loaded: false,
                 load: None,
@@ -157,9 +193,20 @@ impl Controller {
         if write_client || write_choice {
             self.read(|m| {
                 let persist = &self.inner.persist;
-                let client = write_client.then(|| m.sessions.client());
+                // Every client comes with its JSON value; were one missing, the snapshot would be removed rather
+                // than written from anything but what the server sent.
+                let client = write_client.then(|| {
+                    m.sessions
+                        .client()
+                        .zip(m.client_json.as_ref())
+                        .map(|(client, json)| client_as_held(json, client))
+                });
                 let choice = write_choice.then(|| m.sessions.tab_choice());
-                persist.save_state(client, choice, m.client_token.as_deref())
+                persist.save_state(
+                    client.as_ref().map(Option::as_ref),
+                    choice,
+                    m.client_token.as_deref(),
+                )
             });
         }
         if change.needs_emit() || source == Source::Restore {
@@ -169,10 +216,10 @@ impl Controller {
 
     /// Applies a client from the server (`None`: the server has no client for our token), which it answered for the
     /// client token `answered_for`; an answer about a client this instance no longer holds changes nothing.
-    fn apply_server_client(&self, client: Option<Client>, answered_for: Option<&str>) {
+    fn apply_server_client(&self, client: Option<Kept<Client>>, answered_for: Option<&str>) {
         let change = self.update(|m| {
             answer_is_current(answered_for, m.client_token.as_deref())
-                .then(|| m.sessions.apply_client(client))
+                .then(|| m.apply_client(client))
         });
         if let Some(change) = change {
             self.commit(&change, Source::Server);

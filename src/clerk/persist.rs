@@ -3,7 +3,7 @@
 //! state (its snapshot, this tab's account) is read and written only for the client token this instance holds, so
 //! two instances on one page, or a page whose storage was cleared under a live instance, never mix two clients.
 
-use crate::adapters::json::BrowserJson;
+use crate::adapters::json::{BrowserJson, Kept, Stored};
 use crate::adapters::page;
 use crate::adapters::storage::{Area, BrowserStore};
 use crate::adapters::timer::now_ms;
@@ -14,7 +14,7 @@ use crate::core::storage::{
 use crate::core::wire::{Client, Environment};
 use crate::core::TabChoice;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 /// localStorage and sessionStorage, with this frontend API host's keys.
 pub struct Persistence {
@@ -73,8 +73,8 @@ impl Persistence {
     }
 
     /// The stored client snapshot, if it is the client of `client_token` (the token this instance holds).
-    pub fn client(&self, client_token: Option<&str>) -> Option<Client> {
-        let loaded = storage::load_client_snapshot(
+    pub fn client(&self, client_token: Option<&str>) -> Option<Kept<Client>> {
+        let loaded = storage::load_client_snapshot::<_, _, Kept<Client>>(
             &BrowserJson,
             &self.local,
             &self.keys.client,
@@ -85,14 +85,15 @@ impl Persistence {
             upgraded_from,
         } = usable(loaded, "client")?;
         if upgraded_from.is_some() {
-            self.write_client(Some(&snapshot.data), client_token);
+            self.write_client(Some(&snapshot.data.json), client_token);
         }
         Some(snapshot.data)
     }
 
     /// The stored environment snapshot.
     pub fn environment(&self) -> Option<Environment> {
-        self.snapshot(&self.keys.environment, "environment")
+        self.snapshot::<Environment>(&self.keys.environment, "environment")
+            .map(|kept| kept.value)
     }
 
     /// This tab's stored choice.
@@ -104,16 +105,16 @@ impl Persistence {
     }
 
     /// A stored snapshot; one written in an older shape is saved back in the current one.
-    fn snapshot<T>(&self, key: &str, what: &str) -> Option<T>
-    where
-        T: DeserializeOwned + Serialize,
-    {
+    fn snapshot<T: DeserializeOwned>(&self, key: &str, what: &str) -> Option<Kept<T>> {
         let Decoded {
             snapshot,
             upgraded_from,
-        } = usable(storage::load_snapshot(&BrowserJson, &self.local, key), what)?;
+        } = usable(
+            storage::load_snapshot::<_, _, Kept<T>>(&BrowserJson, &self.local, key),
+            what,
+        )?;
         if upgraded_from.is_some() {
-            let encoded = encode_snapshot(&BrowserJson, &snapshot.data, now_ms());
+            let encoded = encode_snapshot(&BrowserJson, &Stored(&snapshot.data.json), now_ms());
             self.store_encoded(key, Some(encoded), what);
         }
         Some(snapshot.data)
@@ -124,14 +125,14 @@ impl Persistence {
         let _ = self.local.set(&self.keys.client_token, token);
     }
 
-    /// Stores the client's state for an instance holding `own_token`, in one pass: `client` (`Some(None)`: remove
-    /// the snapshot) in localStorage and this tab's `choice` (`Some(None)`: remove it) in sessionStorage; `None`
-    /// leaves that area alone. Nothing is written unless `own_token` is the stored token, which is read once here:
+    /// Stores the client's state for an instance holding `own_token`, in one pass: `client`, the client's JSON value
+    /// (`Some(None)`: remove the snapshot), in localStorage and this tab's `choice` (`Some(None)`: remove it) in
+    /// sessionStorage; `None` leaves that area alone. Nothing is written unless `own_token` is the stored token, which is read once here:
     /// the `storage` event that would tell us of a change never fires in the document that made it, so another
     /// instance on this page, or a page script clearing storage, is seen only by reading.
     pub fn save_state(
         &self,
-        client: Option<Option<&Client>>,
+        client: Option<Option<&JsValue>>,
         choice: Option<Option<TabChoice>>,
         own_token: Option<&str>,
     ) {
@@ -150,16 +151,16 @@ impl Persistence {
         }
     }
 
-    /// Writes the client snapshot for `client_token` (`None`: removes it).
-    fn write_client(&self, client: Option<&Client>, client_token: Option<&str>) {
-        let encoded =
-            client.map(|c| encode_client_snapshot(&BrowserJson, c, client_token, now_ms()));
+    /// Writes the client snapshot (the client's JSON value) for `client_token` (`None`: removes it).
+    fn write_client(&self, client: Option<&JsValue>, client_token: Option<&str>) {
+        let encoded = client
+            .map(|c| encode_client_snapshot(&BrowserJson, &Stored(c), client_token, now_ms()));
         self.store_encoded(&self.keys.client, encoded, "client");
     }
 
-    /// Stores the environment snapshot.
-    pub fn save_environment(&self, environment: &Environment) {
-        let encoded = encode_snapshot(&BrowserJson, environment, now_ms());
+    /// Stores the environment snapshot (the environment's JSON value, as the server sent it).
+    pub fn save_environment(&self, environment: &JsValue) {
+        let encoded = encode_snapshot(&BrowserJson, &Stored(environment), now_ms());
         self.store_encoded(&self.keys.environment, Some(encoded), "environment");
     }
 

@@ -1,6 +1,7 @@
 //! Switching, touching and signing out: switches are synchronous (state, storage, listeners) with the touch in the
 //! background; sign-outs go to the server first, then the core's rules decide who is active.
 
+use super::transport::kept_client;
 use super::{Controller, Source};
 use crate::adapters::http::{encode_segment, Request};
 use crate::adapters::page;
@@ -105,17 +106,22 @@ impl Controller {
         // all (its resource is the client too).
         let (answer_client, answered_for) = match one {
             Some(_) => match self.exchange::<Session>(request).await {
-                Ok((envelope, answered_for)) => (envelope.client, answered_for),
+                Ok((envelope, answer)) => (
+                    kept_client(envelope.client, &answer.value, "client"),
+                    answer.answered_for,
+                ),
                 // Already gone on the server: signing out locally is all that is left to do.
                 Err(error) if error.is_gone() => (None, None),
                 Err(error) => return Err(error),
             },
             None => {
-                let (envelope, answered_for) = self.exchange::<Client>(request).await?;
-                let client = envelope.client.or(envelope.response).ok_or_else(|| {
-                    ClerkError::invalid_response(200, "the answer carries no client")
-                })?;
-                (Some(client), answered_for)
+                let (envelope, answer) = self.exchange::<Client>(request).await?;
+                let client = kept_client(envelope.client, &answer.value, "client")
+                    .or_else(|| kept_client(envelope.response, &answer.value, "response"))
+                    .ok_or_else(|| {
+                        ClerkError::invalid_response(200, "the answer carries no client")
+                    })?;
+                (Some(client), answer.answered_for)
             }
         };
         let signed_out = self.update(|m| {
@@ -124,15 +130,14 @@ impl Controller {
             let change = match &one {
                 Some((id, _)) => {
                     m.tokens.remove_session(id);
-                    m.sessions
-                        .sign_out_session(id, answer_client.filter(|_| current))
+                    m.sign_out_session(id, answer_client.filter(|_| current))
                 }
                 // Another client replaced ours meanwhile: the sign-out was of a client this instance no longer
                 // holds.
                 None if !current => return None,
                 None => {
                     m.tokens.clear();
-                    m.sessions.apply_client(answer_client)
+                    m.apply_client(answer_client)
                 }
             };
             Some((change, m.sessions.signed_in_sessions().len()))

@@ -5,10 +5,11 @@
 
 use super::Controller;
 use crate::adapters::http::{self, Request};
+use crate::adapters::json::Kept;
 use crate::adapters::timer::sleep;
 use crate::core::backoff;
 use crate::core::storage::decode_client_token;
-use crate::core::wire::{parse_envelope, Envelope, WireObject};
+use crate::core::wire::{parse_envelope, Client, Envelope, WireObject};
 use crate::core::ClerkError;
 use serde::de::DeserializeOwned;
 
@@ -22,6 +23,16 @@ pub(super) struct Answer<T> {
     pub value: T,
     /// The client token whose client the answer describes.
     pub answered_for: Option<String>,
+}
+
+/// A client read from the member `name` of `response`'s body, with that member's JSON value (always there: the
+/// client was read from it).
+pub(super) fn kept_client(
+    client: Option<Client>,
+    response: &http::Response,
+    name: &str,
+) -> Option<Kept<Client>> {
+    client.map(|client| Kept::new(client, response.member(name).unwrap_or_default()))
 }
 
 impl Controller {
@@ -90,20 +101,18 @@ impl Controller {
         }
     }
 
-    /// Sends a mutation once and reads its envelope; also returns the client token the answer speaks for.
+    /// Sends a mutation once and reads its envelope; also returns the answer (whose body holds the JSON values of
+    /// the envelope's members) and the client token it speaks for.
     pub(super) async fn exchange<T>(
         &self,
         request: Request,
-    ) -> Result<(Envelope<T>, Option<String>), ClerkError>
+    ) -> Result<(Envelope<T>, Answer<http::Response>), ClerkError>
     where
         T: DeserializeOwned + WireObject,
     {
-        let Answer {
-            value: response,
-            answered_for,
-        } = self.send(&request).await?;
-        let envelope = parse_envelope(response.status, response.body())?;
-        Ok((envelope, answered_for))
+        let answer = self.send(&request).await?;
+        let envelope = parse_envelope(answer.value.status, answer.value.body())?;
+        Ok((envelope, answer))
     }
 
     /// Sends a mutation, applies the client riding along and returns the resource.
@@ -111,9 +120,10 @@ impl Controller {
     where
         T: DeserializeOwned + WireObject,
     {
-        let (envelope, answered_for) = self.exchange::<T>(request).await?;
+        let (envelope, answer) = self.exchange::<T>(request).await?;
         if envelope.client.is_some() {
-            self.apply_server_client(envelope.client, answered_for.as_deref());
+            let client = kept_client(envelope.client, &answer.value, "client");
+            self.apply_server_client(client, answer.answered_for.as_deref());
         }
         envelope
             .response

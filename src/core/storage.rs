@@ -14,7 +14,6 @@
 //! platform's ([`JsonText`]), so the core never parses or writes JSON itself.
 
 use super::state::TabChoice;
-use super::wire::Client;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -183,7 +182,8 @@ pub struct Persisted<T> {
     /// environments, and for client snapshots without a token, which no reader trusts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_fingerprint: Option<String>,
-    /// The snapshot (a `Client` or an `Environment`, in wire format).
+    /// The snapshot (a `Client` or an `Environment`, in wire format: the browser stores the value the server sent,
+    /// see `adapters::json::Kept`).
     pub data: T,
 }
 
@@ -223,9 +223,9 @@ pub fn encode_snapshot<J: JsonText, T: Serialize>(
 }
 
 /// Encodes a client snapshot for storage, naming the client token it belongs to (see [`decode_client_snapshot`]).
-pub fn encode_client_snapshot<J: JsonText>(
+pub fn encode_client_snapshot<J: JsonText, T: Serialize>(
     json: &J,
-    client: &Client,
+    client: &T,
     client_token: Option<&str>,
     now_ms: u64,
 ) -> Result<String, StorageIssue> {
@@ -333,12 +333,12 @@ pub fn token_fingerprint(client_token: &str) -> String {
 /// client of the token it was written for and no other: read with another token, or with none, or written without
 /// one (by an instance without a token, or by an older build), it is `Err(OtherClient)`. Showing it would show
 /// accounts this instance cannot act for: its requests carry its own token, so the first answer would replace them.
-pub fn decode_client_snapshot<J: JsonText>(
+pub fn decode_client_snapshot<J: JsonText, T: DeserializeOwned>(
     json: &J,
     raw: &str,
     client_token: Option<&str>,
-) -> Result<Decoded<Client>, StorageIssue> {
-    let decoded = decode_snapshot::<J, Client>(json, raw)?;
+) -> Result<Decoded<T>, StorageIssue> {
+    let decoded = decode_snapshot::<J, T>(json, raw)?;
     let expected = client_token.map(token_fingerprint);
     match (&decoded.snapshot.token_fingerprint, expected) {
         (Some(stored), Some(expected)) if *stored == expected => Ok(decoded),
@@ -438,12 +438,12 @@ pub fn load_snapshot<J: JsonText, S: KeyValueStore + ?Sized, T: DeserializeOwned
 /// Loads the client snapshot (`keys.client`) for an instance holding `client_token`. A snapshot of another client
 /// ([`decode_client_snapshot`]) counts as `Missing` and is left in place: it is not broken, only not ours, and its
 /// writer may still hold that client.
-pub fn load_client_snapshot<J: JsonText, S: KeyValueStore + ?Sized>(
+pub fn load_client_snapshot<J: JsonText, S: KeyValueStore + ?Sized, T: DeserializeOwned>(
     json: &J,
     store: &S,
     key: &str,
     client_token: Option<&str>,
-) -> Loaded<Decoded<Client>> {
+) -> Loaded<Decoded<T>> {
     let loaded = load_with(store, key, |raw| {
         match decode_client_snapshot(json, raw, client_token) {
             Err(StorageIssue::OtherClient) => Ok(None),
