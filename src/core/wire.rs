@@ -7,7 +7,10 @@
 //! `serde_json` in the native tests).
 
 use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
+// The SDK stores the JSON values the server sent (see `storage`); only the native tests encode wire types.
+#[cfg(test)]
+use serde::Serialize;
 use std::rc::Rc;
 
 /// A resource with an `object` discriminator, checked after parsing so one resource is never taken for another.
@@ -27,7 +30,8 @@ fn check_object(found: Option<&str>, expected: &str) -> Result<(), String> {
 }
 
 /// Status of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     /// Signed in.
@@ -49,7 +53,8 @@ pub enum SessionStatus {
 }
 
 /// Status of a sign-in attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum SignInStatus {
     /// The identifier is still missing.
@@ -67,7 +72,8 @@ pub enum SignInStatus {
 }
 
 /// Status of a sign-up attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 #[serde(rename_all = "snake_case")]
 pub enum SignUpStatus {
     /// Some field (e.g. a verified email) is still missing.
@@ -120,7 +126,8 @@ impl SignUpStatus {
 }
 
 /// A verification (`{status, strategy, attempts?, expire_at?}`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Verification {
     /// `unverified`, `verified`, `failed`, `expired`, ...
     pub status: Option<String>,
@@ -133,7 +140,8 @@ pub struct Verification {
 }
 
 /// An email address of a user.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EmailAddress {
     /// Always `"email_address"`.
     pub object: Option<String>,
@@ -146,7 +154,8 @@ pub struct EmailAddress {
 }
 
 /// A user (full object, as carried inside a session).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct User {
     /// Always `"user"`.
     pub object: Option<String>,
@@ -203,7 +212,8 @@ impl User {
 }
 
 /// The public part of a session's user, safe to show in account lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PublicUserData {
     /// Given name.
     pub first_name: Option<String>,
@@ -221,7 +231,8 @@ pub struct PublicUserData {
 }
 
 /// A session: one signed-in (or formerly signed-in) account on this client.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Session {
     /// Always `"session"`.
     pub object: Option<String>,
@@ -269,7 +280,8 @@ impl WireObject for Session {
 }
 
 /// A first factor a sign-in may use.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Factor {
     /// `password` or `email_code`.
     pub strategy: String,
@@ -280,7 +292,8 @@ pub struct Factor {
 }
 
 /// A sign-in attempt (`object: "sign_in_attempt"`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SignIn {
     /// Always `"sign_in_attempt"`.
     pub object: Option<String>,
@@ -307,14 +320,16 @@ impl WireObject for SignIn {
 }
 
 /// Verifications of a sign-up, by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SignUpVerifications {
     /// The email address verification.
     pub email_address: Option<Verification>,
 }
 
 /// A sign-up attempt (`object: "sign_up_attempt"`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SignUp {
     /// Always `"sign_up_attempt"`.
     pub object: Option<String>,
@@ -344,7 +359,8 @@ impl WireObject for SignUp {
 }
 
 /// The client: this browser's set of sessions and in-progress sign-in/sign-up.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Client {
     /// Always `"client"`.
     pub object: Option<String>,
@@ -391,7 +407,8 @@ impl WireObject for Client {
 }
 
 /// `auth_config` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct AuthConfig {
     /// `true`: one account per client; `false`: multi-session.
     #[serde(default, deserialize_with = "super::de::null_as_default")]
@@ -405,21 +422,24 @@ pub struct AuthConfig {
 }
 
 /// `display_config` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct DisplayConfig {
     /// The application's name, for headings.
     pub application_name: Option<String>,
 }
 
 /// `user_settings.password`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PasswordSettings {
     /// Minimum password length.
     pub min_length: Option<u32>,
 }
 
 /// `user_settings.sign_up`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SignUpSettings {
     /// Whether a sign-up must verify its email with a code.
     #[serde(default, deserialize_with = "super::de::null_as_default")]
@@ -427,7 +447,8 @@ pub struct SignUpSettings {
 }
 
 /// `user_settings` of the environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct UserSettings {
     /// Password rules.
     #[serde(default, deserialize_with = "super::de::null_as_default")]
@@ -438,7 +459,8 @@ pub struct UserSettings {
 }
 
 /// The instance settings from `GET /v1/environment` (not wrapped in an envelope).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Environment {
     /// Authentication settings, including the session mode (required: it tells an environment from other JSON).
     pub auth_config: AuthConfig,
