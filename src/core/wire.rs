@@ -577,17 +577,26 @@ where
     T: Deserialize<'de> + WireCheck,
     D: Deserializer<'de>,
 {
-    if !is_success(status) {
-        return Err(parse_error(status, body));
-    }
-    let body =
-        body.ok_or_else(|| ClerkError::invalid_response(status, "the answer is not JSON"))?;
-    let value =
-        T::deserialize(body).map_err(|_| ClerkError::invalid_response(status, NOT_THE_SHAPE))?;
+    let body = success_body(status, body)?;
+    let value = T::deserialize(body).map_err(|_| not_the_shape(status))?;
     value
         .wire_check()
         .map_err(|e| ClerkError::invalid_response(status, e))?;
     Ok(value)
+}
+
+/// The body of a success answer, or the error a failed or non-JSON answer stands for: the part of [`parse_ok`] that
+/// does not depend on the type read.
+fn success_body<'de, D: Deserializer<'de>>(status: u16, body: Option<D>) -> Result<D, ClerkError> {
+    if !is_success(status) {
+        return Err(parse_error(status, body));
+    }
+    body.ok_or_else(|| ClerkError::invalid_response(status, "the answer is not JSON"))
+}
+
+/// The error for a success answer that does not have the contract's shape.
+fn not_the_shape(status: u16) -> ClerkError {
+    ClerkError::invalid_response(status, NOT_THE_SHAPE)
 }
 
 /// Parses any response whose body is an [`Envelope`] of `T` (sign-ins, sign-ups, sessions, the client).
