@@ -5,7 +5,7 @@
 
 use super::{Controller, Source};
 use crate::adapters::cross_tab::{StorageChange, StorageEvents};
-use crate::adapters::json::BrowserJson;
+use crate::adapters::json::{BrowserJson, Kept};
 use crate::core::storage::{decode_client_snapshot, decode_client_token, decode_snapshot, KeyKind};
 use crate::core::wire::Environment;
 use std::rc::Rc;
@@ -54,10 +54,12 @@ impl Controller {
                 self.commit(&change, Source::OtherTab);
             }
             KeyKind::Environment => {
+                // Read as `load()` reads the stored environment (its JSON value is only needed there, to store an
+                // upgraded snapshot back), so both go through one decoder.
                 if let Some(Ok(decoded)) =
-                    value.map(|v| decode_snapshot::<_, Environment>(&BrowserJson, &v))
+                    value.map(|v| decode_snapshot::<_, Kept<Environment>>(&BrowserJson, &v))
                 {
-                    self.apply_environment(decoded.snapshot.data, None);
+                    self.apply_environment(decoded.snapshot.data.value, None);
                 }
             }
             // sessionStorage belongs to this tab alone; other tabs never change it.
