@@ -317,6 +317,35 @@ async fn a_switch_to_a_session_gone_on_the_server_falls_back_and_emits() {
 }
 
 #[wasm_bindgen_test]
+async fn a_session_dropped_locally_is_left_out_of_the_stored_client() {
+    let (clerk, s, _) = with_accounts(&["kept-a", "kept-b"]).await;
+    remove_behind_the_sdks_back(&s[1]).await;
+    ok(clerk.set_session(s[1].as_str().into())).await;
+    wait_until("the failed touch dropped b", 5000, || {
+        active_id(&clerk) == Some(s[0].clone())
+    })
+    .await;
+    // The snapshot is the client's JSON value as the server sent it, without the dropped session.
+    let raw = local()
+        .get_item(&keys().client)
+        .unwrap()
+        .expect("a stored client");
+    let data = prop(&js_sys::JSON::parse(&raw).unwrap(), "data");
+    assert_eq!(ids(&prop(&data, "sessions")), vec![s[0].clone()]);
+    assert_eq!(
+        prop_str(&data, "last_active_session_id"),
+        Some(s[0].clone())
+    );
+    // A reload shows the remaining account before any answer (requests never answer here).
+    replace_fetch("return new Promise(() => {});");
+    let reloaded = new_clerk();
+    let _loading = reloaded.load(None);
+    assert_eq!(session_ids(&reloaded), vec![s[0].clone()]);
+    assert_eq!(active_id(&reloaded), Some(s[0].clone()));
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
 async fn sign_out_one_keeps_the_others_and_navigates_when_asked() {
     let (clerk, s, _) = with_accounts(&["one-a", "one-b", "one-c"]).await;
     ok(clerk.load(Some(obj(&[(
