@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use clerk_wasm_wire::{ApiErrorItem, ErrorBody, ErrorMeta};
 
 use crate::ids;
 use crate::store::StoreError;
@@ -230,18 +230,18 @@ impl ApiError {
     /// The `meta` object (`param_name`, `session_id`).
     fn meta(&self) -> Meta {
         match self {
-            Self::ParamMissing(p) => Meta::param(p),
+            Self::ParamMissing(p) => param_meta(p),
             Self::ParamInvalid { param, .. } => Meta {
                 param_name: param.map(str::to_string),
                 session_id: None,
             },
-            Self::PasswordIncorrect => Meta::param("password"),
-            Self::CurrentPasswordIncorrect => Meta::param("current_password"),
-            Self::IdentifierNotFound => Meta::param("identifier"),
-            Self::IdentifierExists => Meta::param("email_address"),
-            Self::PasswordTooShort => Meta::param("password"),
+            Self::PasswordIncorrect => param_meta("password"),
+            Self::CurrentPasswordIncorrect => param_meta("current_password"),
+            Self::IdentifierNotFound => param_meta("identifier"),
+            Self::IdentifierExists => param_meta("email_address"),
+            Self::PasswordTooShort => param_meta("password"),
             Self::CodeIncorrect | Self::VerificationExpired | Self::VerificationFailed(_) => {
-                Meta::param("code")
+                param_meta("code")
             }
             Self::IdentifierAlreadySignedIn { session_id } => Meta {
                 param_name: None,
@@ -252,38 +252,15 @@ impl ApiError {
     }
 }
 
-/// The `meta` member of an error.
-#[derive(Debug, Default, Serialize)]
-struct Meta {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    param_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session_id: Option<String>,
-}
+/// The `meta` member of an error (the shared wire type, which the SDK reads).
+type Meta = ErrorMeta;
 
-impl Meta {
-    fn param(name: &str) -> Self {
-        Self {
-            param_name: Some(name.to_string()),
-            session_id: None,
-        }
+/// `meta` naming the form parameter an error is about.
+fn param_meta(name: &str) -> Meta {
+    Meta {
+        param_name: Some(name.to_string()),
+        session_id: None,
     }
-}
-
-/// One entry of `errors`.
-#[derive(Serialize)]
-struct ErrorEntry {
-    code: &'static str,
-    message: String,
-    long_message: String,
-    meta: Meta,
-}
-
-/// The whole error body.
-#[derive(Serialize)]
-struct ErrorBody {
-    errors: [ErrorEntry; 1],
-    clerk_trace_id: String,
 }
 
 impl IntoResponse for ApiError {
@@ -294,13 +271,13 @@ impl IntoResponse for ApiError {
         }
         let (message, long_message) = self.messages();
         let body = ErrorBody {
-            errors: [ErrorEntry {
-                code: self.code(),
+            errors: vec![ApiErrorItem {
+                code: self.code().to_owned(),
                 message,
-                long_message,
+                long_message: Some(long_message),
                 meta: self.meta(),
             }],
-            clerk_trace_id: trace_id,
+            clerk_trace_id: Some(trace_id),
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
         if let Self::TooManyRequests { retry_after_secs } = self {

@@ -1,11 +1,24 @@
 //! The contract's JSON shapes (snake_case, Unix-ms timestamps), built from domain types.
+//!
+//! The shapes the SDK reads exactly as they are written here (statuses, verifications, email addresses, public
+//! user data, the token, the envelope, the error body) are the shared `clerk-wasm-wire` crate's types, so a change
+//! to one of them is a change to the SDK's reading too; the resources that carry more than the SDK reads are
+//! declared here.
 
 use serde::Serialize;
+
+use clerk_wasm_wire::SignUpStatus as WireSignUpStatus;
+pub use clerk_wasm_wire::{
+    EmailAddress as EmailAddressJson, PublicUserData, SignUpVerifications, Token as TokenJson,
+    Verification as VerificationJson,
+};
+use clerk_wasm_wire::{SessionStatus as WireSessionStatus, SignInStatus as WireSignInStatus};
 
 use crate::domain::activity::parse_user_agent;
 use crate::model::{
     EmailAddress, ExternalAccount, InstanceSettings, OAuthSignIn, OAuthStatus, Session,
-    SessionStatus, SignIn, SignUp, SignUpStatus, User, Verification, VerificationStatus,
+    SessionStatus, SignIn, SignInStatus, SignUp, SignUpStatus, User, Verification,
+    VerificationStatus,
 };
 
 /// Minimum password length, published in the environment and enforced at sign-up.
@@ -13,74 +26,64 @@ pub const PASSWORD_MIN_LENGTH: usize = 8;
 /// Name shown by UIs.
 pub const APPLICATION_NAME: &str = "clerk-wasm demo";
 
-/// `verification` of an email address.
-#[derive(Debug, Serialize)]
-pub struct EmailVerificationState {
-    /// `verified`, `unverified`, `failed` or `expired`.
-    pub status: &'static str,
-    /// How it was (or will be) verified.
-    pub strategy: &'static str,
-    /// Code attempts so far (0 when no code was sent).
-    pub attempts: i64,
-    /// When the code sent last expires (Unix ms), null when none is pending.
-    pub expire_at: Option<i64>,
+/// A count as the wire writes it (never negative; a corrupt negative count reads as absent).
+fn count(n: i64) -> Option<u32> {
+    u32::try_from(n).ok()
 }
 
-/// An email address of a user.
-#[derive(Debug, Serialize)]
-pub struct EmailAddressJson {
-    /// Always `email_address`.
-    pub object: &'static str,
-    /// `idn_…`
-    pub id: String,
-    /// The address.
-    pub email_address: String,
-    /// Verification state.
-    pub verification: EmailVerificationState,
+/// A time as the wire writes it (Unix ms; a corrupt negative time reads as absent).
+fn unix_ms(t: i64) -> Option<u64> {
+    u64::try_from(t).ok()
 }
 
-impl EmailAddressJson {
-    /// The primary address of `u` (verified at sign-up or not; no code pending).
-    pub fn primary(u: &User) -> Self {
-        Self {
-            object: "email_address",
-            id: u.email_id.clone(),
-            email_address: u.email.clone(),
-            verification: EmailVerificationState {
-                status: if u.email_verified {
-                    "verified"
-                } else {
-                    "unverified"
-                },
-                strategy: "email_code",
-                attempts: 0,
-                expire_at: None,
-            },
-        }
+/// A verification with no code pending.
+fn settled(status: &str, strategy: &str) -> VerificationJson {
+    VerificationJson {
+        status: Some(status.to_owned()),
+        strategy: Some(strategy.to_owned()),
+        attempts: Some(0),
+        expire_at: None,
     }
 }
 
-impl From<&EmailAddress> for EmailAddressJson {
-    fn from(e: &EmailAddress) -> Self {
-        let v = e.verification.as_ref();
-        let status = match v {
-            _ if e.verified => "verified",
-            Some(v) => v.status.as_str(),
-            None => "unverified",
-        };
-        Self {
-            object: "email_address",
-            id: e.id.clone(),
-            email_address: e.email.clone(),
-            verification: EmailVerificationState {
-                status,
-                strategy: "email_code",
-                attempts: v.map_or(0, |v| v.attempts),
-                expire_at: v
-                    .filter(|v| v.status == VerificationStatus::Unverified)
-                    .and_then(|v| v.expire_at),
+/// The primary address of `u` (verified at sign-up or not; no code pending).
+pub fn primary_email(u: &User) -> EmailAddressJson {
+    EmailAddressJson {
+        object: Some("email_address".to_owned()),
+        id: u.email_id.clone(),
+        email_address: u.email.clone(),
+        verification: Some(settled(
+            if u.email_verified {
+                "verified"
+            } else {
+                "unverified"
             },
-        }
+            "email_code",
+        )),
+    }
+}
+
+/// An address other than the primary, with the state of its code.
+pub fn email(e: &EmailAddress) -> EmailAddressJson {
+    let v = e.verification.as_ref();
+    let status = match v {
+        _ if e.verified => "verified",
+        Some(v) => v.status.as_str(),
+        None => "unverified",
+    };
+    EmailAddressJson {
+        object: Some("email_address".to_owned()),
+        id: e.id.clone(),
+        email_address: e.email.clone(),
+        verification: Some(VerificationJson {
+            status: Some(status.to_owned()),
+            strategy: Some("email_code".to_owned()),
+            attempts: count(v.map_or(0, |v| v.attempts)),
+            expire_at: v
+                .filter(|v| v.status == VerificationStatus::Unverified)
+                .and_then(|v| v.expire_at)
+                .and_then(unix_ms),
+        }),
     }
 }
 
@@ -126,8 +129,8 @@ impl From<&User> for UserJson {
             image_url: String::new(),
             has_image: false,
             primary_email_address_id: u.email_id.clone(),
-            email_addresses: std::iter::once(EmailAddressJson::primary(u))
-                .chain(u.other_emails.iter().map(EmailAddressJson::from))
+            email_addresses: std::iter::once(primary_email(u))
+                .chain(u.other_emails.iter().map(email))
                 .collect(),
             external_accounts: Vec::new(),
             password_enabled: u.password_hash.is_some(),
@@ -135,23 +138,6 @@ impl From<&User> for UserJson {
             updated_at: u.updated_at,
         }
     }
-}
-
-/// `public_user_data` of a session.
-#[derive(Debug, Serialize)]
-pub struct PublicUserData {
-    /// First name.
-    pub first_name: Option<String>,
-    /// Last name.
-    pub last_name: Option<String>,
-    /// Always empty here.
-    pub image_url: String,
-    /// Always false here.
-    pub has_image: bool,
-    /// The email address.
-    pub identifier: String,
-    /// `user_…`
-    pub user_id: String,
 }
 
 /// A session.
@@ -162,7 +148,7 @@ pub struct SessionJson {
     /// `sess_…`
     pub id: String,
     /// Effective status at render time.
-    pub status: &'static str,
+    pub status: WireSessionStatus,
     /// Unix ms.
     pub last_active_at: i64,
     /// Unix ms.
@@ -197,10 +183,10 @@ impl SessionJson {
         json.public_user_data = Some(PublicUserData {
             first_name: user.first_name.clone(),
             last_name: user.last_name.clone(),
-            image_url: String::new(),
+            image_url: Some(String::new()),
             has_image: false,
-            identifier: user.email.clone(),
-            user_id: user.id.clone(),
+            identifier: Some(user.email.clone()),
+            user_id: Some(user.id.clone()),
         });
         json.user = Some(UserJson::from(user));
         json
@@ -211,7 +197,7 @@ impl SessionJson {
         Self {
             object: "session",
             id: s.id.clone(),
-            status: status.as_str(),
+            status: status.into(),
             last_active_at: s.last_active_at,
             expire_at: s.expire_at,
             abandon_at: s.abandon_at(inactivity_ms),
@@ -262,25 +248,42 @@ impl SessionActivityJson {
 }
 
 /// A verification as shown to clients (never the code hash).
-#[derive(Debug, Serialize)]
-pub struct VerificationJson {
-    /// `unverified`, `verified`, `failed`, `expired`.
-    pub status: &'static str,
-    /// `password` or `email_code`.
-    pub strategy: String,
-    /// Attempts so far.
-    pub attempts: i64,
-    /// Code expiry (Unix ms), null for passwords.
-    pub expire_at: Option<i64>,
+pub fn verification(v: &Verification) -> VerificationJson {
+    VerificationJson {
+        status: Some(v.status.as_str().to_owned()),
+        strategy: Some(v.strategy.clone()),
+        attempts: count(v.attempts),
+        expire_at: v.expire_at.and_then(unix_ms),
+    }
 }
 
-impl From<&Verification> for VerificationJson {
-    fn from(v: &Verification) -> Self {
-        Self {
-            status: v.status.as_str(),
-            strategy: v.strategy.clone(),
-            attempts: v.attempts,
-            expire_at: v.expire_at,
+impl From<SessionStatus> for WireSessionStatus {
+    fn from(s: SessionStatus) -> Self {
+        match s {
+            SessionStatus::Active => Self::Active,
+            SessionStatus::Ended => Self::Ended,
+            SessionStatus::Expired => Self::Expired,
+            SessionStatus::Removed => Self::Removed,
+            SessionStatus::Abandoned => Self::Abandoned,
+            SessionStatus::Revoked => Self::Revoked,
+        }
+    }
+}
+
+impl From<SignInStatus> for WireSignInStatus {
+    fn from(s: SignInStatus) -> Self {
+        match s {
+            SignInStatus::NeedsFirstFactor => Self::NeedsFirstFactor,
+            SignInStatus::Complete => Self::Complete,
+        }
+    }
+}
+
+impl From<SignUpStatus> for WireSignUpStatus {
+    fn from(s: SignUpStatus) -> Self {
+        match s {
+            SignUpStatus::MissingRequirements => Self::MissingRequirements,
+            SignUpStatus::Complete => Self::Complete,
         }
     }
 }
@@ -306,7 +309,7 @@ pub struct SignInJson {
     /// `sia_…`
     pub id: String,
     /// Status.
-    pub status: &'static str,
+    pub status: WireSignInStatus,
     /// The identifier.
     pub identifier: String,
     /// Always `["email_address"]`.
@@ -352,12 +355,12 @@ impl SignInJson {
         Self {
             object: "sign_in_attempt",
             id: s.id.clone(),
-            status: s.status.as_str(),
+            status: s.status.into(),
             identifier: s.identifier.clone(),
             supported_identifiers: ["email_address"],
             supported_first_factors: factors,
             supported_second_factors: Vec::new(),
-            first_factor_verification: s.verification.as_ref().map(VerificationJson::from),
+            first_factor_verification: s.verification.as_ref().map(verification),
             second_factor_verification: None,
             created_session_id: s.created_session_id.clone(),
             created_at: s.created_at,
@@ -384,7 +387,7 @@ pub struct ExternalAccountJson {
     /// Last name at the provider.
     pub last_name: String,
     /// `verified` (the provider's id_token was verified).
-    pub verification: EmailVerificationState,
+    pub verification: VerificationJson,
     /// Unix ms.
     pub created_at: i64,
     /// Unix ms.
@@ -402,12 +405,7 @@ impl From<&ExternalAccount> for ExternalAccountJson {
             email_address: a.identity.email.clone().unwrap_or_default(),
             first_name: a.identity.first_name.clone().unwrap_or_default(),
             last_name: a.identity.last_name.clone().unwrap_or_default(),
-            verification: EmailVerificationState {
-                status: "verified",
-                strategy: "oauth_custom",
-                attempts: 0,
-                expire_at: None,
-            },
+            verification: settled("verified", "oauth_custom"),
             created_at: a.created_at,
             updated_at: a.updated_at,
         }
@@ -439,7 +437,7 @@ pub struct OAuthSignInJson {
     /// `sia_…`
     pub id: String,
     /// `needs_first_factor` until claimed, then `complete`.
-    pub status: &'static str,
+    pub status: WireSignInStatus,
     /// The provider's email address once known.
     pub identifier: Option<String>,
     /// Always `["email_address"]`.
@@ -473,9 +471,9 @@ impl OAuthSignInJson {
             object: "sign_in_attempt",
             id: s.id.clone(),
             status: if s.status == OAuthStatus::Complete {
-                "complete"
+                WireSignInStatus::Complete
             } else {
-                "needs_first_factor"
+                WireSignInStatus::NeedsFirstFactor
             },
             identifier: s.identity.as_ref().and_then(|i| i.email.clone()),
             supported_identifiers: ["email_address"],
@@ -507,13 +505,6 @@ pub enum AnySignInJson {
     External(OAuthSignInJson),
 }
 
-/// `verifications` of a sign-up.
-#[derive(Debug, Serialize)]
-pub struct SignUpVerifications {
-    /// The email verification, null when not required.
-    pub email_address: Option<VerificationJson>,
-}
-
 /// A sign-up attempt.
 #[derive(Debug, Serialize)]
 pub struct SignUpJson {
@@ -522,7 +513,7 @@ pub struct SignUpJson {
     /// `sua_…`
     pub id: String,
     /// Status.
-    pub status: &'static str,
+    pub status: WireSignUpStatus,
     /// Always `["email_address", "password"]`.
     pub required_fields: [&'static str; 2],
     /// Always `["first_name", "last_name"]`.
@@ -557,7 +548,7 @@ impl From<&SignUp> for SignUpJson {
         Self {
             object: "sign_up_attempt",
             id: s.id.clone(),
-            status: s.status.as_str(),
+            status: s.status.into(),
             required_fields: ["email_address", "password"],
             optional_fields: ["first_name", "last_name"],
             missing_fields: Vec::new(),
@@ -567,7 +558,7 @@ impl From<&SignUp> for SignUpJson {
                 vec!["email_address"]
             },
             verifications: SignUpVerifications {
-                email_address: s.verification.as_ref().map(VerificationJson::from),
+                email_address: s.verification.as_ref().map(verification),
             },
             email_address: s.email.clone(),
             first_name: s.first_name.clone(),
@@ -624,14 +615,8 @@ impl DeletedJson {
     }
 }
 
-/// The `{"response", "client"}` envelope.
-#[derive(Debug, Serialize)]
-pub struct Envelope<T: Serialize> {
-    /// The resource.
-    pub response: T,
-    /// The whole client (null for GET /v1/client).
-    pub client: Option<ClientJson>,
-}
+/// The `{"response", "client"}` envelope (`client` null for `GET /v1/client`).
+pub type Envelope<T> = clerk_wasm_wire::Envelope<T, ClientJson>;
 
 /// `GET /v1/environment`.
 pub fn environment(settings: InstanceSettings) -> serde_json::Value {

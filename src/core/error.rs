@@ -3,7 +3,6 @@
 //! Adapters convert it to a JS `Error` (with `errors`, `status`) in exactly one place; callers use the predicates
 //! (`is_code`, `is_timeout`, ...) instead of matching on strings.
 
-use serde::Deserialize;
 use std::fmt;
 
 /// The `status` of an error that did not come from an HTTP response (transport failure or SDK rule).
@@ -37,42 +36,7 @@ pub mod codes {
     pub const RESOURCE_NOT_FOUND: &str = "resource_not_found";
 }
 
-/// `meta` of one error item: which form field or session the error is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ErrorMeta {
-    /// The form parameter the error is about (`identifier`, `password`, ...).
-    pub param_name: Option<String>,
-    /// The session the error is about (`identifier_already_signed_in`).
-    pub session_id: Option<String>,
-}
-
-/// One item of an error response's `errors` array.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ApiErrorItem {
-    /// Machine-readable code, e.g. `form_password_incorrect`.
-    pub code: String,
-    /// Short human-readable message.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
-    pub message: String,
-    /// Longer human-readable message, when the server gives one.
-    pub long_message: Option<String>,
-    /// What the error is about.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
-    pub meta: ErrorMeta,
-}
-
-impl ApiErrorItem {
-    /// An item with a code and message and no meta.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        ApiErrorItem {
-            code: code.to_string(),
-            long_message: Some(message.clone()),
-            message,
-            meta: ErrorMeta::default(),
-        }
-    }
-}
+pub use clerk_wasm_wire::{ApiErrorItem, ErrorMeta};
 
 /// The SDK's error: an HTTP status (0 when there was no HTTP answer) and at least one coded item.
 #[derive(Debug, Clone, PartialEq, Eq)]

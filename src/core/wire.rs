@@ -5,8 +5,17 @@
 //! a panic. The core never sees JSON text: the parse functions take any serde [`Deserializer`] over a value the
 //! platform already parsed (the browser's `Response.json()` through serde-wasm-bindgen in the wasm build,
 //! `serde_json` in the native tests).
+//!
+//! The shapes the server writes exactly as the SDK reads them (statuses, verifications, email addresses, public user
+//! data, the token, the envelope, the error body) come from the shared `clerk-wasm-wire` crate, which the reference
+//! server writes them with; the types declared here are the SDK's lenient reading of resources the server writes
+//! with more fields.
 
-use super::error::{codes, ApiErrorItem, ClerkError, NO_HTTP_STATUS};
+use super::error::{codes, ClerkError, NO_HTTP_STATUS};
+pub use clerk_wasm_wire::{
+    EmailAddress, ErrorBody, PublicUserData, SessionStatus, SignInStatus, SignUpStatus,
+    SignUpVerifications, Token, Verification,
+};
 use serde::{Deserialize, Deserializer};
 // The SDK stores the JSON values the server sent (see `storage`); only the native tests encode wire types.
 #[cfg(test)]
@@ -27,130 +36,6 @@ fn check_object(found: Option<&str>, expected: &str) -> Result<(), String> {
         Some(o) if o != expected => Err(format!("expected object \"{expected}\", found \"{o}\"")),
         _ => Ok(()),
     }
-}
-
-/// Status of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStatus {
-    /// Signed in.
-    Active,
-    /// Ended by the user (`end`, or sign-out of all).
-    Ended,
-    /// Past `expire_at`.
-    Expired,
-    /// Signed out of this one session (`remove`).
-    Removed,
-    /// Past `abandon_at` (inactive too long).
-    Abandoned,
-    /// Revoked from the backend.
-    Revoked,
-    /// A status this SDK does not know; treated as signed out.
-    #[default]
-    #[serde(other)]
-    Unknown,
-}
-
-/// Status of a sign-in attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-#[serde(rename_all = "snake_case")]
-pub enum SignInStatus {
-    /// The identifier is still missing.
-    NeedsIdentifier,
-    /// A password or email code is needed.
-    NeedsFirstFactor,
-    /// A second factor is needed.
-    NeedsSecondFactor,
-    /// Done: `created_session_id` is set.
-    Complete,
-    /// A status this SDK does not know.
-    #[default]
-    #[serde(other)]
-    Unknown,
-}
-
-/// Status of a sign-up attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-#[serde(rename_all = "snake_case")]
-pub enum SignUpStatus {
-    /// Some field (e.g. a verified email) is still missing.
-    MissingRequirements,
-    /// Done: `created_session_id` and `created_user_id` are set.
-    Complete,
-    /// A status this SDK does not know.
-    #[default]
-    #[serde(other)]
-    Unknown,
-}
-
-impl SessionStatus {
-    /// The wire name (`"unknown"` for a status this SDK does not know).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionStatus::Active => "active",
-            SessionStatus::Ended => "ended",
-            SessionStatus::Expired => "expired",
-            SessionStatus::Removed => "removed",
-            SessionStatus::Abandoned => "abandoned",
-            SessionStatus::Revoked => "revoked",
-            SessionStatus::Unknown => "unknown",
-        }
-    }
-}
-
-impl SignInStatus {
-    /// The wire name (`"unknown"` for a status this SDK does not know).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignInStatus::NeedsIdentifier => "needs_identifier",
-            SignInStatus::NeedsFirstFactor => "needs_first_factor",
-            SignInStatus::NeedsSecondFactor => "needs_second_factor",
-            SignInStatus::Complete => "complete",
-            SignInStatus::Unknown => "unknown",
-        }
-    }
-}
-
-impl SignUpStatus {
-    /// The wire name (`"unknown"` for a status this SDK does not know).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignUpStatus::MissingRequirements => "missing_requirements",
-            SignUpStatus::Complete => "complete",
-            SignUpStatus::Unknown => "unknown",
-        }
-    }
-}
-
-/// A verification (`{status, strategy, attempts?, expire_at?}`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-pub struct Verification {
-    /// `unverified`, `verified`, `failed`, `expired`, ...
-    pub status: Option<String>,
-    /// `email_code`, `password`, ...
-    pub strategy: Option<String>,
-    /// Attempts made on the current code.
-    pub attempts: Option<u32>,
-    /// When the current code expires (Unix ms).
-    pub expire_at: Option<u64>,
-}
-
-/// An email address of a user.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-pub struct EmailAddress {
-    /// Always `"email_address"`.
-    pub object: Option<String>,
-    /// `idn_…`.
-    pub id: String,
-    /// The address itself.
-    pub email_address: String,
-    /// Its verification state.
-    pub verification: Option<Verification>,
 }
 
 /// A user (full object, as carried inside a session).
@@ -209,25 +94,6 @@ impl User {
         let id = self.primary_email_address_id.as_deref()?;
         self.email_addresses.iter().find(|e| e.id == id)
     }
-}
-
-/// The public part of a session's user, safe to show in account lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-pub struct PublicUserData {
-    /// Given name.
-    pub first_name: Option<String>,
-    /// Family name.
-    pub last_name: Option<String>,
-    /// Avatar URL.
-    pub image_url: Option<String>,
-    /// Whether `image_url` is an uploaded image.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
-    pub has_image: bool,
-    /// The identifier (email address) the user signed in with.
-    pub identifier: Option<String>,
-    /// `user_…`.
-    pub user_id: Option<String>,
 }
 
 /// A session: one signed-in (or formerly signed-in) account on this client.
@@ -317,14 +183,6 @@ impl WireObject for SignIn {
     fn check(&self) -> Result<(), String> {
         check_object(self.object.as_deref(), Self::OBJECT)
     }
-}
-
-/// Verifications of a sign-up, by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
-pub struct SignUpVerifications {
-    /// The email address verification.
-    pub email_address: Option<Verification>,
 }
 
 /// A sign-up attempt (`object: "sign_up_attempt"`).
@@ -472,15 +330,6 @@ pub struct Environment {
     pub user_settings: UserSettings,
 }
 
-/// A session JWT from `POST /v1/client/sessions/{id}/tokens`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Token {
-    /// Always `"token"`.
-    pub object: Option<String>,
-    /// The JWT.
-    pub jwt: String,
-}
-
 impl WireObject for Token {
     const OBJECT: &'static str = "token";
     fn check(&self) -> Result<(), String> {
@@ -488,26 +337,9 @@ impl WireObject for Token {
     }
 }
 
-/// A mutation's answer: the resource and the whole client riding along.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
-pub struct Envelope<T> {
-    /// The resource (`null` e.g. for `GET /v1/client` with an unknown token).
-    #[serde(deserialize_with = "super::de::present_or_null")]
-    pub response: Option<T>,
-    /// The client after the mutation; the SDK replaces its client with it when present.
-    #[serde(default)]
-    pub client: Option<Client>,
-}
-
-/// The body of a 4xx/5xx answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ErrorBody {
-    /// The error items.
-    pub errors: Vec<ApiErrorItem>,
-    /// Trace id for support.
-    pub clerk_trace_id: Option<String>,
-}
+/// A mutation's answer: the resource (`None` e.g. for `GET /v1/client` with an unknown token) and the client after
+/// the mutation, which replaces the SDK's client when present.
+pub type Envelope<T> = clerk_wasm_wire::Envelope<Option<T>, Client>;
 
 /// The claims of a session JWT the SDK reads (no signature check: the server verifies tokens, not the SDK).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -520,15 +352,6 @@ pub struct JwtClaims {
     pub iat: Option<u64>,
     /// The user id.
     pub sub: Option<String>,
-}
-
-impl<T> Default for Envelope<T> {
-    fn default() -> Self {
-        Envelope {
-            response: None,
-            client: None,
-        }
-    }
 }
 
 /// The message of an answer that does not have the contract's shape. The deserializer's own error is not

@@ -25,7 +25,7 @@ use crate::model::{EmailAddress, Session, User};
 use crate::state::AppState;
 use crate::store::{StoreError, Write, WriteBatch};
 use crate::wire::{
-    DeletedJson, EmailAddressJson, SessionActivityJson, SessionJson, UserJson, PASSWORD_MIN_LENGTH,
+    self as wire, DeletedJson, SessionActivityJson, SessionJson, UserJson, PASSWORD_MIN_LENGTH,
 };
 
 /// Longest accepted first / last name (as at sign-up).
@@ -323,7 +323,7 @@ pub async fn add_email(
     let mut batch = WriteBatch::new();
     batch.push(Write::EmailAddress(address.clone()));
     apply_unique(&state, batch).await?;
-    ctx.respond(&state, EmailAddressJson::from(&address)).await
+    ctx.respond(&state, wire::email(&address)).await
 }
 
 /// `POST /v1/me/email_addresses/{id}/prepare_verification`: `strategy=email_code` (optional): a 6-digit code to the
@@ -347,7 +347,7 @@ pub async fn prepare_email_verification(
     let mut batch = WriteBatch::new();
     batch.push(address_write(&user, address.clone()));
     state.store.apply(batch).await?;
-    ctx.respond(&state, EmailAddressJson::from(&address)).await
+    ctx.respond(&state, wire::email(&address)).await
 }
 
 /// `POST /v1/me/email_addresses/{id}/attempt_verification`: `code`. The attempt is reserved (per address and source,
@@ -389,7 +389,7 @@ pub async fn attempt_email_verification(
         }
         batch.push(address_write(&user, address.clone()));
         apply_unique(&state, batch).await?;
-        return ctx.respond(&state, EmailAddressJson::from(&address)).await;
+        return ctx.respond(&state, wire::email(&address)).await;
     }
     let address = EmailAddress {
         verification: Some(verification),

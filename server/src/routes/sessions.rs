@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::{Session, SessionStatus};
 use crate::state::AppState;
 use crate::store::{Write, WriteBatch};
-use crate::wire::SessionJson;
+use crate::wire::{SessionJson, TokenJson};
 
 /// Mark the session active now (recording this request as its latest activity) and make it the client's last-active
 /// session. The client, its sessions and their users are read once; the answer renders them with this touch applied
@@ -95,7 +95,11 @@ pub async fn tokens(
         now / 1000,
     );
     let jwt = state.jwt.issue(&claims).await.map_err(ApiError::Internal)?;
-    Ok(Json(serde_json::json!({ "object": "token", "jwt": jwt })).into_response())
+    Ok(Json(TokenJson {
+        object: Some("token".to_owned()),
+        jwt,
+    })
+    .into_response())
 }
 
 /// `DELETE /v1/client/sessions`: end every active session; the client is kept.
