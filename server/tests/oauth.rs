@@ -617,6 +617,65 @@ async fn redirect_url_must_be_on_an_allowed_origin() {
 }
 
 #[tokio::test]
+async fn the_apps_login_hint_reaches_the_provider_and_picks_the_identity() {
+    let idp = Idp::start();
+    let server = server_for(&idp.issuer);
+    // The test-controlled identity is another one: only the hint can make omar sign in.
+    idp.set_login(
+        json!({"sub": "sub-hint-other", "email": email("idp-other"), "email_verified": true}),
+    )
+    .await;
+    let c = Client::new(&server);
+    let r = c
+        .post(
+            "/v1/client/sign_ins",
+            &[
+                ("strategy", STRATEGY),
+                ("redirect_url", APP),
+                ("oidc_login_hint", "omar@example.com"),
+            ],
+        )
+        .await;
+    let s = r.response().clone();
+    let id = s["id"].as_str().expect("id").to_string();
+    let url = s["first_factor_verification"]["external_verification_redirect_url"]
+        .as_str()
+        .expect("authorization URL")
+        .to_string();
+    let q = query(&reqwest::Url::parse(&url).expect("authorization URL"));
+    assert_eq!(q["login_hint"], "omar@example.com", "{url}");
+    let browser = Browser::new();
+    let callback_url = browser.through_provider(&url, &server).await;
+    let back = browser.callback(&callback_url).await;
+    let nonce = query(&back)["rotating_token_nonce"].clone();
+    let claimed = claim(&c, &id, &nonce).await;
+    let sid = claimed.response()["created_session_id"]
+        .as_str()
+        .expect("created_session_id")
+        .to_string();
+    let user = user_of(&claimed.json["client"], &sid);
+    assert_eq!(
+        user["email_addresses"][0]["email_address"], "omar@example.com",
+        "{user}"
+    );
+
+    // Without a hint no login_hint is sent; an over-long one is refused before the provider is asked.
+    let (_, plain) = start(&c).await;
+    assert!(!plain.contains("login_hint"), "{plain}");
+    let long = "x".repeat(257);
+    c.post(
+        "/v1/client/sign_ins",
+        &[
+            ("strategy", STRATEGY),
+            ("redirect_url", APP),
+            ("oidc_login_hint", &long),
+        ],
+    )
+    .await
+    .expect_param_error(422, "form_param_format_invalid", "oidc_login_hint");
+}
+
+#[tokio::test]
 async fn a_provider_down_at_start_is_retried_in_the_background() {
     let port = free_port();
     let issuer = format!("http://127.0.0.1:{port}");

@@ -235,22 +235,28 @@ impl Providers {
         }
     }
 
-    /// Begin a sign-in at `provider`: a fresh state, nonce and PKCE pair, and the URL with them.
+    /// Begin a sign-in at `provider`: a fresh state, nonce and PKCE pair, and the URL with them. `login_hint` (the
+    /// app's `oidc_login_hint`) is passed on as OpenID Connect's `login_hint`: which account the provider should
+    /// offer or pre-fill.
     pub fn authorize(
         &self,
         provider: &Provider,
         redirect_uri: &str,
+        login_hint: Option<&str>,
     ) -> Result<Authorization, ProviderError> {
         let found = provider.discovered().ok_or(ProviderError::Unavailable)?;
         let client = provider.client(&found, redirect_uri)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let nonce = CsrfToken::new_random().secret().clone();
-        let (url, state) = client
+        let mut request = client
             .authorize_url(CsrfToken::new_random)
             .add_scopes(SCOPES.iter().map(|s| Scope::new(s.to_string())))
             .add_extra_param("nonce", nonce.clone())
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if let Some(hint) = login_hint {
+            request = request.add_extra_param("login_hint", hint.to_string());
+        }
+        let (url, state) = request.url();
         Ok(Authorization {
             url: url.to_string(),
             state: state.secret().clone(),

@@ -31,6 +31,9 @@ use crate::wire::{OAuthSignInJson, SignInJson};
 const SIGN_IN_TTL_MS: i64 = 10 * 60 * 1000;
 /// The path of the callback, the redirect URI registered at providers.
 pub const CALLBACK_PATH: &str = "/v1/oauth_callback";
+/// Longest `oidc_login_hint` accepted (an email address or a provider's user id).
+const LOGIN_HINT_MAX_CHARS: usize = 256;
+
 /// Longest `redirect_url` accepted.
 const MAX_REDIRECT_URL_LEN: usize = 2048;
 /// Longest provider field (names, email) kept.
@@ -89,8 +92,9 @@ fn check_redirect_url(state: &AppState, raw: &str) -> ApiResult<()> {
     }
 }
 
-/// `POST /v1/client/sign_ins` with `strategy=oauth_custom_<key>&redirect_url=…`: a sign-in whose first-factor
-/// verification holds the provider's authorization URL.
+/// `POST /v1/client/sign_ins` with `strategy=oauth_custom_<key>&redirect_url=…` (and optionally ClerkJS's
+/// `oidc_login_hint`, passed on to the provider as `login_hint`): a sign-in whose first-factor verification holds
+/// the provider's authorization URL.
 pub async fn start(
     state: &AppState,
     token: &TokenHeader,
@@ -104,6 +108,7 @@ pub async fn start(
         .ok_or_else(|| ApiError::invalid("strategy", "strategy is not an enabled provider."))?;
     let redirect_url = form.required("redirect_url")?;
     check_redirect_url(state, redirect_url)?;
+    let login_hint = form.text("oidc_login_hint", LOGIN_HINT_MAX_CHARS)?;
     let mut ctx = ClientCtx::load(state, token).await?;
     let now = ctx.now;
     let client_id = ctx.ensure(now).id.clone();
@@ -113,7 +118,7 @@ pub async fn start(
     }
     let authorization = state
         .providers
-        .authorize(provider, &callback_uri(state))
+        .authorize(provider, &callback_uri(state), login_hint)
         .map_err(|e| match e {
             ProviderError::Unavailable => ApiError::ProviderUnavailable,
             other => ApiError::Internal(format!("authorization URL: {other}")),
