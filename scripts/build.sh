@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 source scripts/lib/progress.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# Everything the files in pkg/ are made from: the crate and the npm package sources, the lock files (wasm-opt and
-# esbuild come from package-lock.json), these build scripts, and the compiler and wasm-pack versions.
-inputs=$( { find src npm -type f; echo Cargo.toml Cargo.lock package-lock.json LICENSE scripts/build.sh \
+# Everything the files in pkg/ are made from: the crate, the shared wire crate and the npm package sources, the lock
+# files (wasm-opt and esbuild come from package-lock.json), these build scripts, and the compiler and wasm-pack
+# versions.
+inputs=$( { find src wire npm -type f; echo Cargo.toml Cargo.lock package-lock.json LICENSE scripts/build.sh \
     scripts/lib/progress.sh scripts/minify-names.mjs scripts/precompress.mjs scripts/package.mjs bench/sizes.mjs \
     | tr ' ' '\n'; } | LC_ALL=C sort | xargs sha256sum | { cat; rustc --version; wasm-pack --version; } \
   | sha256sum | cut -d' ' -f1)
