@@ -7,13 +7,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/progress.sh
 
-bash scripts/setup.sh
-
 GECKODRIVER_VERSION="0.37.1"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 installed=()
 apt_packages=()
+
+# geckodriver drives Firefox for wasm-pack test --firefox; Debian does not package it. It compiles in the background
+# from the start, alongside the build tools (scripts/setup.sh) and while apt-get installs the browsers, and is waited
+# for at the end.
+trap stop_background_steps EXIT
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
+  start_background_step geckodriver "setup-test: installing geckodriver $GECKODRIVER_VERSION, compiled by cargo" \
+    cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force
+  installed+=("geckodriver $GECKODRIVER_VERSION")
+fi
+
+bash scripts/setup.sh
 
 # --- Browsers and their drivers: tier 2 (wasm-pack test --chrome --firefox) and tier 3 (Playwright e2e) ---
 apt_packages+=(chromium chromium-driver firefox-esr)
@@ -38,12 +48,11 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   installed+=("debian: ${apt_missing[*]}")
 fi
 
-# geckodriver drives Firefox for wasm-pack test --firefox; Debian does not package it.
-if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
-  run_step "setup-test: installing geckodriver $GECKODRIVER_VERSION (compiled by cargo, about 2 minutes)" \
-    cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force
-  installed+=("geckodriver $GECKODRIVER_VERSION")
+if [ ${#BACKGROUND_PIDS[@]} -gt 0 ]; then
+  step "setup-test: waiting for geckodriver to compile"
+  wait_background_steps
 fi
+trap - EXIT
 
 if [ ${#installed[@]} -eq 0 ]; then
   step "setup-test: test tools already installed"

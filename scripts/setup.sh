@@ -24,16 +24,18 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   installed+=("rust target wasm32-unknown-unknown")
 fi
 
-# The durations are what a 2-core machine takes to compile them (cargo prints its own progress meanwhile).
+# wasm-pack and the wasm-bindgen CLI compile side by side (see start_background_step in scripts/lib/progress.sh)
+# while npm installs the JS tools; both are waited for below.
+trap stop_background_steps EXIT
 if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]; then
-  run_step "setup: installing wasm-pack $WASM_PACK_VERSION (compiled by cargo, about 2-3 minutes)" \
+  start_background_step wasm-pack "setup: installing wasm-pack $WASM_PACK_VERSION, compiled by cargo" \
     cargo install wasm-pack --version "=$WASM_PACK_VERSION" --locked --force
   installed+=("wasm-pack $WASM_PACK_VERSION")
 fi
 
 # Not --locked: the locked build of wasm-bindgen-cli needs a crate version missing from the registry.
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
-  run_step "setup: installing wasm-bindgen-cli $bindgen_version (compiled by cargo, about 2-5 minutes)" \
+  start_background_step wasm-bindgen-cli "setup: installing wasm-bindgen-cli $bindgen_version, compiled by cargo" \
     cargo install wasm-bindgen-cli --version "=$bindgen_version" --force
   installed+=("wasm-bindgen-cli $bindgen_version")
 fi
@@ -49,6 +51,14 @@ if [ ! -f node_modules/.setup-stamp ] || [ "$(cat node_modules/.setup-stamp)" !=
   echo "$lock_sum" > node_modules/.setup-stamp
   installed+=("npm dev dependencies")
 fi
+
+if [ ${#BACKGROUND_PIDS[@]} -gt 0 ]; then
+  # Measured on 2 cores: 103 s for wasm-pack and 203 s for the CLI one after the other; 343 s and 376 s side by side
+  # with geckodriver (scripts/setup-test.sh), which are 481 s of compiling one after the other.
+  step "setup: waiting for the Rust tools to compile (about 5-6 minutes on 2 cores)"
+  wait_background_steps
+fi
+trap - EXIT
 
 if [ ${#installed[@]} -eq 0 ]; then
   step "setup: build tools already installed"
