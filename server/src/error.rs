@@ -228,10 +228,10 @@ impl ApiError {
     }
 
     /// The `meta` object (`param_name`, `session_id`).
-    fn meta(&self) -> Meta {
+    fn meta(&self) -> ErrorMeta {
         match self {
             Self::ParamMissing(p) => param_meta(p),
-            Self::ParamInvalid { param, .. } => Meta {
+            Self::ParamInvalid { param, .. } => ErrorMeta {
                 param_name: param.map(str::to_string),
                 session_id: None,
             },
@@ -243,21 +243,18 @@ impl ApiError {
             Self::CodeIncorrect | Self::VerificationExpired | Self::VerificationFailed(_) => {
                 param_meta("code")
             }
-            Self::IdentifierAlreadySignedIn { session_id } => Meta {
+            Self::IdentifierAlreadySignedIn { session_id } => ErrorMeta {
                 param_name: None,
                 session_id: Some(session_id.clone()),
             },
-            _ => Meta::default(),
+            _ => ErrorMeta::default(),
         }
     }
 }
 
-/// The `meta` member of an error (the shared wire type, which the SDK reads).
-type Meta = ErrorMeta;
-
 /// `meta` naming the form parameter an error is about.
-fn param_meta(name: &str) -> Meta {
-    Meta {
+fn param_meta(name: &str) -> ErrorMeta {
+    ErrorMeta {
         param_name: Some(name.to_string()),
         session_id: None,
     }

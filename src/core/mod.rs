@@ -6,7 +6,6 @@
 mod b64;
 pub mod backoff;
 pub mod config;
-mod de;
 pub mod error;
 pub mod state;
 pub mod status;

@@ -55,21 +55,21 @@ pub struct User {
     /// Avatar URL.
     pub image_url: Option<String>,
     /// Whether `image_url` is an uploaded image (not a generated default).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub has_image: bool,
     /// Id of the primary email address.
     pub primary_email_address_id: Option<String>,
     /// All email addresses.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub email_addresses: Vec<EmailAddress>,
     /// Whether the user has a password.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub password_enabled: bool,
     /// Creation time (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub updated_at: u64,
 }
 
@@ -107,23 +107,23 @@ pub struct Session {
     /// Signed in (`active`) or one of the signed-out states.
     pub status: SessionStatus,
     /// Last activity (Unix ms); orders the account list.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub last_active_at: u64,
     /// Hard expiry (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub expire_at: u64,
     /// Expiry through inactivity (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub abandon_at: u64,
     /// The full user (shared: every copy of a client handed to JS points at the same user).
     pub user: Option<Rc<User>>,
     /// The public part of the user.
     pub public_user_data: Option<PublicUserData>,
     /// Creation time (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub updated_at: u64,
 }
 
@@ -170,7 +170,7 @@ pub struct SignIn {
     /// The identifier being signed in.
     pub identifier: Option<String>,
     /// The factors this identifier may use.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub supported_first_factors: Vec<Factor>,
     /// State of the first-factor verification.
     pub first_factor_verification: Option<Verification>,
@@ -198,10 +198,10 @@ pub struct SignUp {
     /// The email address signing up.
     pub email_address: Option<String>,
     /// Fields still to verify.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub unverified_fields: Vec<String>,
     /// Verification state by field.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub verifications: SignUpVerifications,
     /// The new session, once complete.
     pub created_session_id: Option<String>,
@@ -226,7 +226,7 @@ pub struct Client {
     pub id: String,
     /// Sessions (the server lists only active ones; the SDK filters again). Shared, so copying a client for JS
     /// (every emit does) copies pointers, not sessions.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub sessions: Vec<Rc<Session>>,
     /// The current sign-in attempt.
     pub sign_in: Option<SignIn>,
@@ -235,10 +235,10 @@ pub struct Client {
     /// The session most recently made active on this client (by any tab).
     pub last_active_session_id: Option<String>,
     /// Creation time (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub created_at: u64,
     /// Last update (Unix ms).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub updated_at: u64,
 }
 
@@ -269,13 +269,13 @@ impl WireObject for Client {
 #[cfg_attr(test, derive(Serialize))]
 pub struct AuthConfig {
     /// `true`: one account per client; `false`: multi-session.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub single_session_mode: bool,
     /// Identifiers users sign in with (`email_address`).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub identification_strategies: Vec<String>,
     /// First factors offered (`password`, `email_code`).
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub first_factors: Vec<String>,
 }
 
@@ -300,7 +300,7 @@ pub struct PasswordSettings {
 #[cfg_attr(test, derive(Serialize))]
 pub struct SignUpSettings {
     /// Whether a sign-up must verify its email with a code.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub email_verification_required: bool,
 }
 
@@ -309,10 +309,10 @@ pub struct SignUpSettings {
 #[cfg_attr(test, derive(Serialize))]
 pub struct UserSettings {
     /// Password rules.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub password: PasswordSettings,
     /// Sign-up rules.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub sign_up: SignUpSettings,
 }
 
@@ -323,10 +323,10 @@ pub struct Environment {
     /// Authentication settings, including the session mode (required: it tells an environment from other JSON).
     pub auth_config: AuthConfig,
     /// Display settings.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub display_config: DisplayConfig,
     /// User settings.
-    #[serde(default, deserialize_with = "super::de::null_as_default")]
+    #[serde(default, deserialize_with = "clerk_wasm_wire::de::null_as_default")]
     pub user_settings: UserSettings,
 }
 
