@@ -48,10 +48,7 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   installed+=("debian: ${apt_missing[*]}")
 fi
 
-if [ ${#BACKGROUND_PIDS[@]} -gt 0 ]; then
-  step "setup-test: waiting for geckodriver to compile"
-  wait_background_steps
-fi
+wait_background_steps "setup-test: waiting for geckodriver to compile"
 trap - EXIT
 
 if [ ${#installed[@]} -eq 0 ]; then

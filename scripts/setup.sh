@@ -52,12 +52,9 @@ if [ ! -f node_modules/.setup-stamp ] || [ "$(cat node_modules/.setup-stamp)" !=
   installed+=("npm dev dependencies")
 fi
 
-if [ ${#BACKGROUND_PIDS[@]} -gt 0 ]; then
-  # Measured on 2 cores: 103 s for wasm-pack and 203 s for the CLI one after the other; 343 s and 376 s side by side
-  # with geckodriver (scripts/setup-test.sh), which are 481 s of compiling one after the other.
-  step "setup: waiting for the Rust tools to compile (about 5-6 minutes on 2 cores)"
-  wait_background_steps
-fi
+# Measured on 2 cores: 103 s for wasm-pack and 203 s for the CLI one after the other; 343 s and 376 s side by side
+# with geckodriver (scripts/setup-test.sh), which are 481 s of compiling one after the other.
+wait_background_steps "setup: waiting for the Rust tools to compile (about 5-6 minutes on 2 cores)"
 trap - EXIT
 
 if [ ${#installed[@]} -eq 0 ]; then

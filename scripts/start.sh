@@ -14,42 +14,16 @@ export PATH="$HOME/.cargo/bin:$PATH"
 step "start: building the server, the SDK and the React demo (a first run installs and compiles everything:" \
   "about 10 minutes on 2 cores; later runs take seconds)"
 
-mkdir -p target
-server_log=target/start-server-build.log
-step "start: building the server in the background (cargo build -p clerk-wasm-server; log: $server_log)"
-# In its own process group (setsid) where there is one, so that stopping this script stops cargo and its rustc
-# processes too.
-if command -v setsid >/dev/null 2>&1; then
-  setsid -w cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
-  server_build=$!
-  server_build_target="-$server_build"
-else
-  cargo build -p clerk-wasm-server >"$server_log" 2>&1 &
-  server_build=$!
-  server_build_target="$server_build"
-fi
-stop_server_build() { kill -TERM -- "$server_build_target" 2>/dev/null || true; }
-trap stop_server_build EXIT
+trap stop_background_steps EXIT
 trap 'exit 130' INT TERM
+start_background_step server-build "start: building the server (cargo build -p clerk-wasm-server)" \
+  cargo build -p clerk-wasm-server
 
 bash scripts/setup.sh
 bash scripts/build.sh
 bash scripts/build-apps.sh apps/react   # into www/react/, served at /react/
 
-# Waits for the server build, with a line every 20 s so that a long first build does not look stuck.
-if kill -0 "$server_build" 2>/dev/null; then step "start: waiting for the server build"; fi
-while kill -0 "$server_build" 2>/dev/null; do
-  for _ in $(seq 1 20); do kill -0 "$server_build" 2>/dev/null && sleep 1; done
-  if kill -0 "$server_build" 2>/dev/null; then
-    step "start:   still building the server: $(grep -c '^ *Compiling ' "$server_log" || true) crates compiled," \
-      "now $(grep '^ *Compiling ' "$server_log" | tail -n 1 | awk '{print $2}')"
-  fi
-done
+wait_background_steps "start: waiting for the server build"
 trap - EXIT INT TERM
-if ! wait "$server_build"; then
-  echo "start: the server build failed:" >&2
-  tail -n 40 "$server_log" >&2
-  exit 1
-fi
 step "start: the server is built; starting it (it prints its address: the demo at /, the React demo at /react/)"
 exec bash scripts/server.sh "$@"

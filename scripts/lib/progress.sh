@@ -32,17 +32,18 @@ run_step() {
 
 # Background steps: long commands that can run side by side. On 2 cores, three `cargo install`s started together
 # finished in 370 s, against 481 s one after the other: each spends long stretches on one core (the last crates,
-# the link). Each step's output goes to its log (target/setup-logs/<label>.log); wait_background_steps waits for
-# all of them, with a line every 30 s so that a long compile does not look stuck, then says how long each took and,
-# for one that failed, shows the end of its log. A script that starts them traps EXIT with stop_background_steps,
-# so that stopping it stops the compilers too.
+# the link). `npm start` also builds the server this way while the tools install and the SDK builds. Each step's
+# output goes to its log (target/logs/<label>.log); wait_background_steps waits for all of them, with a line every
+# 30 s so that a long compile does not look stuck, then says how long each took and, for one that failed, shows the
+# end of its log. A script that starts them traps EXIT with stop_background_steps, so that stopping it stops the
+# compilers too.
 BACKGROUND_LABELS=()
 BACKGROUND_PIDS=()
 BACKGROUND_STARTED=()
 
 # The log of a background step.
 background_log() {
-  printf 'target/setup-logs/%s.log' "$1"
+  printf 'target/logs/%s.log' "$1"
 }
 
 # start_background_step LABEL "what is happening" command [args…]
@@ -72,9 +73,19 @@ stop_background_steps() {
   done
 }
 
-# Waits for every background step started so far; non-zero when one failed.
+# "label (N crates compiled, now crate), " for background step i, from cargo's lines in its log.
+background_progress() {
+  local log
+  log=$(background_log "${BACKGROUND_LABELS[$1]}")
+  printf '%s (%s crates compiled, now %s), ' "${BACKGROUND_LABELS[$1]}" \
+    "$(grep -c '^ *Compiling ' "$log" 2>/dev/null || true)" \
+    "$(grep '^ *Compiling ' "$log" 2>/dev/null | tail -n 1 | awk '{print $2}')"
+}
+
+# Waits for every background step started so far, first printing "what is waited for" when one is still running;
+# non-zero when one failed.
 wait_background_steps() {
-  local n=${#BACKGROUND_PIDS[@]} i ticks=0 failed=0 pending log
+  local waiting=$1 n=${#BACKGROUND_PIDS[@]} i ticks=0 failed=0 pending log
   local took=()
   while :; do
     pending=()
@@ -85,14 +96,15 @@ wait_background_steps() {
       if [ -f "$log.status" ] || ! kill -0 "${BACKGROUND_PIDS[i]}" 2>/dev/null; then
         took[i]=$(( $(date +%s) - BACKGROUND_STARTED[i] ))
       else
-        pending+=("${BACKGROUND_LABELS[i]} ($(grep -c '^ *Compiling ' "$log" 2>/dev/null || true) crates compiled)")
+        pending+=("$i")
       fi
     done
     [ ${#pending[@]} -eq 0 ] && break
+    if [ "$ticks" -eq 0 ]; then step "$waiting"; fi
     sleep 1
     ticks=$((ticks + 1))
     if [ $((ticks % 30)) -eq 0 ]; then
-      step "  still compiling: $(printf '%s, ' "${pending[@]}" | sed 's/, $//')"
+      step "  still compiling: $(for i in "${pending[@]}"; do background_progress "$i"; done | sed 's/, $//')"
     fi
   done
   for ((i = 0; i < n; i++)); do
